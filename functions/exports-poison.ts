@@ -1,0 +1,24 @@
+/**
+ * Queue trigger on `exports-poison`: the host gave up on a message (for instance after a host
+ * timeout, when the worker had no chance to record it). The export is marked Failed, never left
+ * Running.
+ */
+import { failExport } from '../shared/exports/export-service.js';
+import type { QueueFunctionEntry } from '../shared/host/function-table.js';
+import { exportMessageSchema } from './exports-worker.js';
+
+export const exportsPoison: QueueFunctionEntry = {
+  trigger: 'storageQueue',
+  name: 'exports-poison',
+  queueName: '%EXPORTS_QUEUE_NAME%-poison',
+  connection: 'STORAGE',
+  async handler(message, context, ctx) {
+    const parsed = exportMessageSchema.safeParse(message);
+    if (!parsed.success) {
+      context.error(`Ignoring a malformed poison message: ${JSON.stringify(message).slice(0, 200)}`);
+      return;
+    }
+    context.warn(`Export ${parsed.data.exportId} reached the poison queue.`);
+    await failExport(ctx, parsed.data.partnerId, parsed.data.exportId, 'The export could not be completed after repeated attempts.');
+  },
+};

@@ -1,0 +1,22 @@
+/** GET /api/health: 200 when the store answers, 503 when it does not. Anonymous. */
+import { ensureErrorType } from '../shared/errors.js';
+import { jsonResponse } from '../shared/http/responses.js';
+import { httpFunction } from '../shared/host/function-table.js';
+
+export const healthGet = httpFunction({
+  name: 'health-get',
+  methods: ['GET'],
+  route: 'api/health',
+  async handler(_request, context, ctx) {
+    try {
+      await ctx.checkHealth();
+      return jsonResponse(200, { status: 'ok' }, { 'cache-control': 'no-store' });
+    } catch (err) {
+      context.warn(`Health check failed: ${ensureErrorType(err).message}`);
+      return jsonResponse(503, { status: 'unavailable', error: { code: 'StoreUnavailable', message: 'The data store does not answer.' } }, {
+        'x-ms-error-code': 'StoreUnavailable',
+        'cache-control': 'no-store',
+      });
+    }
+  },
+});

@@ -1,0 +1,18 @@
+/**
+ * Timer (same schedule as the export scheduler): completes or fails activity records left Pending
+ * by a crash mid-rename, and re-queues exports whose queue message was lost.
+ */
+import { reconcilePendingActivity } from '../shared/activity/reconcile.js';
+import { requeueStaleExports } from '../shared/exports/export-service.js';
+import type { TimerFunctionEntry } from '../shared/host/function-table.js';
+
+export const maintenanceReconcile: TimerFunctionEntry = {
+  trigger: 'timer',
+  name: 'maintenance-reconcile',
+  schedule: '%EXPORT_SCHEDULER_CRON%',
+  async handler(_timer, context, ctx) {
+    const resolved = await reconcilePendingActivity(ctx);
+    const requeued = await requeueStaleExports(ctx);
+    if (resolved || requeued) context.log(`Reconciled ${resolved} activity record(s), re-queued ${requeued} export(s).`);
+  },
+};

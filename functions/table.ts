@@ -1,0 +1,51 @@
+/** The function table: every function of the app, registered by both hosts from this one list. */
+import type { FunctionEntry, HttpFunctionEntry } from '../shared/host/function-table.js';
+import { activityList } from './activity-list.js';
+import { apiFallback } from './api-fallback.js';
+import { customersGet } from './customers-get.js';
+import { customersRename } from './customers-rename.js';
+import { customersSearch } from './customers-search.js';
+import { exportScheduler } from './export-scheduler.js';
+import { exportSchedulesDelete } from './export-schedules-delete.js';
+import { exportSchedulesGet } from './export-schedules-get.js';
+import { exportSchedulesList } from './export-schedules-list.js';
+import { exportSchedulesPut } from './export-schedules-put.js';
+import { exportsCreate } from './exports-create.js';
+import { exportsGet } from './exports-get.js';
+import { exportsList } from './exports-list.js';
+import { exportsPoison } from './exports-poison.js';
+import { exportsWorker } from './exports-worker.js';
+import { healthGet } from './health-get.js';
+import { maintenanceReconcile } from './maintenance-reconcile.js';
+import { openapiGet } from './openapi-get.js';
+import { portalGet } from './portal-get.js';
+import { resellersList } from './resellers-list.js';
+import { subscriptionsList } from './subscriptions-list.js';
+
+const apiFunctions: HttpFunctionEntry[] = [
+  healthGet,
+  openapiGet,
+  customersSearch,
+  customersGet,
+  customersRename,
+  subscriptionsList,
+  resellersList,
+  activityList,
+  exportsCreate,
+  exportsList,
+  exportsGet,
+  exportSchedulesPut,
+  exportSchedulesList,
+  exportSchedulesGet,
+  exportSchedulesDelete,
+];
+
+export const functionTable: readonly FunctionEntry[] = [
+  ...apiFunctions,
+  apiFallback(apiFunctions),
+  portalGet,
+  exportsWorker,
+  exportsPoison,
+  exportScheduler,
+  maintenanceReconcile,
+];

@@ -1,0 +1,133 @@
+/**
+ * Every setting of the service, read and validated once. Local runs (npm start, tests, benchmarks)
+ * get defaults for the embedded stack; in Azure the Bicep outputs set the identity-based values and
+ * no key is ever read.
+ */
+import { z } from 'zod';
+
+/** Azurite's and the Cosmos DB emulator's published development keys: local stack only. */
+export const LOCAL_COSMOS_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const settingsSchema = z.object({
+  COSMOS_ENDPOINT: z.string().url().default('https://127.0.0.1:8081'),
+  /** Only for the local emulator; absent in Azure, where DefaultAzureCredential is used. */
+  COSMOS_KEY: z.string().optional(),
+  COSMOS_DATABASE_NAME: z.string().min(1).default('customerlist'),
+  /** Accept the local emulator's self-signed certificate (never set in Azure). */
+  COSMOS_ALLOW_SELF_SIGNED: z.enum(['true', 'false']).default('false'),
+  STORAGE__blobServiceUri: z.string().url().default('http://127.0.0.1:10000/devstoreaccount1'),
+  STORAGE__queueServiceUri: z.string().url().default('http://127.0.0.1:10001/devstoreaccount1'),
+  /** `managedidentity` in Azure; `accountkey` only against Azurite. */
+  STORAGE__credential: z.enum(['managedidentity', 'accountkey']).default('managedidentity'),
+  STORAGE__accountKey: z.string().optional(),
+  AZURE_CLIENT_ID: z.string().optional(),
+  /** Sign-in authority for DefaultAzureCredential (sovereign clouds set their own). */
+  AZURE_AUTHORITY_HOST: z.string().url().optional(),
+  EXPORTS_CONTAINER_NAME: z.string().min(3).default('exports'),
+  EXPORTS_QUEUE_NAME: z.string().min(3).default('exports'),
+  EXPORT_FILE_RETENTION_DAYS: positiveInt(7),
+  ACTIVITY_RETENTION_DAYS: positiveInt(365),
+  EXPORT_SCHEDULER_CRON: z.string().default('0 */5 * * * *'),
+  /** How long one queue invocation works on an export before handing off to a new message. */
+  EXPORT_SLICE_SECONDS: positiveInt(300),
+  /** Lifetime of a download link; the contract caps it at one hour. */
+  DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
+  EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
+  LOCAL_DEV_PRINCIPAL: z.string().optional(),
+  SERVICE_LINK_ADMIN_CENTER: z
+    .string()
+    .default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
+  SERVICE_LINK_AZURE_PORTAL: z.string().default('https://portal.azure.com/#@{customerId}'), // documented-default
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface Config {
+  cosmos: {
+    endpoint: string;
+    key: string | undefined;
+    databaseName: string;
+    allowSelfSigned: boolean;
+  };
+  storage: {
+    blobServiceUri: string;
+    queueServiceUri: string;
+    /** Present only against Azurite: account-key credential and SAS. */
+    accountKey: string | undefined;
+  };
+  identity: { clientId: string | undefined; authorityHost: string | undefined };
+  exports: {
+    containerName: string;
+    queueName: string;
+    poisonQueueName: string;
+    fileRetentionDays: number;
+    sliceSeconds: number;
+    downloadUrlMinutes: number;
+    maxDequeueCount: number;
+    schedulerCron: string;
+  };
+  activityRetentionDays: number;
+  /** Quick links to a customer's services; `{customerId}` is replaced. */
+  serviceLinks: { adminCenter: string; azurePortal: string };
+  /** Base64 principal used for requests without one; local runs only. */
+  localDevPrincipal: string | undefined;
+}
+
+/** Reads and validates the settings from an environment (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid settings: ${problems.join('; ')}`);
+  }
+  const s = parsed.data;
+  const accountKey =
+    s.STORAGE__credential === 'accountkey' ? (s.STORAGE__accountKey ?? AZURITE_KEY) : undefined;
+  return {
+    cosmos: {
+      endpoint: s.COSMOS_ENDPOINT,
+      key: s.COSMOS_KEY,
+      databaseName: s.COSMOS_DATABASE_NAME,
+      allowSelfSigned: s.COSMOS_ALLOW_SELF_SIGNED === 'true',
+    },
+    storage: {
+      blobServiceUri: s.STORAGE__blobServiceUri.replace(/\/+$/, ''),
+      queueServiceUri: s.STORAGE__queueServiceUri.replace(/\/+$/, ''),
+      accountKey,
+    },
+    identity: { clientId: s.AZURE_CLIENT_ID, authorityHost: s.AZURE_AUTHORITY_HOST },
+    exports: {
+      containerName: s.EXPORTS_CONTAINER_NAME,
+      queueName: s.EXPORTS_QUEUE_NAME,
+      poisonQueueName: `${s.EXPORTS_QUEUE_NAME}-poison`,
+      fileRetentionDays: s.EXPORT_FILE_RETENTION_DAYS,
+      sliceSeconds: s.EXPORT_SLICE_SECONDS,
+      downloadUrlMinutes: s.DOWNLOAD_URL_MINUTES,
+      maxDequeueCount: s.EXPORT_MAX_DEQUEUE_COUNT,
+      schedulerCron: s.EXPORT_SCHEDULER_CRON,
+    },
+    activityRetentionDays: s.ACTIVITY_RETENTION_DAYS,
+    serviceLinks: { adminCenter: s.SERVICE_LINK_ADMIN_CENTER, azurePortal: s.SERVICE_LINK_AZURE_PORTAL },
+    // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
+    localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
+  };
+}
+
+/** Settings for the embedded local stack (npm start, tests, benchmarks). */
+export function localStackEnv(ports: { cosmos: number; blob: number; queue: number }, databaseName = 'customerlist'): Record<string, string> {
+  return {
+    COSMOS_ENDPOINT: `https://127.0.0.1:${ports.cosmos}`,
+    COSMOS_KEY: LOCAL_COSMOS_KEY,
+    COSMOS_DATABASE_NAME: databaseName,
+    COSMOS_ALLOW_SELF_SIGNED: 'true',
+    STORAGE__blobServiceUri: `http://127.0.0.1:${ports.blob}/${AZURITE_ACCOUNT}`,
+    STORAGE__queueServiceUri: `http://127.0.0.1:${ports.queue}/${AZURITE_ACCOUNT}`,
+    STORAGE__credential: 'accountkey',
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The customer as stored and as the contract shows it. A customer lives in its partner's logical
+ * partition; `companyName` is the customer list value and always equals the Bill-to company name.
+ */
+import { customerSearchKeys, customerSortKey } from './search-keys.js';
+
+export interface CompanyProfile {
+  companyName: string;
+  tenantId: string;
+  domain: string;
+}
+
+export interface CustomerRecord {
+  id: string;
+  partnerId: string;
+  resellerId: string | null;
+  companyName: string;
+  domain: string;
+  relationship: string;
+  companyProfile: CompanyProfile;
+  billingProfile: { companyName: string };
+  /** Folded company name: rows are ordered by it, then by id. */
+  sortKey: string;
+  /** Folded name, its words, domain and domain labels: what a search prefix-matches. */
+  searchKeys: string[];
+  /**
+   * Activity record ids of the latest renames (newest last, at most RECENT_RENAMES_KEPT), so a crash
+   * between a rename's two writes can be reconciled exactly.
+   */
+  recentRenameActivityIds?: string[];
+  /** Store version tag (Cosmos _etag), set when read. */
+  etag?: string;
+}
+
+/** The fields a list row carries (the first six of the contract's customer). */
+export type CustomerRow = Pick<CustomerRecord, 'id' | 'companyName' | 'domain' | 'relationship' | 'resellerId'>;
+
+export const RECENT_RENAMES_KEPT = 20;
+
+
+/** Builds the stored record, with its derived sort and search keys. */
+export function buildCustomerRecord(input: {
+  id: string;
+  partnerId: string;
+  resellerId: string | null;
+  companyName: string;
+  domain: string;
+  relationship: string;
+  companyProfile: CompanyProfile;
+  recentRenameActivityIds?: string[];
+}): CustomerRecord {
+  return {
+    id: input.id,
+    partnerId: input.partnerId,
+    resellerId: input.resellerId,
+    companyName: input.companyName,
+    domain: input.domain,
+    relationship: input.relationship,
+    companyProfile: input.companyProfile,
+    billingProfile: { companyName: input.companyName },
+    sortKey: customerSortKey(input.companyName),
+    searchKeys: customerSearchKeys(input.companyName, input.domain),
+    ...(input.recentRenameActivityIds ? { recentRenameActivityIds: input.recentRenameActivityIds.slice(-RECENT_RENAMES_KEPT) } : {}),
+  };
+}
+
+/**
+ * URL templates of the quick links to a customer's services; `{customerId}` is replaced. They come
+ * from settings, because national clouds have their own admin centers and portals.
+ */
+export interface ServiceLinkTemplates {
+  adminCenter: string;
+  azurePortal: string;
+}
+
+export function customerLinks(customerId: string, templates: ServiceLinkTemplates) {
+  const encoded = encodeURIComponent(customerId);
+  const fill = (template: string) => template.replaceAll('{customerId}', encoded);
+  return {
+    self: `/api/customers/${encoded}`,
+    subscriptions: `/api/customers/${encoded}/subscriptions`,
+    services: [
+      { name: 'Microsoft 365 admin center', url: fill(templates.adminCenter) },
+      { name: 'Azure portal', url: fill(templates.azurePortal) },
+    ],
+  };
+}
+
+export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplates) {
+  return {
+    id: record.id,
+    companyName: record.companyName,
+    domain: record.domain,
+    relationship: record.relationship,
+    resellerId: record.resellerId ?? null,
+    links: customerLinks(record.id, templates),
+  };
+}
+
+export function toCustomerDetail(record: CustomerRecord, templates: ServiceLinkTemplates) {
+  return {
+    ...toCustomerRow(record, templates),
+    billingProfile: { companyName: record.billingProfile.companyName },
+    companyProfile: {
+      companyName: record.companyProfile.companyName,
+      tenantId: record.companyProfile.tenantId,
+      domain: record.companyProfile.domain,
+    },
+    etag: record.etag ?? '',
+  };
+}

@@ -1,0 +1,28 @@
+/** What the customer use cases need from a store (implemented in shared/store). */
+import type { Cursor } from '../http/paging.js';
+import type { CustomerRecord, CustomerRow } from './customer.js';
+
+export interface CustomerFilter {
+  partnerId: string;
+  /** Only this reseller's customers (the caller's own id for a reseller, or the filter). */
+  resellerId?: string;
+  /** Folded search text: prefix of any search key. */
+  searchPrefix?: string;
+  /** Canonical id the search may equal (the Microsoft ID). */
+  idEquals?: string;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** Position after the last row, present when more rows may follow. */
+  next?: Cursor;
+}
+
+export interface CustomerRepository {
+  /** Up to `top` rows after `after`, ordered by sort key then id. */
+  searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>>;
+  getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
+  /** Replaces the record only if its etag still matches; false when it does not. */
+  replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;
+  upsertCustomer(record: CustomerRecord): Promise<void>;
+}

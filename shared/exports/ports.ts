@@ -1,0 +1,48 @@
+/** What the export use cases need from the store, Blob storage and the queue. */
+import type { Page } from '../customers/ports.js';
+import type { Cursor } from '../http/paging.js';
+import type { ExportJob, ExportSchedule } from './export-job.js';
+
+export interface ExportRepository {
+  /** Creates the job; when one with its id exists, returns that one instead (`created: false`). */
+  createExport(job: ExportJob): Promise<{ job: ExportJob; created: boolean }>;
+  getExport(partnerId: string, exportId: string): Promise<ExportJob | undefined>;
+  /** Replaces only if the etag still matches. */
+  replaceExport(job: ExportJob): Promise<ExportJob | 'PreconditionFailed'>;
+  /** One tenant's exports, newest first (createdDateTime then id, descending). */
+  listExports(partnerId: string, scopeTenantId: string, top: number, after?: Cursor): Promise<Page<ExportJob>>;
+  /** Exports still NotStarted that were created before `before`, across partners. */
+  listStaleExports(before: string, limit: number): Promise<ExportJob[]>;
+
+  getSchedule(partnerId: string, scheduleId: string): Promise<ExportSchedule | undefined>;
+  upsertSchedule(schedule: ExportSchedule): Promise<ExportSchedule>;
+  /** Replaces only if the etag still matches. */
+  replaceSchedule(schedule: ExportSchedule): Promise<ExportSchedule | 'PreconditionFailed'>;
+  deleteSchedule(partnerId: string, scheduleId: string): Promise<boolean>;
+  listSchedules(partnerId: string, scopeTenantId: string): Promise<ExportSchedule[]>;
+  /** Schedules whose next run is due at `now`, across partners. */
+  listDueSchedules(now: string, limit: number): Promise<ExportSchedule[]>;
+}
+
+export interface BlobProperties {
+  contentType: string;
+  contentDisposition: string;
+}
+
+export interface ExportFileStore {
+  /** Stages one block of a block blob under a deterministic id (restaging replaces it). */
+  stageBlock(blobName: string, blockId: string, bytes: Uint8Array): Promise<void>;
+  /** Commits the blocks, in order, as the blob's content, with its headers. */
+  commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<void>;
+  /** A read-only URL for that one blob, valid until `expiresOn` (at most an hour ahead). */
+  readUrl(blobName: string, expiresOn: Date): Promise<string>;
+}
+
+export interface ExportMessage {
+  exportId: string;
+  partnerId: string;
+}
+
+export interface ExportQueue {
+  enqueue(message: ExportMessage): Promise<void>;
+}

@@ -1,0 +1,75 @@
+/**
+ * The app's functions as one declarative table. The Azure entry point registers each entry with
+ * `app.http` / `app.storageQueue` / `app.timer`; the local runner mounts the same entries on
+ * node:http, an Azurite queue poller and timers. A handler never knows which host runs it.
+ */
+import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { ServiceContext } from '../context.js';
+import { responseForError } from '../http/responses.js';
+
+export interface HttpFunctionEntry {
+  trigger: 'http';
+  name: string;
+  methods: HttpMethod[];
+  /** Route template, as the Functions host reads it (`api/customers/{id}`, `{*path}`). */
+  route: string;
+  handler(request: HttpRequest, context: InvocationContext, ctx: ServiceContext): Promise<HttpResponseInit>;
+}
+
+export interface QueueFunctionEntry {
+  trigger: 'storageQueue';
+  name: string;
+  /** Queue name or `%SETTING%` binding expression. */
+  queueName: string;
+  /** App setting prefix of the storage connection (identity-based: `<prefix>__queueServiceUri`). */
+  connection: string;
+  /** `message` is untrusted: validate it before use. */
+  handler(message: unknown, context: InvocationContext, ctx: ServiceContext): Promise<void>;
+}
+
+export interface TimerFunctionEntry {
+  trigger: 'timer';
+  name: string;
+  /** 6-field NCRONTAB or `%SETTING%`. */
+  schedule: string;
+  handler(timer: Timer, context: InvocationContext, ctx: ServiceContext): Promise<void>;
+}
+
+export type FunctionEntry = HttpFunctionEntry | QueueFunctionEntry | TimerFunctionEntry;
+
+/**
+ * An HTTP entry whose handler answers thrown domain errors in the contract's format and anything
+ * unexpected with a logged 500.
+ */
+export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFunctionEntry {
+  return {
+    trigger: 'http',
+    name: entry.name,
+    methods: entry.methods,
+    route: entry.route,
+    async handler(request, context, ctx) {
+      try {
+        return await entry.handler(request, context, ctx);
+      } catch (err) {
+        return responseForError(err, context);
+      }
+    },
+  };
+}
+
+/** Resolves `%SETTING%` binding expressions the way the Functions host does. */
+export function resolveBindingExpression(value: string, settings: Record<string, string | undefined>): string {
+  return value.replace(/%([A-Za-z0-9_]+)%/g, (_match, name: string) => {
+    const setting = settings[name];
+    if (setting === undefined) throw new Error(`App setting "${name}" used in a binding is not set.`);
+    return setting;
+  });
+}
+
+/** The binding settings the table refers to, with the service's defaults. */
+export function bindingSettings(ctx: ServiceContext): Record<string, string> {
+  return {
+    EXPORTS_QUEUE_NAME: ctx.config.exports.queueName,
+    EXPORT_SCHEDULER_CRON: ctx.config.exports.schedulerCron,
+  };
+}

@@ -1,0 +1,321 @@
+/**
+ * The local host: mounts the same function table the Azure entry point registers, on node:http,
+ * an Azurite queue poller and timers, building the library's own HttpRequest and
+ * InvocationContext. It behaves as the Functions host does where handlers can tell: route
+ * templates and their precedence, base64 queue messages parsed as JSON, dequeue counts, a poison
+ * queue after the maximum dequeue count, NCRONTAB timers.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import azureFunctions, { type InvocationContext, type Timer } from '@azure/functions';
+import type { QueueClient } from '@azure/storage-queue';
+import { CronExpressionParser } from 'cron-parser';
+import type { ServiceContext } from '../context.js';
+import { ensureErrorType } from '../errors.js';
+import { queueServiceClient } from '../storage/export-queue.js';
+import {
+  type FunctionEntry,
+  type HttpFunctionEntry,
+  type QueueFunctionEntry,
+  type TimerFunctionEntry,
+  bindingSettings,
+  resolveBindingExpression,
+} from './function-table.js';
+import { matchRoute } from './routes.js';
+
+/** Bodies larger than this are refused by the runner itself (the Functions host allows 100 MB). */
+// @azure/functions is CommonJS: its classes come off the default export under ESM.
+const { HttpRequest, HttpResponse, InvocationContext: InvocationContextClass } = azureFunctions;
+
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+export interface LocalRunnerOptions {
+  port?: number;
+  host?: string;
+  /** Poll the queues (default true). */
+  queues?: boolean;
+  /** Run the timers on their schedules (default true). */
+  timers?: boolean;
+  /** Milliseconds between polls of an empty queue (default 500). */
+  queuePollMilliseconds?: number;
+  /** Seconds a failed message stays invisible before its retry (the host's visibilityTimeout). */
+  retryVisibilitySeconds?: number;
+  /** Where invocation logs go (default: console, prefixed with the function name). */
+  log?: (level: string, functionName: string, message: string) => void;
+}
+
+export interface LocalRunner {
+  url: string;
+  port: number;
+  /** Runs a timer entry now, as the host would at its due time. */
+  runTimer(name: string): Promise<void>;
+  /** Resolves once every queue has been seen empty with no invocation in flight. */
+  drainQueues(timeoutMilliseconds?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const defaultLog = (level: string, functionName: string, message: string) => {
+  if (level === 'debug' || level === 'trace') return;
+  const line = `[${functionName}] ${message}`;
+  if (level === 'error' || level === 'warning') console.error(line);
+  else console.log(line);
+};
+
+export async function startLocalRunner(
+  table: readonly FunctionEntry[],
+  ctx: ServiceContext,
+  options: LocalRunnerOptions = {},
+): Promise<LocalRunner> {
+  const log = options.log ?? defaultLog;
+  const invocationContext = (functionName: string, triggerMetadata: Record<string, unknown> = {}) =>
+    new InvocationContextClass({
+      invocationId: randomUUID(),
+      functionName,
+      triggerMetadata,
+      logHandler: (level, ...args) => log(level, functionName, args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' ')),
+    });
+
+  const httpEntries = table.filter((entry): entry is HttpFunctionEntry => entry.trigger === 'http');
+  const server = http.createServer((req, res) => {
+    serveHttp(httpEntries, invocationContext, ctx, req, res).catch((err: unknown) => {
+      log('error', 'local-runner', ensureErrorType(err).stack ?? String(err));
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'InternalError', message: 'The local host failed.' } }));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const settings = bindingSettings(ctx);
+
+  const pollers = (options.queues ?? true)
+    ? table
+        .filter((entry): entry is QueueFunctionEntry => entry.trigger === 'storageQueue')
+        .map((entry) => new QueuePoller(entry, ctx, settings, invocationContext, options))
+    : [];
+  for (const poller of pollers) poller.start();
+
+  const timerEntries = table.filter((entry): entry is TimerFunctionEntry => entry.trigger === 'timer');
+  const runTimerEntry = async (entry: TimerFunctionEntry, isPastDue: boolean) => {
+    const schedule = resolveBindingExpression(entry.schedule, settings);
+    const next = CronExpressionParser.parse(schedule, { tz: 'UTC' }).next().toDate();
+    const context = invocationContext(entry.name);
+    try {
+      await entry.handler(timerPayload(isPastDue, next), context, ctx);
+    } catch (err) {
+      context.error(`Timer ${entry.name} failed: ${ensureErrorType(err).message}`);
+    }
+  };
+  const timers = new Map<string, NodeJS.Timeout>();
+  const scheduleTimer = (entry: TimerFunctionEntry) => {
+    const schedule = resolveBindingExpression(entry.schedule, settings);
+    const next = CronExpressionParser.parse(schedule, { tz: 'UTC' }).next().toDate();
+    const handle = setTimeout(() => {
+      void runTimerEntry(entry, false).finally(() => {
+        if (timers.has(entry.name)) scheduleTimer(entry);
+      });
+    }, Math.max(0, next.getTime() - Date.now()));
+    handle.unref();
+    timers.set(entry.name, handle);
+  };
+  if (options.timers ?? true) for (const entry of timerEntries) scheduleTimer(entry);
+
+  return {
+    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : (options.host ?? '127.0.0.1')}:${port}`,
+    port,
+    async runTimer(name) {
+      const entry = timerEntries.find((candidate) => candidate.name === name);
+      if (!entry) throw new Error(`No timer function named ${name}.`);
+      const schedule = resolveBindingExpression(entry.schedule, settings);
+      const next = CronExpressionParser.parse(schedule, { tz: 'UTC' }).next().toDate();
+      await entry.handler(timerPayload(false, next), invocationContext(entry.name), ctx);
+    },
+    async drainQueues(timeoutMilliseconds = 60_000) {
+      const deadline = Date.now() + timeoutMilliseconds;
+      while (Date.now() < deadline) {
+        const idle = await Promise.all(pollers.map((poller) => poller.isIdle()));
+        if (idle.every(Boolean)) return;
+        await delay(100);
+      }
+      throw new Error('The queues did not drain in time.');
+    },
+    async close() {
+      for (const handle of timers.values()) clearTimeout(handle);
+      timers.clear();
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function timerPayload(isPastDue: boolean, next: Date): Timer {
+  const now = new Date().toISOString();
+  return { isPastDue, schedule: { adjustForDST: false }, scheduleStatus: { last: now, next: next.toISOString(), lastUpdated: now } };
+}
+
+async function serveHttp(
+  entries: HttpFunctionEntry[],
+  invocationContext: (name: string, metadata?: Record<string, unknown>) => InvocationContext,
+  ctx: ServiceContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const method = (req.method ?? 'GET').toUpperCase();
+  let best: { entry: HttpFunctionEntry; params: Record<string, string>; specificity: number } | undefined;
+  for (const entry of entries) {
+    if (!entry.methods.includes(method as never)) continue;
+    const match = matchRoute(entry.route, url.pathname);
+    if (match && (!best || match.specificity > best.specificity)) best = { entry, ...match };
+  }
+  if (!best) {
+    res.writeHead(404).end();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'x-ms-error-code': 'PayloadTooLarge', connection: 'close' });
+      res.end(JSON.stringify({ error: { code: 'PayloadTooLarge', message: 'The body is too large.' } }));
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  // Without an explicit `query`, HttpRequest reads the URL's own search parameters, repeats included.
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers,
+    params: best.params,
+    ...(chunks.length ? { body: { bytes: Buffer.concat(chunks) } } : {}),
+  });
+  const context = invocationContext(best.entry.name, { Query: Object.fromEntries(url.searchParams) });
+  const response = new HttpResponse(await best.entry.handler(request, context, ctx));
+  const responseHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    responseHeaders[name] = value;
+  });
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  res.writeHead(response.status ?? 200, responseHeaders);
+  res.end(method === 'HEAD' ? undefined : body);
+}
+
+/** Polls one queue the way the Functions queue trigger does. */
+class QueuePoller {
+  private readonly queue: QueueClient;
+  private readonly poisonQueue: QueueClient;
+  private running = false;
+  private inFlight = 0;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly entry: QueueFunctionEntry,
+    private readonly ctx: ServiceContext,
+    settings: Record<string, string>,
+    private readonly invocationContext: (name: string, metadata?: Record<string, unknown>) => InvocationContext,
+    private readonly options: LocalRunnerOptions,
+  ) {
+    const queueName = resolveBindingExpression(entry.queueName, settings);
+    const service = queueServiceClient(ctx.config);
+    this.queue = service.getQueueClient(queueName);
+    this.poisonQueue = service.getQueueClient(`${queueName}-poison`);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  async isIdle(): Promise<boolean> {
+    if (this.inFlight > 0) return false;
+    const properties = await this.queue.getProperties();
+    return (properties.approximateMessagesCount ?? 0) === 0 && this.inFlight === 0;
+  }
+
+  private async run(): Promise<void> {
+    const pollMilliseconds = this.options.queuePollMilliseconds ?? 500;
+    while (this.running) {
+      let received = 0;
+      try {
+        const { receivedMessageItems } = await this.queue.receiveMessages({ numberOfMessages: 4, visibilityTimeout: 600 });
+        received = receivedMessageItems.length;
+        this.inFlight += received;
+        await Promise.all(receivedMessageItems.map((item) => this.process(item).finally(() => (this.inFlight -= 1))));
+      } catch (err) {
+        if (this.running) console.error(`[${this.entry.name}] queue poll failed: ${ensureErrorType(err).message}`);
+      }
+      if (received === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const handle = setTimeout(resolve, pollMilliseconds);
+          this.wake = () => {
+            clearTimeout(handle);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async process(item: {
+    messageId: string;
+    popReceipt: string;
+    messageText: string;
+    dequeueCount: number;
+    insertedOn: Date;
+    expiresOn: Date;
+    nextVisibleOn: Date;
+  }): Promise<void> {
+    const maxDequeueCount = this.ctx.config.exports.maxDequeueCount;
+    const text = Buffer.from(item.messageText, 'base64').toString('utf8');
+    let message: unknown = text;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      // Not JSON: the host passes the string as it is.
+    }
+    const context = this.invocationContext(this.entry.name, {
+      id: item.messageId,
+      dequeueCount: item.dequeueCount,
+      insertionTime: item.insertedOn.toISOString(),
+      expirationTime: item.expiresOn.toISOString(),
+      nextVisibleTime: item.nextVisibleOn.toISOString(),
+      popReceipt: item.popReceipt,
+    });
+    try {
+      await this.entry.handler(message, context, this.ctx);
+      await this.queue.deleteMessage(item.messageId, item.popReceipt);
+    } catch (err) {
+      context.error(`Message ${item.messageId} failed (dequeue count ${item.dequeueCount}): ${ensureErrorType(err).message}`);
+      if (item.dequeueCount >= maxDequeueCount) {
+        await this.poisonQueue.createIfNotExists();
+        await this.poisonQueue.sendMessage(item.messageText);
+        await this.queue.deleteMessage(item.messageId, item.popReceipt);
+      } else {
+        await this.queue.updateMessage(item.messageId, item.popReceipt, undefined, this.options.retryVisibilitySeconds ?? 1);
+      }
+    }
+  }
+}
+
+const delay = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -1,0 +1,47 @@
+/**
+ * Route templates as the Functions host reads them: literal segments, `{name}` parameters (with an
+ * optional `:constraint`, ignored here) and a trailing `{*rest}` catch-all. Used by the local runner
+ * to pick an entry, and by the catch-all to tell 404 from 405.
+ */
+export interface RouteMatch {
+  params: Record<string, string>;
+  /** Higher is more specific: literal segments outrank parameters, which outrank a catch-all. */
+  specificity: number;
+}
+
+export function matchRoute(template: string, path: string): RouteMatch | undefined {
+  const templateSegments = template.split('/').filter(Boolean);
+  const pathSegments = path.split('/').filter(Boolean);
+  const params: Record<string, string> = {};
+  let specificity = 0;
+  for (let index = 0; index < templateSegments.length; index += 1) {
+    const segment = templateSegments[index] ?? '';
+    const parameter = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}]*)?\??\}$/.exec(segment);
+    if (parameter?.[1] === '*') {
+      params[parameter[2] ?? 'rest'] = pathSegments.slice(index).map(decodeSegment).join('/');
+      return { params, specificity: specificity * 4 };
+    }
+    const value = pathSegments[index];
+    if (value === undefined) return undefined;
+    if (parameter) {
+      const decoded = decodeSegment(value);
+      if (decoded === undefined) return undefined;
+      params[parameter[2] ?? ''] = decoded;
+      specificity += 2;
+    } else if (segment.toLowerCase() === value.toLowerCase()) {
+      specificity += 3;
+    } else {
+      return undefined;
+    }
+  }
+  if (pathSegments.length !== templateSegments.length) return undefined;
+  return { params, specificity: specificity * 4 + 1 };
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

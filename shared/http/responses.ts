@@ -1,0 +1,44 @@
+/**
+ * Small HTTP response helpers and the one place that maps domain errors to the contract's error
+ * body: `{"error":{"code","message","target"}}` with the code repeated in `x-ms-error-code`.
+ */
+import type { HttpResponseInit, InvocationContext } from '@azure/functions';
+import { type ErrorKind, ServiceError, ensureErrorType } from '../errors.js';
+
+const STATUS_OF: Record<ErrorKind, number> = {
+  Invalid: 400,
+  Unauthenticated: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  Conflict: 409,
+  PreconditionFailed: 412,
+  TooLarge: 413,
+  UnsupportedMediaType: 415,
+  PreconditionRequired: 428,
+};
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, body: JSON.stringify(body), headers: { 'content-type': JSON_TYPE, ...headers } };
+}
+
+export function errorResponse(error: ServiceError): HttpResponseInit {
+  const body = { error: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } };
+  const headers: Record<string, string> = { 'x-ms-error-code': error.code };
+  if (error.kind === 'Unauthenticated') headers['www-authenticate'] = 'Bearer';
+  return jsonResponse(STATUS_OF[error.kind], body, headers);
+}
+
+/**
+ * Answers a thrown error: domain errors in the contract's format; anything else is logged with the
+ * invocation id and answers 500 without internals.
+ */
+export function responseForError(err: unknown, context: InvocationContext): HttpResponseInit {
+  if (err instanceof ServiceError) return errorResponse(err);
+  const error = ensureErrorType(err);
+  context.error(`Unhandled error in ${context.functionName} (invocation ${context.invocationId}): ${error.stack ?? error.message}`);
+  const message = `The service failed to answer. Quote invocation id ${context.invocationId} when reporting it.`;
+  return jsonResponse(500, { error: { code: 'InternalError', message } }, { 'x-ms-error-code': 'InternalError' });
+}

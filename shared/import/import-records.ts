@@ -1,0 +1,193 @@
+/**
+ * Imports newline-delimited JSON records (partners, resellers, customers, subscriptions), upserting
+ * by id. Every line is validated on its own: a bad line is reported with its line number and
+ * imports nothing, the valid lines import. Two streaming passes: the first validates shapes and
+ * learns the partners and resellers the file defines, the second checks references and writes.
+ */
+import { z } from 'zod';
+import type { ServiceContext } from '../context.js';
+import { buildCustomerRecord } from '../customers/customer.js';
+import { buildSubscriptionRecord, SUBSCRIPTION_STATUSES } from '../subscriptions/subscription.js';
+import { canonicalId } from '../tenants/tenant.js';
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const idSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .refine((value) => !/[/\\?#]/.test(value) && !CONTROL_CHARACTERS.test(value), 'must not contain / \\ ? # or control characters')
+  .transform(canonicalId);
+const optionalReseller = idSchema.nullish().transform((value) => value ?? null);
+const textSchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters')
+  .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+const importedNameSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .refine((value) => [...value].length <= 255, 'must be at most 255 characters')
+  .refine((value) => !value.includes('\u0000'), 'must not contain NUL');
+const domainSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(253, 'must be at most 253 characters')
+  .regex(/^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u, 'must be a domain name such as contoso.onmicrosoft.com');
+
+export const importLineSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('partner'), id: idSchema, name: textSchema }),
+    z.object({ type: z.literal('reseller'), id: idSchema, partnerId: idSchema, name: textSchema }),
+    z.object({
+      type: z.literal('customer'),
+      id: idSchema,
+      partnerId: idSchema,
+      resellerId: optionalReseller,
+      // Imported names are taken as the source system has them (line breaks included); the
+      // control-character rule applies to renames through the API.
+      companyName: importedNameSchema,
+      domain: domainSchema,
+      relationship: textSchema.optional(),
+      companyProfile: z
+          .object({ companyName: importedNameSchema.optional(), tenantId: idSchema.optional(), domain: domainSchema.optional() })
+        .optional(),
+    }),
+    z.object({
+      type: z.literal('subscription'),
+      id: idSchema,
+      partnerId: idSchema,
+      customerId: idSchema,
+      offerName: textSchema,
+      quantity: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(10_000_000, 'is too large'),
+      status: z.enum(SUBSCRIPTION_STATUSES, { error: `must be one of ${SUBSCRIPTION_STATUSES.join(', ')}` }),
+      resellerId: optionalReseller,
+    }),
+  ],
+  { error: 'type must be "partner", "reseller", "customer" or "subscription"' },
+);
+export type ImportLine = z.infer<typeof importLineSchema>;
+
+export interface ImportProblem {
+  line: number;
+  message: string;
+}
+
+export interface ImportSummary {
+  imported: { partner: number; reseller: number; customer: number; subscription: number };
+  problems: ImportProblem[];
+}
+
+/** Longest accepted line, in characters. */
+const MAX_LINE_LENGTH = 64 * 1024;
+
+function parseLine(text: string): ImportLine | string {
+  if (text.length > MAX_LINE_LENGTH) return `the line is longer than ${MAX_LINE_LENGTH} characters`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const parsed = importLineSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.');
+  return field ? `${field} ${issue?.message ?? 'is invalid'}` : (issue?.message ?? 'invalid record');
+}
+
+/**
+ * Imports the lines `readLines()` yields (called twice: once per pass). Problems are reported
+ * through `onProblem` as they are found and returned in the summary.
+ */
+export async function importRecords(
+  ctx: ServiceContext,
+  readLines: () => AsyncIterable<string>,
+  onProblem: (problem: ImportProblem) => void = () => {},
+): Promise<ImportSummary> {
+  const partners = new Set<string>();
+  const resellers = new Map<string, string>();
+  const problems: ImportProblem[] = [];
+  const report = (line: number, message: string) => {
+    const problem = { line, message };
+    problems.push(problem);
+    onProblem(problem);
+  };
+
+  let lineNumber = 0;
+  for await (const text of readLines()) {
+    lineNumber += 1;
+    if (!text.trim()) continue;
+    const record = parseLine(text);
+    if (typeof record === 'string') continue;
+    if (record.type === 'partner') partners.add(record.id);
+    if (record.type === 'reseller') resellers.set(record.id, record.partnerId);
+  }
+
+  const storeTenants = new Map<string, Awaited<ReturnType<ServiceContext['tenants']['findTenant']>>>();
+  const tenant = async (id: string) => {
+    if (!storeTenants.has(id)) storeTenants.set(id, await ctx.tenants.findTenant(id));
+    return storeTenants.get(id);
+  };
+  const isPartner = async (id: string) => partners.has(id) || (await tenant(id))?.type === 'partner';
+  const resellerPartner = async (id: string) => {
+    if (resellers.has(id)) return resellers.get(id);
+    const found = await tenant(id);
+    return found?.type === 'reseller' ? found.partnerId : undefined;
+  };
+  const referenceProblem = async (record: ImportLine): Promise<string | undefined> => {
+    if (record.type === 'partner') return resellers.has(record.id) ? `id ${record.id} is also a reseller` : undefined;
+    if (!(await isPartner(record.partnerId))) return `partnerId ${record.partnerId} is not a partner in the file or the store`;
+    if (record.type === 'reseller') return partners.has(record.id) ? `id ${record.id} is also a partner` : undefined;
+    if (record.resellerId !== null && (await resellerPartner(record.resellerId)) !== record.partnerId) {
+      return `resellerId ${record.resellerId} is not a reseller of partner ${record.partnerId}`;
+    }
+    return undefined;
+  };
+
+  const imported = { partner: 0, reseller: 0, customer: 0, subscription: 0 };
+  const writes: Array<Promise<void>> = [];
+  lineNumber = 0;
+  for await (const text of readLines()) {
+    lineNumber += 1;
+    if (!text.trim()) continue;
+    const record = parseLine(text);
+    const problem = typeof record === 'string' ? record : await referenceProblem(record);
+    if (typeof record === 'string' || problem) {
+      report(lineNumber, problem ?? 'invalid record');
+      continue;
+    }
+    writes.push(writeRecord(ctx, record));
+    imported[record.type] += 1;
+    if (writes.length >= 16) await Promise.all(writes.splice(0));
+  }
+  await Promise.all(writes);
+  return { imported, problems };
+}
+
+async function writeRecord(ctx: ServiceContext, record: ImportLine): Promise<void> {
+  switch (record.type) {
+    case 'partner':
+      return ctx.tenants.upsertTenant({ type: 'partner', id: record.id, name: record.name });
+    case 'reseller':
+      return ctx.tenants.upsertTenant({ type: 'reseller', id: record.id, partnerId: record.partnerId, name: record.name });
+    case 'customer':
+      return ctx.customers.upsertCustomer(
+        buildCustomerRecord({
+          id: record.id,
+          partnerId: record.partnerId,
+          resellerId: record.resellerId,
+          companyName: record.companyName,
+          domain: record.domain.toLowerCase(),
+          relationship: record.relationship ?? (record.resellerId ? 'Indirect reseller' : 'Direct reseller'),
+          companyProfile: {
+            companyName: record.companyProfile?.companyName ?? record.companyName,
+            tenantId: record.companyProfile?.tenantId ?? record.id,
+            domain: (record.companyProfile?.domain ?? record.domain).toLowerCase(),
+          },
+        }),
+      );
+    case 'subscription':
+      return ctx.subscriptions.upsertSubscription(buildSubscriptionRecord({ ...record, customerId: record.customerId }));
+  }
+}

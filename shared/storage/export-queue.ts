@@ -1,0 +1,41 @@
+/**
+ * The exports queue. Messages are base64-encoded JSON, as the Functions host's queue trigger
+ * expects by default.
+ */
+import { QueueClient, QueueServiceClient, StorageSharedKeyCredential } from '@azure/storage-queue';
+import type { Config } from '../config.js';
+import type { ExportMessage, ExportQueue } from '../exports/ports.js';
+import { azureCredential } from './credential.js';
+
+export function queueServiceClient(config: Config): QueueServiceClient {
+  const { queueServiceUri, accountKey } = config.storage;
+  if (accountKey) {
+    const accountName = new URL(queueServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';
+    return new QueueServiceClient(queueServiceUri, new StorageSharedKeyCredential(accountName, accountKey));
+  }
+  return new QueueServiceClient(queueServiceUri, azureCredential(config));
+}
+
+export function encodeQueueMessage(body: unknown): string {
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64');
+}
+
+export class StorageExportQueue implements ExportQueue {
+  readonly queue: QueueClient;
+  readonly poisonQueue: QueueClient;
+
+  constructor(config: Config, service = queueServiceClient(config)) {
+    this.queue = service.getQueueClient(config.exports.queueName);
+    this.poisonQueue = service.getQueueClient(config.exports.poisonQueueName);
+  }
+
+  /** Creates both queues (local stack only; Bicep creates them in Azure). */
+  async ensureQueues(): Promise<void> {
+    await this.queue.createIfNotExists();
+    await this.poisonQueue.createIfNotExists();
+  }
+
+  async enqueue(message: ExportMessage): Promise<void> {
+    await this.queue.sendMessage(encodeQueueMessage(message));
+  }
+}

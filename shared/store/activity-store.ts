@@ -1,0 +1,67 @@
+/** Activity records in Cosmos DB: newest first over the (dateTime desc, id desc) composite index. */
+import type { Container, SqlParameter } from '@azure/cosmos';
+import type { ActivityFilter, ActivityRecord, ActivityRepository } from '../activity/activity.js';
+import type { Page } from '../customers/ports.js';
+import type { Cursor } from '../http/paging.js';
+import { type CosmosSystemProperties, cosmosStatus } from './cosmos.js';
+
+const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
+
+export class CosmosActivityRepository implements ActivityRepository {
+  constructor(private readonly container: Container) {}
+
+  async listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>> {
+    const parameters: SqlParameter[] = [
+      { name: '@partnerId', value: filter.partnerId },
+      { name: '@from', value: filter.from },
+      { name: '@to', value: filter.to },
+    ];
+    const where = ['c.partnerId = @partnerId', 'c.dateTime >= @from', 'c.dateTime <= @to'];
+    const optional: Array<[string, string | undefined]> = [
+      ['resellerId', filter.resellerId],
+      ['customerId', filter.customerId],
+      ['operation', filter.operation],
+    ];
+    for (const [field, value] of optional) {
+      if (value === undefined) continue;
+      where.push(`c.${field} = @${field}`);
+      parameters.push({ name: `@${field}`, value });
+    }
+    if (after) {
+      where.push('(c.dateTime < @afterDateTime OR (c.dateTime = @afterDateTime AND c.id < @afterId))');
+      parameters.push({ name: '@afterDateTime', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
+    }
+    const query = `SELECT TOP ${top} ${FIELDS} FROM c WHERE ${where.join(' AND ')} ORDER BY c.dateTime DESC, c.id DESC`;
+    const { resources } = await this.container.items
+      .query<ActivityRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top })
+      .fetchAll();
+    const last = resources[resources.length - 1];
+    return { rows: resources, ...(resources.length === top && last ? { next: [last.dateTime, last.id] } : {}) };
+  }
+
+  async createActivity(record: ActivityRecord): Promise<void> {
+    await this.container.items.create(record);
+  }
+
+  async upsertActivity(record: ActivityRecord): Promise<void> {
+    await this.container.items.upsert(record);
+  }
+
+  async deleteActivity(partnerId: string, id: string): Promise<void> {
+    try {
+      await this.container.item(id, partnerId).delete();
+    } catch (err) {
+      if (cosmosStatus(err) !== 404) throw err;
+    }
+  }
+
+  async listPendingActivity(before: string, limit: number): Promise<ActivityRecord[]> {
+    const { resources } = await this.container.items
+      .query<ActivityRecord & CosmosSystemProperties>({
+        query: `SELECT TOP ${limit} ${FIELDS} FROM c WHERE c.status = 'Pending' AND c.dateTime < @before`,
+        parameters: [{ name: '@before', value: before }],
+      })
+      .fetchAll();
+    return resources;
+  }
+}
