@@ -3,7 +3,7 @@ import type { Container, SqlParameter } from '@azure/cosmos';
 import type { ActivityFilter, ActivityRecord, ActivityRepository } from '../activity/activity.js';
 import type { Page } from '../customers/ports.js';
 import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus } from './cosmos.js';
+import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
 
 const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
 
@@ -31,12 +31,11 @@ export class CosmosActivityRepository implements ActivityRepository {
       where.push('(c.dateTime < @afterDateTime OR (c.dateTime = @afterDateTime AND c.id < @afterId))');
       parameters.push({ name: '@afterDateTime', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
     }
-    const query = `SELECT TOP ${top} ${FIELDS} FROM c WHERE ${where.join(' AND ')} ORDER BY c.dateTime DESC, c.id DESC`;
+    const query = `SELECT TOP ${top + 1} ${FIELDS} FROM c WHERE ${where.join(' AND ')} ORDER BY c.dateTime DESC, c.id DESC`;
     const { resources } = await this.container.items
-      .query<ActivityRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top })
+      .query<ActivityRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
       .fetchAll();
-    const last = resources[resources.length - 1];
-    return { rows: resources, ...(resources.length === top && last ? { next: [last.dateTime, last.id] } : {}) };
+    return keysetPage(resources, top, (row) => [row.dateTime, row.id]);
   }
 
   async createActivity(record: ActivityRecord): Promise<void> {

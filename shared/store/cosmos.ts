@@ -57,3 +57,13 @@ export interface CosmosSystemProperties {
   _self?: string;
   _attachments?: string;
 }
+
+/**
+ * A keyset page from a query that asked for one row more than `top`: the extra row only tells that
+ * more follow, so the last page never comes back empty.
+ */
+export function keysetPage<T>(resources: T[], top: number, cursorOf: (row: T) => Array<string | number>): { rows: T[]; next?: Array<string | number> } {
+  if (resources.length <= top) return { rows: resources };
+  const rows = resources.slice(0, top);
+  return { rows, next: cursorOf(rows[top - 1] as T) };
+}

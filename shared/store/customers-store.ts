@@ -6,7 +6,7 @@ import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository, Page } from '../customers/ports.js';
 import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus } from './cosmos.js';
+import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -39,12 +39,11 @@ export class CosmosCustomerRepository implements CustomerRepository {
       where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
       parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
     }
-    const query = `SELECT TOP ${top} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey ASC, c.id ASC`;
+    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey ASC, c.id ASC`;
     const { resources } = await this.container.items
-      .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top })
+      .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
       .fetchAll();
-    const last = resources[resources.length - 1];
-    return { rows: resources, ...(resources.length === top && last ? { next: [last.sortKey, last.id] } : {}) };
+    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

@@ -4,7 +4,7 @@ import type { Page } from '../customers/ports.js';
 import type { ExportJob, ExportSchedule } from '../exports/export-job.js';
 import type { ExportRepository } from '../exports/ports.js';
 import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus } from './cosmos.js';
+import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
 
 function withEtag<T extends { etag?: string }>(stored: T & CosmosSystemProperties): T {
   const { _etag, _ts, _rid, _self, _attachments, ...record } = stored;
@@ -50,13 +50,11 @@ export class CosmosExportRepository implements ExportRepository {
       keyset = ' AND (c.createdDateTime < @afterCreated OR (c.createdDateTime = @afterCreated AND c.id < @afterId))';
       parameters.push({ name: '@afterCreated', value: String(after[0]) }, { name: '@afterId', value: String(after[1]) });
     }
-    const query = `SELECT TOP ${top} * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'export' AND c.scopeTenantId = @scopeTenantId${keyset} ORDER BY c.createdDateTime DESC, c.id DESC`;
+    const query = `SELECT TOP ${top + 1} * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'export' AND c.scopeTenantId = @scopeTenantId${keyset} ORDER BY c.createdDateTime DESC, c.id DESC`;
     const { resources } = await this.container.items
-      .query<ExportJob & CosmosSystemProperties>({ query, parameters }, { partitionKey: partnerId, maxItemCount: top })
+      .query<ExportJob & CosmosSystemProperties>({ query, parameters }, { partitionKey: partnerId, maxItemCount: top + 1 })
       .fetchAll();
-    const rows = resources.map((resource) => withEtag<ExportJob>(resource));
-    const last = rows[rows.length - 1];
-    return { rows, ...(rows.length === top && last ? { next: [last.createdDateTime, last.id] } : {}) };
+    return keysetPage(resources.map((resource) => withEtag<ExportJob>(resource)), top, (job) => [job.createdDateTime, job.id]);
   }
 
   async listStaleExports(before: string, limit: number): Promise<ExportJob[]> {

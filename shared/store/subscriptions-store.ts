@@ -2,6 +2,7 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { Page } from '../customers/ports.js';
 import type { Cursor } from '../http/paging.js';
+import { keysetPage } from './cosmos.js';
 import type { SubscriptionFilter, SubscriptionRecord, SubscriptionRepository } from '../subscriptions/subscription.js';
 
 export class CosmosSubscriptionRepository implements SubscriptionRepository {
@@ -21,12 +22,11 @@ export class CosmosSubscriptionRepository implements SubscriptionRepository {
       where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
       parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
     }
-    const query = `SELECT TOP ${top} c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.customerId ASC, c.sortKey ASC, c.id ASC`;
+    const query = `SELECT TOP ${top + 1} c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.customerId ASC, c.sortKey ASC, c.id ASC`;
     const { resources } = await this.container.items
-      .query<SubscriptionRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top })
+      .query<SubscriptionRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
       .fetchAll();
-    const last = resources[resources.length - 1];
-    return { rows: resources, ...(resources.length === top && last ? { next: [last.sortKey, last.id] } : {}) };
+    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
   }
 
   async upsertSubscription(record: SubscriptionRecord): Promise<void> {

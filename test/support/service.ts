@@ -1,0 +1,115 @@
+/**
+ * A running service for one test file: its own database, blob container and queues on the shared
+ * local servers, the real function table on the local runner, and helpers to call it as a client.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { functionTable } from '../../functions/table.js';
+import { loadConfig, localStackEnv } from '../../shared/config.js';
+import { encodePrincipal } from '../../shared/http/principal.js';
+import { type LocalRunner, startLocalRunner } from '../../shared/host/local-runner.js';
+import { type ImportSummary, importRecords } from '../../shared/import/import-records.js';
+import { type WiredService, createService, prepareLocalResources } from '../../shared/wiring.js';
+
+export interface TestService {
+  url: string;
+  service: WiredService;
+  ctx: WiredService['ctx'];
+  runner: LocalRunner;
+  importLines(records: unknown[]): Promise<ImportSummary>;
+  close(): Promise<void>;
+}
+
+export async function startTestService(options: { env?: Record<string, string>; queues?: boolean } = {}): Promise<TestService> {
+  const ports = inject('stack');
+  const suffix = randomUUID().slice(0, 8);
+  const config = loadConfig({
+    ...localStackEnv(ports, `test-${suffix}`),
+    EXPORTS_CONTAINER_NAME: `exports-${suffix}`,
+    EXPORTS_QUEUE_NAME: `exports-${suffix}`,
+    ...options.env,
+  });
+  const service = createService(config);
+  await prepareLocalResources(service);
+  const logs: string[] = [];
+  const runner = await startLocalRunner(functionTable, service.ctx, {
+    timers: false,
+    queues: options.queues ?? true,
+    queuePollMilliseconds: 100,
+    retryVisibilitySeconds: 0,
+    log: (level, name, message) => {
+      logs.push(`${level} [${name}] ${message}`);
+      if (process.env.TEST_LOGS) console.log(level, name, message);
+    },
+  });
+  return {
+    url: runner.url,
+    service,
+    ctx: service.ctx,
+    runner,
+    importLines: (records) =>
+      importRecords(service.ctx, () =>
+        (async function* () {
+          for (const record of records) yield typeof record === 'string' ? record : JSON.stringify(record);
+        })(),
+      ),
+    async close() {
+      await runner.close();
+      await service.store.database.delete().catch(() => undefined);
+    },
+  };
+}
+
+export function principal(tenantId: string, roles: string[] = ['Customers.Read'], userName = 'tester@partner.example'): string {
+  return encodePrincipal({ tenantId, userName, roles });
+}
+
+export interface CallOptions {
+  method?: string;
+  principal?: string | null;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** Calls the service like a client would; JSON bodies are encoded and decoded. */
+export async function call<T = any>(baseUrl: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.principal) headers['x-ms-client-principal'] = options.principal;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(new URL(path, baseUrl), { method: options.method ?? 'GET', headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/** Follows nextLink to the end; returns every row. */
+export async function allPages<T = any>(baseUrl: string, path: string, principalHeader: string): Promise<{ rows: T[]; pages: number }> {
+  const rows: T[] = [];
+  let next: string | undefined = path;
+  let pages = 0;
+  while (next) {
+    const result: CallResult<{ value: T[]; nextLink?: string }> = await call(baseUrl, next, { principal: principalHeader });
+    if (result.status !== 200) throw new Error(`GET ${next} answered ${result.status}: ${result.text}`);
+    rows.push(...result.body.value);
+    pages += 1;
+    next = result.body.nextLink;
+    if (pages > 10_000) throw new Error('Too many pages');
+  }
+  return { rows, pages };
+}
