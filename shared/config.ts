@@ -35,7 +35,11 @@ const settingsSchema = z.object({
   ACTIVITY_RETENTION_DAYS: positiveInt(365),
   EXPORT_SCHEDULER_CRON: z.string().default('0 */5 * * * *'),
   /** How long one queue invocation works on an export before handing off to a new message. */
-  EXPORT_SLICE_SECONDS: positiveInt(300),
+  EXPORT_SLICE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Target size of a staged block of an export file, in KiB. */
+  EXPORT_BLOCK_KIB: z.coerce.number().int().min(1).max(100 * 1024).default(4096),
+  /** Rows read from the store per page while exporting. */
+  EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
   /** Lifetime of a download link; the contract caps it at one hour. */
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
   EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
@@ -68,6 +72,8 @@ export interface Config {
     poisonQueueName: string;
     fileRetentionDays: number;
     sliceSeconds: number;
+    blockBytes: number;
+    pageSize: number;
     downloadUrlMinutes: number;
     maxDequeueCount: number;
     schedulerCron: string;
@@ -108,6 +114,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       poisonQueueName: `${s.EXPORTS_QUEUE_NAME}-poison`,
       fileRetentionDays: s.EXPORT_FILE_RETENTION_DAYS,
       sliceSeconds: s.EXPORT_SLICE_SECONDS,
+      blockBytes: s.EXPORT_BLOCK_KIB * 1024,
+      pageSize: s.EXPORT_PAGE_SIZE,
       downloadUrlMinutes: s.DOWNLOAD_URL_MINUTES,
       maxDequeueCount: s.EXPORT_MAX_DEQUEUE_COUNT,
       schedulerCron: s.EXPORT_SCHEDULER_CRON,

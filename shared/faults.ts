@@ -9,11 +9,14 @@ export type FaultPoint =
   | 'export.beforeCommit';
 
 export class FaultInjector {
-  private readonly armed = new Map<FaultPoint, number>();
+  private readonly armed = new Map<FaultPoint, { remaining: number; times: number }>();
 
-  /** Arms a fault: the `afterHits`-th next time the point is reached (1 = the next), it throws. */
-  arm(point: FaultPoint, afterHits = 1): void {
-    this.armed.set(point, afterHits);
+  /**
+   * Arms a fault: the `afterHits`-th next time the point is reached (1 = the next), it throws, and
+   * keeps throwing at every hit for `times` hits in all (Infinity: until disarmed).
+   */
+  arm(point: FaultPoint, afterHits = 1, times = 1): void {
+    this.armed.set(point, { remaining: afterHits, times });
   }
 
   disarm(): void {
@@ -21,13 +24,14 @@ export class FaultInjector {
   }
 
   hit(point: FaultPoint): void {
-    const remaining = this.armed.get(point);
-    if (remaining === undefined) return;
-    if (remaining > 1) {
-      this.armed.set(point, remaining - 1);
+    const fault = this.armed.get(point);
+    if (fault === undefined) return;
+    if (fault.remaining > 1) {
+      fault.remaining -= 1;
       return;
     }
-    this.armed.delete(point);
+    fault.times -= 1;
+    if (fault.times <= 0) this.armed.delete(point);
     throw new Error(`Injected crash at ${point}`);
   }
 }

@@ -24,7 +24,9 @@ export function guardCell(cell: CsvCell): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-const OPTIONS = { record_delimiter: '\r\n', eof: true } as const;
+// csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF:
+// RFC 4180 wants any line break inside a field quoted, so ask for it.
+const OPTIONS = { record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ } as const;
 
 /** Rows as CSV text, each line ended by CRLF. */
 export function csvRows(rows: readonly CsvCell[][]): string {

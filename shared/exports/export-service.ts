@@ -146,7 +146,7 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
       job = saved;
       return true;
     },
-  });
+  }, { blockBytes: ctx.config.exports.blockBytes, pageSize: ctx.config.exports.pageSize });
   if (result.outcome === 'Lost') {
     log(`Export ${exportId} was taken over by another worker.`);
     return;

@@ -50,6 +50,9 @@ export async function startCosmosEndpoint(port = 0): Promise<RunningServer> {
   };
 }
 
+/** How long Azurite may take to stop gracefully before it is killed. */
+const AZURITE_STOP_MILLISECONDS = 3_000;
+
 export interface AzuriteOptions {
   blobPort?: number;
   queuePort?: number;
@@ -91,8 +94,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
         children.map(
           (child) =>
             new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
-              child.once('exit', () => resolve());
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              // Azurite's graceful shutdown can wait forever on idle keep-alive sockets: give it a
+              // moment to flush (it persists to --location), then end it.
+              const force = setTimeout(() => child.kill('SIGKILL'), AZURITE_STOP_MILLISECONDS);
+              child.once('exit', () => {
+                clearTimeout(force);
+                resolve();
+              });
               child.kill('SIGTERM');
             }),
         ),
