@@ -10,6 +10,7 @@ export type FaultPoint =
 
 export class FaultInjector {
   private readonly armed = new Map<FaultPoint, { remaining: number; times: number }>();
+  private readonly thrown = new Map<FaultPoint, number>();
 
   /**
    * Arms a fault: the `afterHits`-th next time the point is reached (1 = the next), it throws, and
@@ -19,8 +20,15 @@ export class FaultInjector {
     this.armed.set(point, { remaining: afterHits, times });
   }
 
+  /** Disarms every fault and forgets how many were thrown. */
   disarm(): void {
     this.armed.clear();
+    this.thrown.clear();
+  }
+
+  /** How many times the point threw since the last disarm (so a test knows its crash happened). */
+  thrownCount(point: FaultPoint): number {
+    return this.thrown.get(point) ?? 0;
   }
 
   hit(point: FaultPoint): void {
@@ -32,6 +40,7 @@ export class FaultInjector {
     }
     fault.times -= 1;
     if (fault.times <= 0) this.armed.delete(point);
+    this.thrown.set(point, this.thrownCount(point) + 1);
     throw new Error(`Injected crash at ${point}`);
   }
 }

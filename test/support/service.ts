@@ -16,6 +16,8 @@ export interface TestService {
   service: WiredService;
   ctx: WiredService['ctx'];
   runner: LocalRunner;
+  /** Every line the functions logged, as `level [function] message`. */
+  logs: string[];
   importLines(records: unknown[]): Promise<ImportSummary>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startTestService(options: { env?: Record<string, string>; 
     service,
     ctx: service.ctx,
     runner,
+    logs,
     importLines: (records) =>
       importRecords(service.ctx, () =>
         (async function* () {
