@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import azureFunctions, { type InvocationContext, type Timer } from '@azure/functions';
-import type { QueueClient } from '@azure/storage-queue';
 import { CronExpressionParser } from 'cron-parser';
 import type { ServiceContext } from '../context.js';
 import { ensureErrorType } from '../errors.js';
-import { queueServiceClient } from '../storage/export-queue.js';
+import { type QueueClient, queueServiceClient } from '../storage/export-queue.js';
 import {
   type FunctionEntry,
   type HttpFunctionEntry,

@@ -3,6 +3,8 @@
  * expects by default.
  */
 import { QueueClient, QueueServiceClient, StorageSharedKeyCredential } from '@azure/storage-queue';
+
+export type { QueueClient };
 import type { Config } from '../config.js';
 import type { ExportMessage, ExportQueue } from '../exports/ports.js';
 import { azureCredential } from './credential.js';
