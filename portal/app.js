@@ -1,0 +1,75 @@
+/**
+ * The partner portal: a static page over the public API, served by the same function app. Views
+ * are chosen by the URL hash (#/, #/customers/{id}/subscriptions, #/activity), so the server only
+ * ever serves index.html and these modules.
+ *
+ * `?pageSize=N` (1 to 1000) sets how many rows each request asks for; the default is 100.
+ */
+import { api, describeError } from './api.js';
+import { byId } from './dom.js';
+import { initActivity, showActivity } from './activity.js';
+import { initCustomers } from './customers.js';
+import { initExports } from './exports.js';
+import { initSubscriptions, showSubscriptions } from './subscriptions.js';
+
+const VIEWS = ['customers', 'subscriptions', 'activity'];
+
+function pageSize() {
+  const requested = Number(new URLSearchParams(window.location.search).get('pageSize'));
+  return Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 100;
+}
+
+/** @param {string} name @param {string} title */
+function showView(name, title) {
+  for (const view of VIEWS) byId(`${view}-view`).hidden = view !== name;
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.getAttribute('data-nav') === (name === 'subscriptions' ? 'customers' : name)) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `${title} · Partner portal`;
+}
+
+let firstRoute = true;
+
+function route() {
+  const hash = window.location.hash;
+  // Other fragments (the skip link's #main) are in-page jumps, not views.
+  if (hash && !hash.startsWith('#/')) return;
+  const moveFocus = !firstRoute;
+  firstRoute = false;
+  const subscriptions = /^#\/customers\/([^/]+)\/subscriptions$/.exec(hash);
+  if (subscriptions?.[1]) {
+    showView('subscriptions', 'Subscriptions');
+    showSubscriptions(decodeURIComponent(subscriptions[1]));
+    return;
+  }
+  if (hash === '#/activity') {
+    showView('activity', 'Activity');
+    showActivity();
+    if (moveFocus) byId('activity-heading').focus();
+    return;
+  }
+  showView('customers', 'Customers');
+  if (moveFocus) byId('customers-heading').focus();
+}
+
+async function start() {
+  const size = pageSize();
+  let resellers = [];
+  try {
+    resellers = (await api('/api/resellers')).body.value;
+  } catch (error) {
+    byId('customers-status').textContent = describeError(error);
+  }
+  const names = new Map(resellers.map((/** @type {{id: string, name: string}} */ reseller) => [reseller.id, reseller.name]));
+  const resellerName = (/** @type {string | null} */ id) => (id ? (names.get(id) ?? id) : '');
+  initExports({ resellerName });
+  initSubscriptions({ pageSize: size, resellerName });
+  initActivity({ pageSize: size });
+  window.addEventListener('hashchange', route);
+  route();
+  await initCustomers({ pageSize: size, resellers });
+  document.body.setAttribute('data-ready', 'true');
+}
+
+start();
