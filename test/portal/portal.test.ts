@@ -1,0 +1,357 @@
+/**
+ * The partner portal in a real browser (Chromium, driven by playwright-core) against the real
+ * function table on the local runner: what a partner does with the page, through the public API.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADERS, expectedCsv } from '../support/csv-expectations.js';
+import { OTHER_PARTNER, PROVIDER, RESELLER_A, customerId, fixtureRecords, providerCustomers } from '../support/fixtures.js';
+import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+
+const ARTIFACTS = path.resolve('test/artifacts');
+const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
+const READER = principal(PROVIDER, ['Customers.Read'], 'rita@provider.example');
+const OTHER = principal(OTHER_PARTNER, ['Customers.ReadWrite'], 'otto@other.example');
+/** A company name that would run script if the page ever put data into innerHTML. */
+const MARKUP_NAME = '<img src=x onerror="window.__injected=1"><b>Bold</b> & Co';
+const MARKUP_ID = customerId(500);
+
+let service: TestService;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  [service, browser] = await Promise.all([
+    startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
+    chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    }),
+  ]);
+  const records = fixtureRecords();
+  records.push({
+    type: 'customer', id: MARKUP_ID, partnerId: PROVIDER, resellerId: null, companyName: MARKUP_NAME, domain: 'markup.example',
+    relationship: 'Direct reseller', companyProfile: { companyName: MARKUP_NAME, tenantId: MARKUP_ID, domain: 'markup.example' },
+  });
+  expect((await service.importLines(records)).problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+  await browser?.close();
+  await service?.close();
+});
+
+interface Portal {
+  page: Page;
+  context: BrowserContext;
+  /** Every URL the page requested. */
+  requests: string[];
+  /** Console errors and uncaught exceptions (a CSP violation is one). */
+  errors: string[];
+}
+
+/** Opens the portal as the local runner's principal, or as another one via the identity header. */
+async function openPortal(options: { as?: string; width?: number; height?: number; path?: string } = {}): Promise<Portal> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    ...(options.as ? { extraHTTPHeaders: { 'x-ms-client-principal': options.as } } : {}),
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${service.url}${options.path ?? '/'}`);
+  await page.waitForSelector('body[data-ready]');
+  return { page, context, requests, errors };
+}
+
+const rowNames = (page: Page) => page.locator('#customers-table tbody tr.customer-row th').allInnerTexts();
+const customerRow = (page: Page, name: string | RegExp) => page.locator('tr.customer-row', { has: page.getByRole('link', { name, exact: true }) });
+const statusText = (page: Page) => page.locator('#customers-status').innerText();
+
+async function waitForStatus(page: Page, selector: string, expected: string | RegExp) {
+  await page.waitForFunction(
+    ([target, text, isPattern]) => {
+      const content = document.querySelector(target as string)?.textContent ?? '';
+      return isPattern ? new RegExp(text as string).test(content) : content === text;
+    },
+    [selector, expected instanceof RegExp ? expected.source : expected, expected instanceof RegExp] as const,
+  );
+}
+
+/** Clicks an export button and waits, in the exports panel, for that export's download link. */
+async function exportFromPage(page: Page, buttonName: string) {
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.url().endsWith('/api/exports') && candidate.request().method() === 'POST'),
+    page.getByRole('button', { name: buttonName }).click(),
+  ]);
+  expect(response.status()).toBe(202);
+  const started = await response.json();
+  const link = page.locator(`#exports-list li[data-export-id="${started.id}"]`).getByRole('link', { name: /^Download/ });
+  await link.waitFor({ timeout: 30_000 });
+  const downloadUrl = (await link.getAttribute('href')) ?? '';
+  const download = await fetch(downloadUrl);
+  expect(download.status).toBe(200);
+  return { started, bytes: Buffer.from(await download.arrayBuffer()), item: page.locator(`#exports-list li[data-export-id="${started.id}"]`) };
+}
+
+async function expandRow(page: Page, name: string) {
+  const row = customerRow(page, name);
+  await row.getByRole('button', { name: 'Show details' }).click();
+  const details = page.locator(`#${await row.getByRole('button', { name: 'Show details' }).getAttribute('aria-controls')}`);
+  // The details are read (with the ETag) when the row opens.
+  await details.locator('td[data-loaded]').waitFor();
+  return details;
+}
+
+async function renameThroughApi(id: string, companyName: string) {
+  const current = await call(service.url, `/api/customers/${id}`, { principal: ADMIN });
+  const renamed = await call(service.url, `/api/customers/${id}/billing-profile`, {
+    method: 'PATCH', principal: ADMIN, headers: { 'if-match': current.headers.get('etag') ?? '' }, body: { companyName },
+  });
+  expect(renamed.status).toBe(200);
+}
+
+describe('the customer list', () => {
+  it('lists every customer in the API\'s order, says how many, and loads nothing from elsewhere', async () => {
+    const { page, requests, errors } = await openPortal();
+    const listed = (await allPages(service.url, '/api/customers', ADMIN)).rows.map((row) => row.companyName);
+    expect(await rowNames(page)).toEqual(listed);
+    expect(await statusText(page)).toBe(`${listed.length} customers.`);
+    expect(listed).toHaveLength(providerCustomers.length + 1);
+    expect(requests.every((url) => url.startsWith(`${service.url}/`))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'portal-desktop.png'), fullPage: true });
+  });
+
+  it('shows company names as text: markup in a name is never run', async () => {
+    const { page } = await openPortal();
+    const link = page.getByRole('link', { name: MARKUP_NAME, exact: true });
+    expect(await link.textContent()).toBe(MARKUP_NAME);
+    expect(await page.locator('#customers-table img, #customers-table b').count()).toBe(0);
+    await expandRow(page, MARKUP_NAME);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+    expect(await page.locator('#customers-table img, #customers-table b').count()).toBe(0);
+    // The name with a line break keeps it.
+    expect(await page.getByRole('link', { name: /^Line\s+Break Foods$/ }).innerText()).toBe('Line\nBreak Foods');
+  });
+
+  it('searches name and domain as you type, accent-insensitively, with one request per pause', async () => {
+    const { page, requests } = await openPortal();
+    const search = page.getByRole('searchbox', { name: 'Search customers' });
+    await search.pressSequentially('muller');
+    await waitForStatus(page, '#customers-status', '1 customer matching “muller”.');
+    expect(await rowNames(page)).toEqual(['Müller & Söhne GmbH']);
+    const searches = requests.filter((url) => url.includes('/api/customers?') && url.includes('search='));
+    expect(searches.length).toBeLessThan('muller'.length);
+    await search.fill('onmicrosoft');
+    await waitForStatus(page, '#customers-status', '2 customers matching “onmicrosoft”.');
+    expect(await rowNames(page)).toEqual(['Contoso Ltd', 'Fabrikam Inc.']);
+    await search.fill('zzz-nobody');
+    await waitForStatus(page, '#customers-status', 'No customers matching “zzz-nobody”.');
+    expect(await page.locator('#customers-table').isVisible()).toBe(false);
+  });
+
+  it('pages over nextLink as you scroll, never repeating or skipping a row', async () => {
+    const { page, requests } = await openPortal({ path: '/?pageSize=5', height: 500 });
+    const total = providerCustomers.length + 1;
+    for (let scrolls = 0; scrolls < 10 && (await statusText(page)) !== `${total} customers.`; scrolls += 1) {
+      await page.mouse.wheel(0, 5000);
+      await page.waitForTimeout(150);
+    }
+    await waitForStatus(page, '#customers-status', `${total} customers.`);
+    const ids = await page.locator('tr.customer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-customer-id')));
+    const listed = (await allPages(service.url, '/api/customers', ADMIN)).rows.map((row) => row.id);
+    expect(ids).toEqual(listed);
+    expect(requests.filter((url) => url.includes('continuationToken=')).length).toBe(Math.ceil(total / 5) - 1);
+    expect(await page.getByRole('button', { name: 'Load more' }).isVisible()).toBe(false);
+  });
+
+  it('filters by indirect reseller, and exports exactly what the list shows as Excel-ready CSV', async () => {
+    const { page } = await openPortal();
+    await page.getByLabel('Filter by indirect reseller').selectOption({ label: 'Reseller A' });
+    const expected = (await allPages(service.url, `/api/customers?resellerId=${RESELLER_A}`, ADMIN)).rows;
+    await waitForStatus(page, '#customers-status', `${expected.length} customers of Reseller A.`);
+    expect(await rowNames(page)).toEqual(expected.map((row) => row.companyName));
+    const { started, bytes, item } = await exportFromPage(page, 'Export customers');
+    expect(started.filter).toEqual({ resellerId: RESELLER_A });
+    expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    expect(bytes.toString('utf8').startsWith('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n')).toBe(true);
+    expect(bytes.equals(expectedCsv(HEADERS.customers, expected.map((row) => [row.id, row.companyName, row.domain, row.relationship])))).toBe(true);
+    expect(await item.innerText()).toContain(`${expected.length} rows`);
+    expect(await item.innerText()).toContain('Ready');
+
+    // With a search too, the export carries both.
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill('contoso');
+    await waitForStatus(page, '#customers-status', '1 customer matching “contoso” of Reseller A.');
+    const narrowed = await exportFromPage(page, 'Export customers');
+    expect(narrowed.started.filter).toEqual({ search: 'contoso', resellerId: RESELLER_A });
+    expect(narrowed.bytes.toString('utf8').split('\r\n')).toHaveLength(3);
+  });
+
+  it('a direct partner without resellers sees its own customers and no reseller filter', async () => {
+    const { page } = await openPortal({ as: OTHER });
+    expect(await rowNames(page)).toEqual(['Contoso Ltd', 'Other Partner Customer']);
+    expect(await page.getByLabel('Filter by indirect reseller').isVisible()).toBe(false);
+    expect(await page.getByText('Filter by indirect reseller').isVisible()).toBe(false);
+  });
+});
+
+describe('a customer\'s details and rename', () => {
+  it('works from the keyboard: the row expands to the Microsoft ID (copyable), quick links and Bill-to name', async () => {
+    const { page, context } = await openPortal();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill('fabrikam');
+    await waitForStatus(page, '#customers-status', '1 customer matching “fabrikam”.');
+    // Search box, reseller filter, Export customers, the company name, then Show details.
+    for (let tab = 0; tab < 4; tab += 1) await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(await focused()).toBe('Show details');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    const fabrikam = providerCustomers.find((customer) => customer.companyName === 'Fabrikam Inc.');
+    const details = page.locator(`#customer-${fabrikam?.id}-details`);
+    await details.locator('td[data-loaded]').waitFor();
+    expect(await customerRow(page, 'Fabrikam Inc.').getByRole('button', { name: 'Show details' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await details.locator('code').innerText()).toBe(fabrikam?.id);
+    await details.getByRole('button', { name: 'Copy Microsoft ID' }).click();
+    await waitForStatus(page, `#customer-${fabrikam?.id}-details dd button`, 'Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fabrikam?.id);
+    expect(await details.getByRole('link', { name: 'Subscriptions' }).getAttribute('href')).toBe(`#/customers/${fabrikam?.id}/subscriptions`);
+    expect(await details.getByRole('link', { name: /^Microsoft 365 admin center/ }).getAttribute('href')).toMatch(/^https:\/\//);
+    expect(await details.getByRole('link', { name: /^Azure portal/ }).getAttribute('href')).toMatch(/^https:\/\//);
+    expect(await details.locator('.bill-to').innerText()).toBe('Fabrikam Inc.');
+    const toggle = customerRow(page, 'Fabrikam Inc.').getByRole('button', { name: 'Show details' });
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await details.isVisible()).toBe(false);
+  });
+
+  it('renames with If-Match: the new name shows at once in the row, the API and the activity log', async () => {
+    const { page } = await openPortal();
+    const details = await expandRow(page, 'alpha analytics');
+    await details.getByRole('button', { name: 'Rename' }).click();
+    await details.getByLabel('New Bill-to company name').fill('Alpha Analytics Group');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await details.getByText('Saved. The Bill-to company name is now “Alpha Analytics Group”.').waitFor();
+    expect(await page.getByRole('link', { name: 'Alpha Analytics Group', exact: true }).count()).toBe(1);
+    const target = providerCustomers.find((customer) => customer.companyName === 'alpha analytics');
+    const read = await call(service.url, `/api/customers/${target?.id}`, { principal: ADMIN });
+    expect(read.body.companyName).toBe('Alpha Analytics Group');
+    const activity = await call(service.url, `/api/activity?customerId=${target?.id}&operation=UpdateCustomerCompanyName`, { principal: ADMIN });
+    expect(activity.body.value[0]).toMatchObject({ user: 'ada@provider.example', details: { oldCompanyName: 'alpha analytics', newCompanyName: 'Alpha Analytics Group' } });
+  });
+
+  it('explains a 412 when someone else changed the name meanwhile, changes nothing, and saves after Reload', async () => {
+    const { page } = await openPortal();
+    const zeta = providerCustomers.find((customer) => customer.companyName === 'Zeta Systems');
+    const details = await expandRow(page, 'Zeta Systems');
+    await details.getByRole('button', { name: 'Rename' }).click();
+    await renameThroughApi(zeta?.id ?? '', 'Zeta Systems (changed elsewhere)');
+    await details.getByLabel('New Bill-to company name').fill('Zeta Systems Mine');
+    await details.getByRole('button', { name: 'Save' }).click();
+    const alert = details.getByRole('alert');
+    await alert.getByRole('button', { name: 'Reload' }).waitFor();
+    expect(await alert.innerText()).toMatch(/changed by someone else.*not saved.*Reload to see the current name/s);
+    expect((await call(service.url, `/api/customers/${zeta?.id}`, { principal: ADMIN })).body.companyName).toBe('Zeta Systems (changed elsewhere)');
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await details.getByText('Reloaded. The current name is “Zeta Systems (changed elsewhere)”.', { exact: false }).waitFor();
+    expect(await details.getByLabel('New Bill-to company name').inputValue()).toBe('Zeta Systems Mine');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await details.getByText('Saved.', { exact: false }).waitFor();
+    expect((await call(service.url, `/api/customers/${zeta?.id}`, { principal: ADMIN })).body.companyName).toBe('Zeta Systems Mine');
+  });
+
+  it('shows the API\'s validation message, and Cancel leaves the name as it was', async () => {
+    const { page } = await openPortal();
+    const details = await expandRow(page, 'Ålesund Shipping');
+    await details.getByRole('button', { name: 'Rename' }).click();
+    await details.getByLabel('New Bill-to company name').fill('   ');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await details.getByRole('alert').getByText('The name was not saved', { exact: false }).waitFor();
+    expect(await details.getByRole('alert').innerText()).toMatch(/companyName.*must not be empty/);
+    await details.getByRole('button', { name: 'Cancel' }).click();
+    expect(await details.getByLabel('New Bill-to company name').isVisible()).toBe(false);
+    expect(await details.locator('.bill-to').innerText()).toBe('Ålesund Shipping');
+  });
+
+  it('tells a read-only user plainly that renaming needs another role', async () => {
+    const { page } = await openPortal({ as: READER });
+    const details = await expandRow(page, "O'Brien Consulting");
+    await details.getByRole('button', { name: 'Rename' }).click();
+    await details.getByLabel('New Bill-to company name').fill('OBrien');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await details.getByRole('alert').getByText('read-only', { exact: false }).waitFor();
+    expect(await details.getByRole('alert').innerText()).toContain('Customers.ReadWrite');
+  });
+});
+
+describe('subscriptions and activity', () => {
+  it('selecting a company name opens its subscriptions, which export to CSV', async () => {
+    const { page } = await openPortal();
+    await page.getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
+    await waitForStatus(page, '#subscriptions-status', '3 subscriptions.');
+    await waitForStatus(page, '#subscriptions-heading', 'Subscriptions of Contoso Ltd');
+    const contoso = providerCustomers[0];
+    const rows = await page.locator('#subscriptions-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell as HTMLElement).innerText)));
+    const listed = (await allPages(service.url, `/api/customers/${contoso?.id}/subscriptions`, ADMIN)).rows;
+    expect(rows.map((cells) => cells[0]?.split('\n')[0])).toEqual(listed.map((s) => s.offerName));
+    const first = listed[0];
+    expect(rows[0]?.slice(1)).toEqual([String(first.quantity), first.status.charAt(0).toUpperCase() + first.status.slice(1), first.resellerId ? 'Reseller A' : '—']);
+    expect(rows.some((cells) => cells[3] === '—')).toBe(true);
+    const { started, bytes } = await exportFromPage(page, 'Export subscriptions');
+    expect(started.filter).toEqual({ customerId: contoso?.id });
+    expect(bytes.toString('utf8').startsWith('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n')).toBe(true);
+    expect(bytes.equals(expectedCsv(HEADERS.subscriptions, listed.map((s) => [s.id, s.offerName, s.quantity, s.status, s.resellerId ?? ''])))).toBe(true);
+    await page.getByRole('link', { name: '← All customers' }).click();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+  });
+
+  it('shows the activity for a date range and exports it', async () => {
+    const target = providerCustomers.find((customer) => customer.companyName === 'Ærø Fisk ApS');
+    await renameThroughApi(target?.id ?? '', 'Ærø Fisk & Co');
+    const { page } = await openPortal({ path: '/#/activity' });
+    await waitForStatus(page, '#activity-status', /^\d+ activity records?\.$/);
+    const row = page.locator('#activity-table tbody tr', { hasText: '“Ærø Fisk ApS” → “Ærø Fisk & Co”' });
+    expect(await row.innerText()).toContain('Renamed a customer');
+    expect(await row.innerText()).toContain('ada@provider.example');
+    const { started, bytes } = await exportFromPage(page, 'Export activity');
+    expect(started.type).toBe('activity');
+    expect(new Date(started.filter.to).getTime()).toBeGreaterThan(Date.now());
+    expect(new Date(started.filter.to).getTime() - new Date(started.filter.from).getTime()).toBeGreaterThan(6 * 86_400_000);
+    expect(bytes.toString('utf8').startsWith('\ufeffDate,Operation,Customer ID,Customer name,User,Status,Details\r\n')).toBe(true);
+    expect(bytes.toString('utf8')).toContain('Ærø Fisk & Co');
+
+    await page.getByLabel('From', { exact: true }).fill('2020-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2020-01-31');
+    await page.getByRole('button', { name: 'Show activity' }).click();
+    await waitForStatus(page, '#activity-status', 'No activity in these dates.');
+    await page.getByLabel('To', { exact: true }).fill('2020-12-31');
+    await page.getByRole('button', { name: 'Show activity' }).click();
+    await waitForStatus(page, '#activity-status', /at most 90 days/);
+  });
+});
+
+describe('on a phone', () => {
+  it('fits 375 pixels without sideways scrolling, details and exports included', async () => {
+    const { page } = await openPortal({ width: 375, height: 812 });
+    await expandRow(page, 'Société Générale de Café');
+    await page.getByRole('button', { name: 'Export customers' }).click();
+    await page.locator('#exports-list li').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.getByRole('searchbox', { name: 'Search customers' }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'portal-phone.png'), fullPage: true });
+  });
+});
