@@ -100,7 +100,7 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
         // As the local bootstrap does: the activity TTL follows the retention setting; null means no TTL.
         container.name == 'activity'
           ? { defaultTtl: activityRetentionDays * secondsPerDay }
-          : container.defaultTtl == null ? {} : { defaultTtl: container.defaultTtl }
+          : (container.defaultTtl == null ? {} : { defaultTtl: container.defaultTtl })
       )
     }
   }
