@@ -107,12 +107,12 @@ function activityRow(record) {
   return el(
     'tr',
     { 'data-activity-id': record.id },
-    el('td', { 'data-label': 'Date' }, time(record.dateTime)),
+    el('td', { 'data-label': 'Date', class: 'when' }, time(record.dateTime)),
     el('th', { scope: 'row', 'data-label': 'Operation' }, OPERATION_LABELS[record.operation] ?? record.operation),
     el('td', { 'data-label': 'Customer' }, record.customerName || record.customerId || '—'),
-    el('td', { 'data-label': 'User' }, record.user ?? ''),
+    el('td', { 'data-label': 'User', class: 'breakable' }, record.user ?? ''),
     el('td', { 'data-label': 'Status' }, record.status ?? ''),
-    el('td', { 'data-label': 'Details', class: 'activity-details' }, describeDetails(record)),
+    el('td', { 'data-label': 'Details', class: 'breakable' }, describeDetails(record)),
   );
 }
 
@@ -121,6 +121,11 @@ function describeDetails(record) {
   const details = record.details ?? {};
   if (typeof details.oldCompanyName === 'string' && typeof details.newCompanyName === 'string') {
     return `“${details.oldCompanyName}” → “${details.newCompanyName}”`;
+  }
+  if (typeof details.fileName === 'string') {
+    const rows = typeof details.rowCount === 'number' ? `, ${details.rowCount.toLocaleString()} ${details.rowCount === 1 ? 'row' : 'rows'}` : '';
+    const problem = typeof details.error === 'string' ? `: ${details.error}` : '';
+    return `${details.fileName}${rows}${problem}`;
   }
   return Object.entries(details)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')

@@ -156,8 +156,8 @@ function customerRows(customer) {
   const row = el(
     'tr',
     { class: 'customer-row', 'data-customer-id': customer.id },
-    el('th', { scope: 'row', 'data-label': 'Company name' }, nameLink),
-    el('td', { 'data-label': 'Primary domain', class: 'domain' }, customer.domain),
+    el('th', { scope: 'row', 'data-label': 'Company name', class: 'breakable' }, nameLink),
+    el('td', { 'data-label': 'Primary domain', class: 'breakable' }, customer.domain),
     el('td', { 'data-label': 'Relationship' }, customer.relationship, reseller ? el('span', { class: 'reseller', text: reseller }) : null),
     el('td', { class: 'actions' }, toggle),
   );

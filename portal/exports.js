@@ -4,7 +4,7 @@
  * download link (a short-lived read-only URL minted at each GET) appears and the change is announced.
  */
 import { api, describeError } from './api.js';
-import { byId, el, plural, replace, time } from './dom.js';
+import { byId, el, plural, time } from './dom.js';
 
 const POLL_MILLISECONDS = 1500;
 const PENDING = new Set(['NotStarted', 'Running']);
@@ -20,7 +20,7 @@ let resellerName = (id) => id;
 /** @param {{ resellerName?: (id: string) => string }} [options] */
 export function initExports(options = {}) {
   if (options.resellerName) resellerName = options.resellerName;
-  byId('exports-refresh').addEventListener('click', () => refreshExports());
+  byId('exports-refresh').addEventListener('click', () => refreshExports({ redraw: true }));
   return refreshExports();
 }
 
@@ -41,7 +41,8 @@ export async function startExport(body, statusElement) {
   }
 }
 
-export async function refreshExports() {
+/** @param {{ redraw?: boolean }} [options] redraw: rebuild every item (fresh download links) */
+export async function refreshExports(options = {}) {
   clearTimeout(pollTimer);
   const status = byId('exports-status');
   const list = byId('exports-list');
@@ -50,7 +51,8 @@ export async function refreshExports() {
     const page = await api('/api/exports');
     /** @type {Array<any>} */
     const exportJobs = page.body.value;
-    replace(list, ...exportJobs.map(exportItem));
+    if (options.redraw) list.replaceChildren();
+    showExports(list, exportJobs);
     const announcements = [];
     for (const job of exportJobs) {
       const before = lastStatus.get(job.id);
@@ -72,12 +74,35 @@ export async function refreshExports() {
   }
 }
 
+/**
+ * Updates the list in place: an export whose state did not change keeps its element, so polling
+ * never takes the keyboard focus away from a Download link.
+ * @param {HTMLElement} list @param {Array<any>} exportJobs
+ */
+function showExports(list, exportJobs) {
+  /** @type {Map<string, Element>} */
+  const existing = new Map([...list.children].map((item) => [item.getAttribute('data-export-id') ?? '', item]));
+  const wanted = exportJobs.map((job) => {
+    const signature = `${job.status}|${job.rowCount}|${job.downloadUrl ? 'link' : ''}`;
+    const current = existing.get(job.id);
+    if (current && current.getAttribute('data-signature') === signature) return current;
+    const item = exportItem(job);
+    item.setAttribute('data-signature', signature);
+    return item;
+  });
+  const keep = new Set(wanted);
+  for (const item of [...list.children]) if (!keep.has(item)) item.remove();
+  wanted.forEach((item, index) => {
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] ?? null);
+  });
+}
+
 /** @param {any} job */
 function exportItem(job) {
   const statusClass = `badge badge-${String(job.status).toLowerCase()}`;
   const download =
     job.status === 'Succeeded' && job.downloadUrl
-      ? el('a', { class: 'download', href: safeUrl(job.downloadUrl), download: job.fileName }, 'Download', el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }))
+      ? el('a', { class: 'download', href: safeUrl(job.downloadUrl), download: job.fileName, onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job) }, 'Download', el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }))
       : null;
   return el(
     'li',
@@ -87,6 +112,23 @@ function exportItem(job) {
     job.status === 'Failed' && job.error ? el('p', { class: 'error', text: job.error.message ?? 'The export failed.' }) : null,
     download,
   );
+}
+
+/**
+ * A download link is valid for up to an hour from the GET that minted it; one about to expire is
+ * replaced by a fresh one (GET /api/exports/{id}) before following it.
+ * @param {MouseEvent} event @param {any} job
+ */
+async function followFreshLink(event, job) {
+  const expires = Date.parse(job.downloadUrlExpiresDateTime ?? '');
+  if (!Number.isNaN(expires) && expires - Date.now() > 60_000) return;
+  event.preventDefault();
+  try {
+    const fresh = await api(`/api/exports/${encodeURIComponent(job.id)}`);
+    if (fresh.body.downloadUrl) window.location.assign(safeUrl(fresh.body.downloadUrl));
+  } catch (error) {
+    byId('exports-status').textContent = `The download link could not be renewed. ${describeError(error)}`;
+  }
 }
 
 /** @param {string} status */

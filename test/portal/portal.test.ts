@@ -265,6 +265,7 @@ describe('a customer\'s details and rename', () => {
     const alert = details.getByRole('alert');
     await alert.getByRole('button', { name: 'Reload' }).waitFor();
     expect(await alert.innerText()).toMatch(/changed by someone else.*not saved.*Reload to see the current name/s);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'portal-rename-412.png') });
     expect((await call(service.url, `/api/customers/${zeta?.id}`, { principal: ADMIN })).body.companyName).toBe('Zeta Systems (changed elsewhere)');
     await alert.getByRole('button', { name: 'Reload' }).click();
     await details.getByText('Reloaded. The current name is “Zeta Systems (changed elsewhere)”.', { exact: false }).waitFor();
@@ -312,6 +313,7 @@ describe('subscriptions and activity', () => {
     expect(rows[0]?.slice(1)).toEqual([String(first.quantity), first.status.charAt(0).toUpperCase() + first.status.slice(1), first.resellerId ? 'Reseller A' : '—']);
     expect(rows.some((cells) => cells[3] === '—')).toBe(true);
     const { started, bytes } = await exportFromPage(page, 'Export subscriptions');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'portal-subscriptions.png') });
     expect(started.filter).toEqual({ customerId: contoso?.id });
     expect(bytes.toString('utf8').startsWith('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n')).toBe(true);
     expect(bytes.equals(expectedCsv(HEADERS.subscriptions, listed.map((s) => [s.id, s.offerName, s.quantity, s.status, s.resellerId ?? ''])))).toBe(true);
@@ -333,6 +335,7 @@ describe('subscriptions and activity', () => {
     expect(new Date(started.filter.to).getTime() - new Date(started.filter.from).getTime()).toBeGreaterThan(6 * 86_400_000);
     expect(bytes.toString('utf8').startsWith('\ufeffDate,Operation,Customer ID,Customer name,User,Status,Details\r\n')).toBe(true);
     expect(bytes.toString('utf8')).toContain('Ærø Fisk & Co');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'portal-activity.png') });
 
     await page.getByLabel('From', { exact: true }).fill('2020-01-01');
     await page.getByLabel('To', { exact: true }).fill('2020-01-31');
