@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS, expectedCsv } from '../support/csv-expectations.js';
 import { OTHER_PARTNER, PROVIDER, RESELLER_A, customerId, fixtureRecords, providerCustomers } from '../support/fixtures.js';
 import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
@@ -21,6 +21,8 @@ const MARKUP_ID = customerId(500);
 let service: TestService;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** Script errors and CSP violations on any page of the current test. */
+let pageProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -38,6 +40,12 @@ beforeAll(async () => {
     relationship: 'Direct reseller', companyProfile: { companyName: MARKUP_NAME, tenantId: MARKUP_ID, domain: 'markup.example' },
   });
   expect((await service.importLines(records)).problems).toEqual([]);
+});
+
+afterEach(() => {
+  const problems = pageProblems;
+  pageProblems = [];
+  expect(problems).toEqual([]);
 });
 
 afterAll(async () => {
@@ -67,9 +75,15 @@ async function openPortal(options: { as?: string; width?: number; height?: numbe
   const errors: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() !== 'error') return;
+    errors.push(message.text());
+    // A 4xx the page asked for (412, 403, 400) is logged by Chromium too; that is the test's point, not a problem.
+    if (!message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
   });
-  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('pageerror', (error) => {
+    errors.push(error.message);
+    pageProblems.push(error.message);
+  });
   await page.goto(`${service.url}${options.path ?? '/'}`);
   await page.waitForSelector('body[data-ready]');
   return { page, context, requests, errors };
