@@ -1,0 +1,194 @@
+/**
+ * One export measurement, in a process of its own so that its peak RSS is its own:
+ *
+ *   export-child <mode> <rows> [blobName|expectedBlocks]
+ *
+ * Modes:
+ * - `export`: the service's real export (startExport + runExportSlice: export-sources, CSV,
+ *   staged blocks, checkpoints in the export record, commit) over a synthetic customers container.
+ * - `raw`: the physical limit: the bytes of a finished export (downloaded to a temporary file
+ *   beforehand) staged as blocks of the same size into the same Azurite and committed; no CSV work.
+ * - `drain`: the same source read to the end through the real export source, with no writing.
+ * - `resume`: the real export crashed after half its blocks, then resumed from its checkpoint.
+ * - `cosmos`: the real export over the real local Cosmos endpoint (seeded beforehand).
+ *
+ * Prints one JSON line with the figures. Settings come from the environment the runner sets.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AZURITE_ACCOUNT, AZURITE_KEY, loadConfig, localStackEnv } from '../shared/config.js';
+import type { ServiceContext } from '../shared/context.js';
+import { buildCustomerRecord } from '../shared/customers/customer.js';
+import { exportSource } from '../shared/exports/export-sources.js';
+import { runExportSlice, startExport } from '../shared/exports/export-service.js';
+import { blockId } from '../shared/exports/export-writer.js';
+import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
+import type { Scope } from '../shared/tenants/tenant.js';
+import { createService, prepareLocalResources } from '../shared/wiring.js';
+import { SYNTHETIC_PARTNER_ID, syntheticCustomerId, syntheticCustomers } from './pages.js';
+
+const [mode = 'export', rowsArgument = '1000', extra] = process.argv.slice(2);
+const rows = Number(rowsArgument);
+const ports = {
+  cosmos: Number(process.env.BENCH_COSMOS_PORT),
+  blob: Number(process.env.BENCH_BLOB_PORT),
+  queue: Number(process.env.BENCH_QUEUE_PORT),
+};
+const scope: Scope = { partnerId: SYNTHETIC_PARTNER_ID, resellerId: null, tenantId: SYNTHETIC_PARTNER_ID, userName: 'bench@partner.example', canWrite: false };
+
+async function serviceContext(databaseName: string): Promise<ServiceContext> {
+  const config = loadConfig({ ...localStackEnv(ports, databaseName), EXPORT_SLICE_SECONDS: '86400' });
+  const service = createService(config);
+  await prepareLocalResources(service);
+  // No queue poller runs here: the slice is called directly, as the queue trigger would call it.
+  service.ctx.exportQueue = { enqueue: async () => undefined };
+  return service.ctx;
+}
+
+function blobService(): BlobServiceClient {
+  return new BlobServiceClient(`http://127.0.0.1:${ports.blob}/${AZURITE_ACCOUNT}`, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
+}
+
+/** Runs one export to the end (or to the first crash) and reports its figures. */
+async function timedExport(ctx: ServiceContext) {
+  const { job } = await startExport(ctx, scope, { type: 'customers' });
+  const started = performance.now();
+  await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
+  const seconds = (performance.now() - started) / 1000;
+  const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
+  if (done?.status !== 'Succeeded') throw new Error(`The export ended ${done?.status}.`);
+  const properties = await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName).getProperties();
+  return { rows: done.rowCount, bytes: properties.contentLength ?? 0, seconds, blobName: done.blobName, blocks: done.checkpoint.blockCount };
+}
+
+async function exportMode() {
+  const ctx = await serviceContext('bench');
+  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
+  return timedExport(ctx);
+}
+
+async function resumeMode() {
+  const ctx = await serviceContext('bench');
+  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
+  const expectedBlocks = Number(extra);
+  const { job } = await startExport(ctx, scope, { type: 'customers' });
+  ctx.faults.arm('export.afterBlockStaged', Math.ceil(expectedBlocks / 2));
+  const started = performance.now();
+  let crashed = false;
+  try {
+    await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
+  } catch {
+    crashed = true;
+  }
+  const crashedAt = (await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id))?.checkpoint.rowCount ?? 0;
+  await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
+  const seconds = (performance.now() - started) / 1000;
+  const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
+  if (!crashed || done?.status !== 'Succeeded') throw new Error('The resume run did not crash and then succeed.');
+  const properties = await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName).getProperties();
+  return { rows: done.rowCount, bytes: properties.contentLength ?? 0, seconds, crashedAtRow: crashedAt };
+}
+
+async function drainMode() {
+  const ctx = await serviceContext('bench');
+  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
+  const { job } = await startExport(ctx, scope, { type: 'customers' });
+  const source = exportSource(ctx, job);
+  const started = performance.now();
+  let count = 0;
+  let after: Awaited<ReturnType<typeof source>>['next'];
+  do {
+    const page = await source(after, ctx.config.exports.pageSize);
+    count += page.rows.length;
+    after = page.next;
+  } while (after);
+  return { rows: count, seconds: (performance.now() - started) / 1000 };
+}
+
+async function rawMode() {
+  const config = loadConfig(localStackEnv(ports, 'bench'));
+  const container = blobService().getContainerClient(config.exports.containerName);
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'bench-raw-'));
+  const file = path.join(folder, 'export.csv');
+  try {
+    const download = await container.getBlobClient(String(extra)).download();
+    await pipeline(download.readableStreamBody as NodeJS.ReadableStream, createWriteStream(file));
+    const target = container.getBlockBlobClient(`raw/${Date.now()}.csv`);
+    const handle = await open(file, 'r');
+    const blockBytes = config.exports.blockBytes;
+    const buffer = Buffer.allocUnsafe(blockBytes);
+    const blockIds: string[] = [];
+    let bytes = 0;
+    const started = performance.now();
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, blockBytes, bytes);
+      if (bytesRead === 0) break;
+      const id = blockId(blockIds.length);
+      await target.stageBlock(id, buffer.subarray(0, bytesRead), bytesRead);
+      blockIds.push(id);
+      bytes += bytesRead;
+    }
+    await target.commitBlockList(blockIds, { blobHTTPHeaders: { blobContentType: 'text/csv; charset=utf-8' } });
+    const seconds = (performance.now() - started) / 1000;
+    await handle.close();
+    return { bytes, seconds };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function cosmosMode() {
+  const ctx = await serviceContext(`bench-cosmos-${rows}`);
+  const existing = await ctx.customers.searchCustomers({ partnerId: SYNTHETIC_PARTNER_ID }, 1);
+  if (existing.rows.length === 0) {
+    for (let start = 0; start < rows; start += 50) {
+      const batch = [];
+      for (let index = start; index < Math.min(rows, start + 50); index += 1) {
+        const id = syntheticCustomerId(index);
+        batch.push(
+          ctx.customers.upsertCustomer(
+            buildCustomerRecord({
+              id,
+              partnerId: SYNTHETIC_PARTNER_ID,
+              resellerId: null,
+              companyName: `Customer ${String(index).padStart(6, '0')} Müller, "Quoted" Ltd`,
+              domain: `tenant${index}.onmicrosoft.com`,
+              relationship: 'Direct reseller',
+              companyProfile: { companyName: `Customer ${index}`, tenantId: id, domain: `tenant${index}.onmicrosoft.com` },
+            }),
+          ),
+        );
+      }
+      await Promise.all(batch);
+    }
+  }
+  return timedExport(ctx);
+}
+
+const modes: Record<string, () => Promise<Record<string, unknown>>> = {
+  export: exportMode,
+  resume: resumeMode,
+  drain: drainMode,
+  raw: rawMode,
+  cosmos: cosmosMode,
+};
+
+async function main() {
+  const run = modes[mode];
+  if (!run) throw new Error(`Unknown mode ${mode}.`);
+  const figures = await run();
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ mode, requestedRows: rows, ...figures, peakRssMB })}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

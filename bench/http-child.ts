@@ -1,0 +1,68 @@
+/**
+ * The service under load, in a process of its own: the real function table on the local runner,
+ * plus a baseline HTTP function in the same table that answers a fixed body.
+ *
+ *   http-child a   end to end over the local Cosmos endpoint (seeded by the runner)
+ *   http-child b   the same handlers over in-process containers that answer pages recorded from
+ *                  the local Cosmos endpoint (bench/pages.ts)
+ *
+ * Talks to the bench runner over IPC: sends {url} when listening; answers {type:'misses'} with the
+ * number of requests the replaying containers had to send to the real store; takes
+ * {type:'baselineBody', body} to set what the baseline answers.
+ */
+import { functionTable } from '../functions/table.js';
+import { loadConfig, localStackEnv } from '../shared/config.js';
+import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
+import { startLocalRunner } from '../shared/host/local-runner.js';
+import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
+import { CosmosTenantRepository } from '../shared/store/tenants-store.js';
+import { createService } from '../shared/wiring.js';
+import { ReplayingContainer } from './pages.js';
+
+const setup = process.argv[2] === 'b' ? 'b' : 'a';
+const ports = {
+  cosmos: Number(process.env.BENCH_COSMOS_PORT),
+  blob: Number(process.env.BENCH_BLOB_PORT),
+  queue: Number(process.env.BENCH_QUEUE_PORT),
+};
+
+let baselineBody = '{"value":[]}';
+const baseline: HttpFunctionEntry = httpFunction({
+  name: 'bench-baseline',
+  methods: ['GET'],
+  route: 'api/bench/baseline',
+  async handler() {
+    return { status: 200, body: baselineBody, headers: { 'content-type': 'application/json; charset=utf-8' } };
+  },
+});
+
+async function main() {
+  const service = createService(loadConfig(localStackEnv(ports, process.env.BENCH_HTTP_DATABASE ?? 'bench-http')));
+  const replays: ReplayingContainer[] = [];
+  if (setup === 'b') {
+    const customers = new ReplayingContainer(service.store.customers);
+    const tenants = new ReplayingContainer(service.store.tenants);
+    replays.push(customers, tenants);
+    service.ctx.customers = new CosmosCustomerRepository(customers.asContainer());
+    service.ctx.tenants = new CosmosTenantRepository(tenants.asContainer());
+  }
+  const runner = await startLocalRunner([baseline, ...functionTable], service.ctx, {
+    queues: false,
+    timers: false,
+    log: () => undefined,
+  });
+  process.on('message', (message: { type: string; body?: string }) => {
+    if (message.type === 'misses') process.send?.({ type: 'misses', misses: replays.reduce((sum, replay) => sum + replay.misses, 0) });
+    if (message.type === 'baselineBody' && message.body !== undefined) {
+      baselineBody = message.body;
+      process.send?.({ type: 'baselineBody' });
+    }
+    if (message.type === 'stop') void runner.close().then(() => process.exit(0));
+  });
+  process.send?.({ type: 'ready', url: runner.url });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

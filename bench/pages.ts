@@ -1,0 +1,108 @@
+/**
+ * In-process stand-ins for a Cosmos DB container, for the benchmarks only. They implement the few
+ * calls the service's store adapters make (`items.query(...).fetchAll()`, `item(id, pk).read()`),
+ * so the real adapters (shared/store) run on top of them:
+ *
+ * - `syntheticCustomers(n)`: a partner with n customers, generated page by page on demand in the
+ *   order the real query returns them (sort key, then id), honouring the query's TOP and keyset
+ *   parameters. The local Cosmos endpoint scans every document on every page, so at a million rows
+ *   it measures the emulator, not us; this measures us.
+ * - `ReplayingContainer`: answers each distinct request from a page recorded from the real local
+ *   Cosmos endpoint (as JSON text, parsed per request as the SDK parses a response). Misses go to the
+ *   real container and are counted, so a benchmark can prove it ran on recorded pages only.
+ */
+import type { Container, FeedOptions, SqlQuerySpec } from '@azure/cosmos';
+import { foldText } from '../shared/customers/search-keys.js';
+
+const STEMS = ['Contoso', 'Fabrikam', 'Müller & Söhne', 'Northwind', 'Société Générale', '東京テクノロジー', 'Woodgrove', 'Smith, Jones & "Partners"', 'Ωmega', 'Litware'];
+const SUFFIXES = ['Ltd', 'GmbH', 'Inc.', 'S.A.', '株式会社', 'AB', 'LLC', 'plc'];
+
+export const SYNTHETIC_PARTNER_ID = '0badc0de-0000-4000-8000-000000000001';
+
+/** The i-th synthetic customer's id: ascending with i, GUID-shaped. */
+export function syntheticCustomerId(index: number): string {
+  const hex = index.toString(16).padStart(12, '0');
+  return `5e1ec7ed-0000-4000-8000-${hex}`;
+}
+
+/** The row the customers query projects, for the i-th customer (names sort in index order). */
+function syntheticRow(index: number) {
+  const companyName = `${STEMS[index % STEMS.length]} ${String(index).padStart(8, '0')} ${SUFFIXES[index % SUFFIXES.length]}`;
+  return {
+    id: syntheticCustomerId(index),
+    companyName,
+    domain: `tenant${index}.onmicrosoft.com`,
+    relationship: index % 3 === 0 ? 'Direct reseller' : 'Indirect reseller',
+    resellerId: null,
+    // Index first, so the folded names sort in index order whatever the stem.
+    sortKey: `${String(index).padStart(8, '0')} ${foldText(companyName)}`,
+  };
+}
+
+function parameter(spec: SqlQuerySpec, name: string): unknown {
+  return spec.parameters?.find((candidate) => candidate.name === name)?.value;
+}
+
+/** A container holding `count` customers of one partner, generated as they are read. */
+export function syntheticCustomers(count: number): Container {
+  return {
+    items: {
+      query(spec: SqlQuerySpec, _options?: FeedOptions) {
+        return {
+          async fetchAll() {
+            const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
+            const afterId = parameter(spec, '@afterId');
+            const start = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
+            const end = Math.min(count, start + top);
+            const resources = new Array(Math.max(0, end - start));
+            for (let index = start; index < end; index += 1) resources[index - start] = syntheticRow(index);
+            return { resources };
+          },
+        };
+      },
+    },
+  } as unknown as Container;
+}
+
+/** Answers repeated requests from pages recorded from a real container. */
+export class ReplayingContainer {
+  private readonly pages = new Map<string, string>();
+  private readonly documents = new Map<string, string | null>();
+  /** Requests that had to go to the real container (only the recording pass may have any). */
+  misses = 0;
+
+  constructor(private readonly real: Container) {}
+
+  asContainer(): Container {
+    return {
+      items: {
+        query: (spec: SqlQuerySpec | string, options: FeedOptions = {}) => ({
+          fetchAll: async () => {
+            const key = JSON.stringify([spec, options.partitionKey ?? null, options.maxItemCount ?? null]);
+            let page = this.pages.get(key);
+            if (page === undefined) {
+              this.misses += 1;
+              const { resources } = await this.real.items.query(spec, options).fetchAll();
+              page = JSON.stringify(resources);
+              this.pages.set(key, page);
+            }
+            return { resources: JSON.parse(page) };
+          },
+        }),
+      },
+      item: (id: string, partitionKey: string) => ({
+        read: async () => {
+          const key = JSON.stringify([id, partitionKey]);
+          let document = this.documents.get(key);
+          if (document === undefined) {
+            this.misses += 1;
+            const { resource } = await this.real.item(id, partitionKey).read();
+            document = resource === undefined ? null : JSON.stringify(resource);
+            this.documents.set(key, document);
+          }
+          return { resource: document === null ? undefined : JSON.parse(document), statusCode: document === null ? 404 : 200 };
+        },
+      }),
+    } as unknown as Container;
+  }
+}

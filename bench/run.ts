@@ -1,0 +1,254 @@
+/**
+ * `npm run bench`: export and search benchmarks on this machine. Prints a table and writes
+ * bench/results.json. Each measurement runs in a fresh process (its peak RSS is its own) against
+ * the local Cosmos endpoint (its own process) and Azurite (in memory).
+ *
+ * Environment: BENCH_FULL=1 adds the 10,000,000-row export; BENCH_SECONDS (default 5) is the length
+ * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
+ * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/.
+ */
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { loadConfig, localStackEnv } from '../shared/config.js';
+import { encodePrincipal } from '../shared/http/principal.js';
+import { startAzurite } from '../shared/host/local-stack.js';
+import { importRecords } from '../shared/import/import-records.js';
+import { createService, prepareLocalResources } from '../shared/wiring.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '../..');
+const full = process.env.BENCH_FULL === '1';
+const loadSeconds = Number(process.env.BENCH_SECONDS ?? 5);
+const repeat = Number(process.env.BENCH_REPEAT ?? 2);
+const profile = process.env.BENCH_PROFILE === '1';
+const execFileAsync = promisify(execFile);
+
+interface ExportFigures {
+  rows?: number;
+  bytes?: number;
+  seconds: number;
+  peakRssMB: number;
+  blobName?: string;
+  blocks?: number;
+  crashedAtRow?: number;
+}
+
+function childArgs(): string[] {
+  return ['--expose-gc', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(projectRoot, 'bench/profiles')] : [])];
+}
+
+async function exportChild(env: NodeJS.ProcessEnv, ...args: string[]): Promise<ExportFigures> {
+  const { stdout } = await execFileAsync(process.execPath, [...childArgs(), path.join(here, 'export-child.js'), ...args], {
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = stdout.trim().split('\n').at(-1) ?? '{}';
+  return JSON.parse(last) as ExportFigures;
+}
+
+/** Runs a measurement `repeat` times: the fastest run's figures, with the highest peak RSS seen. */
+async function best(env: NodeJS.ProcessEnv, ...args: string[]): Promise<ExportFigures> {
+  const runs: ExportFigures[] = [];
+  for (let run = 0; run < repeat; run += 1) runs.push(await exportChild(env, ...args));
+  const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return { ...fastest, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
+}
+
+function forkChild(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: Record<string, unknown> }> {
+  const child = fork(path.join(here, script), args, { env, execArgv: childArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready.`)));
+    child.once('message', (message: Record<string, unknown>) => resolve({ child, ready: message }));
+  });
+}
+
+function ask<T>(child: ChildProcess, message: Record<string, unknown>): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply: T) => resolve(reply));
+    child.send(message);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    if (child.connected) child.send({ type: 'stop' });
+    child.disconnect?.();
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+  });
+}
+
+interface LoadFigures {
+  requestsPerSecond: number;
+  p50Milliseconds: number;
+  p99Milliseconds: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
+/** autocannon against one URL; latencies collected exactly (autocannon's histogram keeps whole ms). */
+async function load(url: string, connections: number, headers: Record<string, string>): Promise<LoadFigures> {
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections, duration: loadSeconds, headers });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode === 200) latencies.push(responseTime);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: Math.round(result.requests.total / loadSeconds),
+    p50Milliseconds: Number(percentile(latencies, 0.5).toFixed(3)),
+    p99Milliseconds: Number(percentile(latencies, 0.99).toFixed(3)),
+    errors: result.errors + result.non2xx,
+  };
+}
+
+const BENCH_PARTNER = '0badc0de-0000-4000-8000-0000000000b1';
+const NAMES = ['Contoso', 'Fabrikam', 'Northwind', 'Müller', 'Société Générale', 'Woodgrove', '東京テクノロジー', 'Litware', 'Ærø', 'Proseware'];
+const SECTORS = ['Consulting', 'Logistics', 'Software', 'Foods', 'Energy', 'Media', 'Travel', 'Bank'];
+
+async function seedHttpData(env: Record<string, string>) {
+  const service = createService(loadConfig(env));
+  await prepareLocalResources(service);
+  const lines = () =>
+    (async function* () {
+      yield JSON.stringify({ type: 'partner', id: BENCH_PARTNER, name: 'Bench Partner' });
+      for (let index = 0; index < 2000; index += 1) {
+        const id = `b0000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+        const companyName = `${NAMES[index % NAMES.length]} ${SECTORS[index % SECTORS.length]} ${index}`;
+        const domain = `customer${index}.onmicrosoft.com`;
+        yield JSON.stringify({ type: 'customer', id, partnerId: BENCH_PARTNER, resellerId: null, companyName, domain, relationship: 'Direct reseller', companyProfile: { companyName, tenantId: id, domain } });
+      }
+    })();
+  const summary = await importRecords(service.ctx, lines);
+  if (summary.problems.length) throw new Error(`Seeding failed: ${JSON.stringify(summary.problems[0])}`);
+}
+
+async function main() {
+  const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
+  const azurite = await startAzurite();
+  const ports = { cosmos: Number(ready.port), blob: azurite.blobPort, queue: azurite.queuePort };
+  const env = { ...process.env, BENCH_COSMOS_PORT: String(ports.cosmos), BENCH_BLOB_PORT: String(ports.blob), BENCH_QUEUE_PORT: String(ports.queue) };
+  const results: Record<string, unknown> = {
+    machine: {
+      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+      date: new Date().toISOString(),
+    },
+  };
+  try {
+    const exportRows: Array<Record<string, unknown>> = [];
+    for (const size of full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]) {
+      console.error(`export: ${size.toLocaleString('en-US')} rows...`);
+      const exported = await best(env, 'export', String(size));
+      const raw = await best(env, 'raw', String(size), String(exported.blobName));
+      const drain = await best(env, 'drain', String(size));
+      const resumed = await best(env, 'resume', String(size), String(exported.blocks));
+      if (resumed.bytes !== exported.bytes) throw new Error('The resumed export differs in length from the uninterrupted one.');
+      exportRows.push({
+        rows: size,
+        source: 'in-process pages',
+        seconds: exported.seconds,
+        rowsPerSecond: Math.round(size / exported.seconds),
+        megabytesPerSecond: Number(((exported.bytes ?? 0) / 2 ** 20 / exported.seconds).toFixed(1)),
+        fileMB: Number(((exported.bytes ?? 0) / 2 ** 20).toFixed(1)),
+        peakRssMB: Math.round(exported.peakRssMB),
+        rawSeconds: raw.seconds,
+        vsRaw: Number((exported.seconds / raw.seconds).toFixed(2)),
+        drainSeconds: drain.seconds,
+        vsDrain: Number((exported.seconds / drain.seconds).toFixed(2)),
+        resumeSeconds: resumed.seconds,
+        resumeOverheadPercent: Number(((resumed.seconds / exported.seconds - 1) * 100).toFixed(1)),
+        resumeCrashedAtRow: resumed.crashedAtRow,
+        rawPeakRssMB: Math.round(raw.peakRssMB),
+      });
+    }
+    console.error('export: 5,000 rows through the local Cosmos endpoint...');
+    const viaCosmos = await best(env, 'cosmos', '5000');
+    exportRows.push({
+      rows: 5000,
+      source: 'local Cosmos endpoint',
+      seconds: viaCosmos.seconds,
+      rowsPerSecond: Math.round(5000 / viaCosmos.seconds),
+      megabytesPerSecond: Number(((viaCosmos.bytes ?? 0) / 2 ** 20 / viaCosmos.seconds).toFixed(1)),
+      fileMB: Number(((viaCosmos.bytes ?? 0) / 2 ** 20).toFixed(2)),
+      peakRssMB: Math.round(viaCosmos.peakRssMB),
+    });
+    results.exports = exportRows;
+
+    const httpEnv = localStackEnv(ports, 'bench-http');
+    await seedHttpData(httpEnv);
+    const headers = { 'x-ms-client-principal': encodePrincipal({ tenantId: BENCH_PARTNER, userName: 'bench@partner.example', roles: ['Customers.Read'] }) };
+    const detailId = 'b0000000-0000-4000-8000-00000000002a';
+    const targets = {
+      search: '/api/customers?search=con&top=50',
+      detail: `/api/customers/${detailId}`,
+      baseline: '/api/bench/baseline',
+    };
+    const loadRows: Array<Record<string, unknown>> = [];
+    for (const setup of ['a', 'b'] as const) {
+      console.error(`search and detail under load, set-up (${setup})...`);
+      const { child, ready: server } = await forkChild('http-child.js', [setup], { ...env, BENCH_HTTP_DATABASE: 'bench-http' });
+      const url = String(server.url);
+      try {
+        const searchBody = await (await fetch(url + targets.search, { headers })).text();
+        await fetch(url + targets.detail, { headers });
+        await ask(child, { type: 'baselineBody', body: searchBody });
+        const recorded = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
+        const names = setup === 'a' ? (['search', 'detail'] as const) : (['baseline', 'search', 'detail'] as const);
+        for (const connections of [1, 16, 64]) {
+          for (const name of names) {
+            await load(url + targets[name], connections, headers);
+            const figures = await load(url + targets[name], connections, headers);
+            loadRows.push({ setup, target: name, connections, ...figures });
+          }
+        }
+        const misses = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
+        if (setup === 'b' && misses !== recorded) throw new Error(`Set-up (b) went to the store ${misses - recorded} times under load.`);
+      } finally {
+        await stopChild(child);
+      }
+    }
+    results.load = loadRows;
+  } finally {
+    await azurite.close();
+    await stopChild(cosmos);
+  }
+
+  await writeFile(path.join(projectRoot, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTables(results);
+}
+
+function printTables(results: Record<string, unknown>) {
+  const machine = results.machine as Record<string, string>;
+  console.log(`\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}\n`);
+  console.log('Exports (customers CSV into Azurite block blobs)');
+  console.table(results.exports);
+  const load = results.load as Array<Record<string, number | string>>;
+  console.log(`Search and detail under load (${loadSeconds} s each; (a) local Cosmos endpoint, (b) recorded pages)`);
+  console.table(load);
+  for (const connections of [1, 16, 64]) {
+    const of = (target: string) => load.find((row) => row.setup === 'b' && row.target === target && row.connections === connections);
+    const baseline = Number(of('baseline')?.p50Milliseconds);
+    const added = ['search', 'detail'].map((target) => `${target} +${(Number(of(target)?.p50Milliseconds) - baseline).toFixed(3)} ms`);
+    console.log(`(b) p50 over the baseline at ${connections} connection(s): ${added.join(', ')}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
