@@ -38,10 +38,19 @@ const ports = {
   blob: Number(process.env.BENCH_BLOB_PORT),
   queue: Number(process.env.BENCH_QUEUE_PORT),
 };
-const scope: Scope = { partnerId: SYNTHETIC_PARTNER_ID, resellerId: null, tenantId: SYNTHETIC_PARTNER_ID, userName: 'bench@partner.example', canWrite: false };
+const scope: Scope = {
+  partnerId: SYNTHETIC_PARTNER_ID,
+  resellerId: null,
+  tenantId: SYNTHETIC_PARTNER_ID,
+  userName: 'bench@partner.example',
+  canWrite: false,
+};
 
 async function serviceContext(databaseName: string): Promise<ServiceContext> {
-  const config = loadConfig({ ...localStackEnv(ports, databaseName), EXPORT_SLICE_SECONDS: '86400' });
+  const config = loadConfig({
+    ...localStackEnv(ports, databaseName),
+    EXPORT_SLICE_SECONDS: '86400',
+  });
   const service = createService(config);
   await prepareLocalResources(service);
   // No queue poller runs here: the slice is called directly, as the queue trigger would call it.
@@ -62,7 +71,13 @@ async function timedExport(ctx: ServiceContext) {
   const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
   if (done?.status !== 'Succeeded') throw new Error(`The export ended ${done?.status}.`);
   const properties = await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName).getProperties();
-  return { rows: done.rowCount, bytes: properties.contentLength ?? 0, seconds, blobName: done.blobName, blocks: done.checkpoint.blockCount };
+  return {
+    rows: done.rowCount,
+    bytes: properties.contentLength ?? 0,
+    seconds,
+    blobName: done.blobName,
+    blocks: done.checkpoint.blockCount,
+  };
 }
 
 async function exportMode() {
@@ -90,7 +105,12 @@ async function resumeMode() {
   const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
   if (!crashed || done?.status !== 'Succeeded') throw new Error('The resume run did not crash and then succeed.');
   const properties = await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName).getProperties();
-  return { rows: done.rowCount, bytes: properties.contentLength ?? 0, seconds, crashedAtRow: crashedAt };
+  return {
+    rows: done.rowCount,
+    bytes: properties.contentLength ?? 0,
+    seconds,
+    crashedAtRow: crashedAt,
+  };
 }
 
 async function drainMode() {
@@ -132,7 +152,9 @@ async function rawMode() {
       blockIds.push(id);
       bytes += bytesRead;
     }
-    await target.commitBlockList(blockIds, { blobHTTPHeaders: { blobContentType: 'text/csv; charset=utf-8' } });
+    await target.commitBlockList(blockIds, {
+      blobHTTPHeaders: { blobContentType: 'text/csv; charset=utf-8' },
+    });
     const seconds = (performance.now() - started) / 1000;
     await handle.close();
     return { bytes, seconds };
@@ -158,7 +180,11 @@ async function cosmosMode() {
               companyName: `Customer ${String(index).padStart(6, '0')} Müller, "Quoted" Ltd`,
               domain: `tenant${index}.onmicrosoft.com`,
               relationship: 'Direct reseller',
-              companyProfile: { companyName: `Customer ${index}`, tenantId: id, domain: `tenant${index}.onmicrosoft.com` },
+              companyProfile: {
+                companyName: `Customer ${index}`,
+                tenantId: id,
+                domain: `tenant${index}.onmicrosoft.com`,
+              },
             }),
           ),
         );

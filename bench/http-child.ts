@@ -32,7 +32,11 @@ const baseline: HttpFunctionEntry = httpFunction({
   methods: ['GET'],
   route: 'api/bench/baseline',
   async handler() {
-    return { status: 200, body: baselineBody, headers: { 'content-type': 'application/json; charset=utf-8' } };
+    return {
+      status: 200,
+      body: baselineBody,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    };
   },
 });
 
@@ -52,7 +56,11 @@ async function main() {
     log: () => undefined,
   });
   process.on('message', (message: { type: string; body?: string }) => {
-    if (message.type === 'misses') process.send?.({ type: 'misses', misses: replays.reduce((sum, replay) => sum + replay.misses, 0) });
+    if (message.type === 'misses')
+      process.send?.({
+        type: 'misses',
+        misses: replays.reduce((sum, replay) => sum + replay.misses, 0),
+      });
     if (message.type === 'baselineBody' && message.body !== undefined) {
       baselineBody = message.body;
       process.send?.({ type: 'baselineBody' });

@@ -14,7 +14,18 @@
 import type { Container, FeedOptions, SqlQuerySpec } from '@azure/cosmos';
 import { foldText } from '../shared/customers/search-keys.js';
 
-const STEMS = ['Contoso', 'Fabrikam', 'Müller & Söhne', 'Northwind', 'Société Générale', '東京テクノロジー', 'Woodgrove', 'Smith, Jones & "Partners"', 'Ωmega', 'Litware'];
+const STEMS = [
+  'Contoso',
+  'Fabrikam',
+  'Müller & Söhne',
+  'Northwind',
+  'Société Générale',
+  '東京テクノロジー',
+  'Woodgrove',
+  'Smith, Jones & "Partners"',
+  'Ωmega',
+  'Litware',
+];
 const SUFFIXES = ['Ltd', 'GmbH', 'Inc.', 'S.A.', '株式会社', 'AB', 'LLC', 'plc'];
 
 export const SYNTHETIC_PARTNER_ID = '0badc0de-0000-4000-8000-000000000001';
@@ -100,7 +111,10 @@ export class ReplayingContainer {
             document = resource === undefined ? null : JSON.stringify(resource);
             this.documents.set(key, document);
           }
-          return { resource: document === null ? undefined : JSON.parse(document), statusCode: document === null ? 404 : 200 };
+          return {
+            resource: document === null ? undefined : JSON.parse(document),
+            statusCode: document === null ? 404 : 200,
+          };
         },
       }),
     } as unknown as Container;

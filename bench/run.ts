@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_FULL=1 adds the 10,000,000-row export; BENCH_SECONDS (default 5) is the length
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
- * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/.
+ * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
+ * BENCH_ONLY=exports or BENCH_ONLY=load runs one half.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ const full = process.env.BENCH_FULL === '1';
 const loadSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 const repeat = Number(process.env.BENCH_REPEAT ?? 2);
 const profile = process.env.BENCH_PROFILE === '1';
+const only = process.env.BENCH_ONLY;
 const execFileAsync = promisify(execFile);
 
 interface ExportFigures {
@@ -60,7 +62,11 @@ async function best(env: NodeJS.ProcessEnv, ...args: string[]): Promise<ExportFi
 }
 
 function forkChild(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: Record<string, unknown> }> {
-  const child = fork(path.join(here, script), args, { env, execArgv: childArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, script), args, {
+    env,
+    execArgv: childArgs(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready.`)));
@@ -100,7 +106,12 @@ function percentile(sorted: number[], fraction: number): number {
 /** autocannon against one URL; latencies collected exactly (autocannon's histogram keeps whole ms). */
 async function load(url: string, connections: number, headers: Record<string, string>): Promise<LoadFigures> {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: loadSeconds, headers });
+  const instance = autocannon({
+    url,
+    connections,
+    duration: loadSeconds,
+    headers,
+  });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode === 200) latencies.push(responseTime);
   });
@@ -123,12 +134,25 @@ async function seedHttpData(env: Record<string, string>) {
   await prepareLocalResources(service);
   const lines = () =>
     (async function* () {
-      yield JSON.stringify({ type: 'partner', id: BENCH_PARTNER, name: 'Bench Partner' });
+      yield JSON.stringify({
+        type: 'partner',
+        id: BENCH_PARTNER,
+        name: 'Bench Partner',
+      });
       for (let index = 0; index < 2000; index += 1) {
         const id = `b0000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
         const companyName = `${NAMES[index % NAMES.length]} ${SECTORS[index % SECTORS.length]} ${index}`;
         const domain = `customer${index}.onmicrosoft.com`;
-        yield JSON.stringify({ type: 'customer', id, partnerId: BENCH_PARTNER, resellerId: null, companyName, domain, relationship: 'Direct reseller', companyProfile: { companyName, tenantId: id, domain } });
+        yield JSON.stringify({
+          type: 'customer',
+          id,
+          partnerId: BENCH_PARTNER,
+          resellerId: null,
+          companyName,
+          domain,
+          relationship: 'Direct reseller',
+          companyProfile: { companyName, tenantId: id, domain },
+        });
       }
     })();
   const summary = await importRecords(service.ctx, lines);
@@ -138,8 +162,17 @@ async function seedHttpData(env: Record<string, string>) {
 async function main() {
   const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
   const azurite = await startAzurite();
-  const ports = { cosmos: Number(ready.port), blob: azurite.blobPort, queue: azurite.queuePort };
-  const env = { ...process.env, BENCH_COSMOS_PORT: String(ports.cosmos), BENCH_BLOB_PORT: String(ports.blob), BENCH_QUEUE_PORT: String(ports.queue) };
+  const ports = {
+    cosmos: Number(ready.port),
+    blob: azurite.blobPort,
+    queue: azurite.queuePort,
+  };
+  const env = {
+    ...process.env,
+    BENCH_COSMOS_PORT: String(ports.cosmos),
+    BENCH_BLOB_PORT: String(ports.blob),
+    BENCH_QUEUE_PORT: String(ports.queue),
+  };
   const results: Record<string, unknown> = {
     machine: {
       cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -150,79 +183,8 @@ async function main() {
     },
   };
   try {
-    const exportRows: Array<Record<string, unknown>> = [];
-    for (const size of full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]) {
-      console.error(`export: ${size.toLocaleString('en-US')} rows...`);
-      const exported = await best(env, 'export', String(size));
-      const raw = await best(env, 'raw', String(size), String(exported.blobName));
-      const drain = await best(env, 'drain', String(size));
-      const resumed = await best(env, 'resume', String(size), String(exported.blocks));
-      if (resumed.bytes !== exported.bytes) throw new Error('The resumed export differs in length from the uninterrupted one.');
-      exportRows.push({
-        rows: size,
-        source: 'in-process pages',
-        seconds: exported.seconds,
-        rowsPerSecond: Math.round(size / exported.seconds),
-        megabytesPerSecond: Number(((exported.bytes ?? 0) / 2 ** 20 / exported.seconds).toFixed(1)),
-        fileMB: Number(((exported.bytes ?? 0) / 2 ** 20).toFixed(1)),
-        peakRssMB: Math.round(exported.peakRssMB),
-        rawSeconds: raw.seconds,
-        vsRaw: Number((exported.seconds / raw.seconds).toFixed(2)),
-        drainSeconds: drain.seconds,
-        vsDrain: Number((exported.seconds / drain.seconds).toFixed(2)),
-        resumeSeconds: resumed.seconds,
-        resumeOverheadPercent: Number(((resumed.seconds / exported.seconds - 1) * 100).toFixed(1)),
-        resumeCrashedAtRow: resumed.crashedAtRow,
-        rawPeakRssMB: Math.round(raw.peakRssMB),
-      });
-    }
-    console.error('export: 5,000 rows through the local Cosmos endpoint...');
-    const viaCosmos = await best(env, 'cosmos', '5000');
-    exportRows.push({
-      rows: 5000,
-      source: 'local Cosmos endpoint',
-      seconds: viaCosmos.seconds,
-      rowsPerSecond: Math.round(5000 / viaCosmos.seconds),
-      megabytesPerSecond: Number(((viaCosmos.bytes ?? 0) / 2 ** 20 / viaCosmos.seconds).toFixed(1)),
-      fileMB: Number(((viaCosmos.bytes ?? 0) / 2 ** 20).toFixed(2)),
-      peakRssMB: Math.round(viaCosmos.peakRssMB),
-    });
-    results.exports = exportRows;
-
-    const httpEnv = localStackEnv(ports, 'bench-http');
-    await seedHttpData(httpEnv);
-    const headers = { 'x-ms-client-principal': encodePrincipal({ tenantId: BENCH_PARTNER, userName: 'bench@partner.example', roles: ['Customers.Read'] }) };
-    const detailId = 'b0000000-0000-4000-8000-00000000002a';
-    const targets = {
-      search: '/api/customers?search=con&top=50',
-      detail: `/api/customers/${detailId}`,
-      baseline: '/api/bench/baseline',
-    };
-    const loadRows: Array<Record<string, unknown>> = [];
-    for (const setup of ['a', 'b'] as const) {
-      console.error(`search and detail under load, set-up (${setup})...`);
-      const { child, ready: server } = await forkChild('http-child.js', [setup], { ...env, BENCH_HTTP_DATABASE: 'bench-http' });
-      const url = String(server.url);
-      try {
-        const searchBody = await (await fetch(url + targets.search, { headers })).text();
-        await fetch(url + targets.detail, { headers });
-        await ask(child, { type: 'baselineBody', body: searchBody });
-        const recorded = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
-        const names = setup === 'a' ? (['search', 'detail'] as const) : (['baseline', 'search', 'detail'] as const);
-        for (const connections of [1, 16, 64]) {
-          for (const name of names) {
-            await load(url + targets[name], connections, headers);
-            const figures = await load(url + targets[name], connections, headers);
-            loadRows.push({ setup, target: name, connections, ...figures });
-          }
-        }
-        const misses = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
-        if (setup === 'b' && misses !== recorded) throw new Error(`Set-up (b) went to the store ${misses - recorded} times under load.`);
-      } finally {
-        await stopChild(child);
-      }
-    }
-    results.load = loadRows;
+    if (only !== 'load') results.exports = await exportBenchmarks(env);
+    if (only !== 'exports') results.load = await loadBenchmarks(env, ports);
   } finally {
     await azurite.close();
     await stopChild(cosmos);
@@ -232,12 +194,102 @@ async function main() {
   printTables(results);
 }
 
+async function exportBenchmarks(env: NodeJS.ProcessEnv) {
+  const exportRows: Array<Record<string, unknown>> = [];
+  for (const size of full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]) {
+    console.error(`export: ${size.toLocaleString('en-US')} rows...`);
+    const exported = await best(env, 'export', String(size));
+    const raw = await best(env, 'raw', String(size), String(exported.blobName));
+    const drain = await best(env, 'drain', String(size));
+    const resumed = await best(env, 'resume', String(size), String(exported.blocks));
+    if (resumed.bytes !== exported.bytes) throw new Error('The resumed export differs in length from the uninterrupted one.');
+    exportRows.push({
+      rows: size,
+      source: 'in-process pages',
+      seconds: exported.seconds,
+      rowsPerSecond: Math.round(size / exported.seconds),
+      megabytesPerSecond: Number(((exported.bytes ?? 0) / 2 ** 20 / exported.seconds).toFixed(1)),
+      fileMB: Number(((exported.bytes ?? 0) / 2 ** 20).toFixed(1)),
+      peakRssMB: Math.round(exported.peakRssMB),
+      rawSeconds: raw.seconds,
+      vsRaw: Number((exported.seconds / raw.seconds).toFixed(2)),
+      drainSeconds: drain.seconds,
+      vsDrain: Number((exported.seconds / drain.seconds).toFixed(2)),
+      resumeSeconds: resumed.seconds,
+      resumeOverheadPercent: Number(((resumed.seconds / exported.seconds - 1) * 100).toFixed(1)),
+      resumeCrashedAtRow: resumed.crashedAtRow,
+      rawPeakRssMB: Math.round(raw.peakRssMB),
+    });
+  }
+  console.error('export: 5,000 rows through the local Cosmos endpoint...');
+  const viaCosmos = await best(env, 'cosmos', '5000');
+  exportRows.push({
+    rows: 5000,
+    source: 'local Cosmos endpoint',
+    seconds: viaCosmos.seconds,
+    rowsPerSecond: Math.round(5000 / viaCosmos.seconds),
+    megabytesPerSecond: Number(((viaCosmos.bytes ?? 0) / 2 ** 20 / viaCosmos.seconds).toFixed(1)),
+    fileMB: Number(((viaCosmos.bytes ?? 0) / 2 ** 20).toFixed(2)),
+    peakRssMB: Math.round(viaCosmos.peakRssMB),
+  });
+  return exportRows;
+}
+
+async function loadBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; blob: number; queue: number }) {
+  const httpEnv = localStackEnv(ports, 'bench-http');
+  await seedHttpData(httpEnv);
+  const headers = {
+    'x-ms-client-principal': encodePrincipal({
+      tenantId: BENCH_PARTNER,
+      userName: 'bench@partner.example',
+      roles: ['Customers.Read'],
+    }),
+  };
+  const detailId = 'b0000000-0000-4000-8000-00000000002a';
+  const targets = {
+    search: '/api/customers?search=con&top=50',
+    detail: `/api/customers/${detailId}`,
+    baseline: '/api/bench/baseline',
+  };
+  const loadRows: Array<Record<string, unknown>> = [];
+  for (const setup of ['a', 'b'] as const) {
+    console.error(`search and detail under load, set-up (${setup})...`);
+    const { child, ready: server } = await forkChild('http-child.js', [setup], {
+      ...env,
+      BENCH_HTTP_DATABASE: 'bench-http',
+    });
+    const url = String(server.url);
+    try {
+      const searchBody = await (await fetch(url + targets.search, { headers })).text();
+      await fetch(url + targets.detail, { headers });
+      await ask(child, { type: 'baselineBody', body: searchBody });
+      const recorded = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
+      const names = setup === 'a' ? (['search', 'detail'] as const) : (['baseline', 'search', 'detail'] as const);
+      for (const connections of [1, 16, 64]) {
+        for (const name of names) {
+          await load(url + targets[name], connections, headers);
+          const figures = await load(url + targets[name], connections, headers);
+          loadRows.push({ setup, target: name, connections, ...figures });
+        }
+      }
+      const misses = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
+      if (setup === 'b' && misses !== recorded) throw new Error(`Set-up (b) went to the store ${misses - recorded} times under load.`);
+    } finally {
+      await stopChild(child);
+    }
+  }
+  return loadRows;
+}
+
 function printTables(results: Record<string, unknown>) {
   const machine = results.machine as Record<string, string>;
   console.log(`\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}\n`);
-  console.log('Exports (customers CSV into Azurite block blobs)');
-  console.table(results.exports);
-  const load = results.load as Array<Record<string, number | string>>;
+  if (results.exports) {
+    console.log('Exports (customers CSV into Azurite block blobs)');
+    console.table(results.exports);
+  }
+  const load = results.load as Array<Record<string, number | string>> | undefined;
+  if (!load) return;
   console.log(`Search and detail under load (${loadSeconds} s each; (a) local Cosmos endpoint, (b) recorded pages)`);
   console.table(load);
   for (const connections of [1, 16, 64]) {

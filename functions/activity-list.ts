@@ -12,7 +12,10 @@ const querySchema = z.object({
   from: isoDateTimeSchema.optional(),
   to: isoDateTimeSchema.optional(),
   customerId: z.string().min(1).max(128).optional(),
-  operation: z.string().regex(/^[A-Za-z]{1,64}$/, 'must be an operation name such as UpdateCustomerCompanyName').optional(),
+  operation: z
+    .string()
+    .regex(/^[A-Za-z]{1,64}$/, 'must be an operation name such as UpdateCustomerCompanyName')
+    .optional(),
   top: topParameter(1000, 100),
   continuationToken: z.string().optional(),
 });

@@ -18,7 +18,9 @@ export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunction
       if (allowed.length === 0) {
         return errorResponse(new ServiceError('NotFound', 'NotFound', `There is no API at ${path}.`));
       }
-      const response = errorResponse(new ServiceError('MethodNotAllowed', 'MethodNotAllowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`));
+      const response = errorResponse(
+        new ServiceError('MethodNotAllowed', 'MethodNotAllowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`),
+      );
       return { ...response, headers: { ...(response.headers as Record<string, string>), allow: allowed.join(', ') } };
     },
   });

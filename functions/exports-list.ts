@@ -24,9 +24,13 @@ export const exportsList = httpFunction({
     }
     const page = await ctx.exportJobs.listExports(scope.partnerId, scope.tenantId, query.top, after);
     const value = await Promise.all(page.rows.map((job) => exportResource(ctx, job)));
-    return jsonResponse(200, {
-      value,
-      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
-    }, { 'cache-control': 'no-store' });
+    return jsonResponse(
+      200,
+      {
+        value,
+        ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
+      },
+      { 'cache-control': 'no-store' },
+    );
   },
 });

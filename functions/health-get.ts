@@ -13,10 +13,14 @@ export const healthGet = httpFunction({
       return jsonResponse(200, { status: 'ok' }, { 'cache-control': 'no-store' });
     } catch (err) {
       context.warn(`Health check failed: ${ensureErrorType(err).message}`);
-      return jsonResponse(503, { status: 'unavailable', error: { code: 'StoreUnavailable', message: 'The data store does not answer.' } }, {
-        'x-ms-error-code': 'StoreUnavailable',
-        'cache-control': 'no-store',
-      });
+      return jsonResponse(
+        503,
+        { status: 'unavailable', error: { code: 'StoreUnavailable', message: 'The data store does not answer.' } },
+        {
+          'x-ms-error-code': 'StoreUnavailable',
+          'cache-control': 'no-store',
+        },
+      );
     }
   },
 });

@@ -94,7 +94,8 @@ async function loadPage(path, generation) {
     state.nextLink = page.body.nextLink ?? null;
     byId('activity-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
-    status.textContent = state.loaded === 0 ? 'No activity in these dates.' : `${plural(state.loaded, 'activity record', 'activity records')}${state.nextLink ? ' so far' : ''}.`;
+    status.textContent =
+      state.loaded === 0 ? 'No activity in these dates.' : `${plural(state.loaded, 'activity record', 'activity records')}${state.nextLink ? ' so far' : ''}.`;
   } catch (error) {
     if (generation === state.generation) status.textContent = `Activity could not be loaded. ${describeError(error)}`;
   } finally {

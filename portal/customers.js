@@ -59,9 +59,12 @@ export function initCustomers(options) {
 
   // Infinite scroll: when the Load more button comes near the viewport, load the next page.
   const more = byId('customers-more');
-  scrollObserver = new IntersectionObserver((entries) => {
-    if (entries.some((entry) => entry.isIntersecting) && !more.hidden && !state.loading) loadNextPage();
-  }, { rootMargin: '200px' });
+  scrollObserver = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && !more.hidden && !state.loading) loadNextPage();
+    },
+    { rootMargin: '200px' },
+  );
   scrollObserver.observe(more);
 
   return loadFirstPage();
@@ -145,7 +148,12 @@ function customerRows(customer) {
   const nameLink = el('a', { id: nameId, class: 'company-name', href: subscriptionsHash(customer.id), title: 'Subscriptions' }, customer.companyName);
   const detailsCell = el('td', { colspan: '4' });
   const detailsRow = el('tr', { id: detailsId, class: 'details-row', hidden: true }, detailsCell);
-  const toggle = el('button', { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-controls': detailsId, 'aria-describedby': nameId }, el('span', { class: 'chevron', 'aria-hidden': 'true' }), 'Show details');
+  const toggle = el(
+    'button',
+    { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-controls': detailsId, 'aria-describedby': nameId },
+    el('span', { class: 'chevron', 'aria-hidden': 'true' }),
+    'Show details',
+  );
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
@@ -201,7 +209,12 @@ async function renderDetails(cell, row, nameLink) {
       { class: 'details' },
       el('div', {}, el('dt', { text: 'Microsoft ID' }), el('dd', { class: 'with-action' }, idText, copy)),
       el('div', {}, el('dt', { text: 'Quick links' }), el('dd', {}, services)),
-      el('div', {}, el('dt', { id: `${row.id}-billto-label`, text: 'Bill-to company name' }), el('dd', {}, el('div', { class: 'with-action' }, billTo, renameButton), form, message)),
+      el(
+        'div',
+        {},
+        el('dt', { id: `${row.id}-billto-label`, text: 'Bill-to company name' }),
+        el('dd', {}, el('div', { class: 'with-action' }, billTo, renameButton), form, message),
+      ),
       el('div', {}, el('dt', { text: 'Organization name (from the tenant)' }), orgName),
     ),
   );
@@ -304,7 +317,11 @@ async function renderDetails(cell, row, nameLink) {
 function renameFailure(error, reload) {
   const status = /** @type {{status?: number}} */ (error).status;
   if (status === 412) {
-    return ['This customer was changed by someone else since you opened it, so your name was not saved. ', reload, ' to see the current name, then save again.'];
+    return [
+      'This customer was changed by someone else since you opened it, so your name was not saved. ',
+      reload,
+      ' to see the current name, then save again.',
+    ];
   }
   if (status === 403) {
     return ['You can view and export customers but not rename them: your role is read-only. Ask an admin for the Customers.ReadWrite role.'];

@@ -102,13 +102,35 @@ function exportItem(job) {
   const statusClass = `badge badge-${String(job.status).toLowerCase()}`;
   const download =
     job.status === 'Succeeded' && job.downloadUrl
-      ? el('a', { class: 'download', href: safeUrl(job.downloadUrl), download: job.fileName, onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job) }, 'Download', el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }))
+      ? el(
+          'a',
+          {
+            class: 'download',
+            href: safeUrl(job.downloadUrl),
+            download: job.fileName,
+            onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job),
+          },
+          'Download',
+          el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }),
+        )
       : null;
   return el(
     'li',
     { class: 'export', 'data-export-id': job.id },
-    el('div', { class: 'export-head' }, el('span', { class: 'export-file', text: job.fileName }), el('span', { class: statusClass, text: statusLabel(job.status) })),
-    el('div', { class: 'export-meta' }, `${TYPE_LABELS[job.type] ?? job.type}${describeFilter(job)} · `, plural(job.rowCount ?? 0, 'row', 'rows'), ' · ', time(job.createdDateTime)),
+    el(
+      'div',
+      { class: 'export-head' },
+      el('span', { class: 'export-file', text: job.fileName }),
+      el('span', { class: statusClass, text: statusLabel(job.status) }),
+    ),
+    el(
+      'div',
+      { class: 'export-meta' },
+      `${TYPE_LABELS[job.type] ?? job.type}${describeFilter(job)} · `,
+      plural(job.rowCount ?? 0, 'row', 'rows'),
+      ' · ',
+      time(job.createdDateTime),
+    ),
     job.status === 'Failed' && job.error ? el('p', { class: 'error', text: job.error.message ?? 'The export failed.' }) : null,
     download,
   );

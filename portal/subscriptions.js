@@ -25,7 +25,9 @@ export function initSubscriptions(options) {
   state.pageSize = options.pageSize;
   state.resellerName = options.resellerName;
   byId('subscriptions-more').addEventListener('click', () => state.nextLink && loadPage(state.nextLink, state.generation));
-  byId('export-subscriptions').addEventListener('click', () => startExport({ type: 'subscriptions', customerId: state.customerId }, byId('subscriptions-export-status')));
+  byId('export-subscriptions').addEventListener('click', () =>
+    startExport({ type: 'subscriptions', customerId: state.customerId }, byId('subscriptions-export-status')),
+  );
 }
 
 /** Shows the page for one customer. @param {string} customerId */
@@ -72,7 +74,10 @@ async function loadPage(path, generation) {
     state.nextLink = page.body.nextLink ?? null;
     byId('subscriptions-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
-    status.textContent = state.loaded === 0 ? 'This customer has no subscriptions.' : `${plural(state.loaded, 'subscription', 'subscriptions')}${state.nextLink ? ' so far' : ''}.`;
+    status.textContent =
+      state.loaded === 0
+        ? 'This customer has no subscriptions.'
+        : `${plural(state.loaded, 'subscription', 'subscriptions')}${state.nextLink ? ' so far' : ''}.`;
   } catch (error) {
     if (generation === state.generation) status.textContent = `Subscriptions could not be loaded. ${describeError(error)}`;
   } finally {

@@ -57,7 +57,9 @@ async function main(): Promise<number> {
     await embedded.close();
   }
   const { partner, reseller, customer, subscription } = summary.imported;
-  console.log(`Imported ${partner} partners, ${reseller} resellers, ${customer} customers, ${subscription} subscriptions${embedded ? ' (into .data/, served at the next npm start)' : ''}.`);
+  console.log(
+    `Imported ${partner} partners, ${reseller} resellers, ${customer} customers, ${subscription} subscriptions${embedded ? ' (into .data/, served at the next npm start)' : ''}.`,
+  );
   if (summary.problems.length) console.error(`${summary.problems.length} bad line(s) were not imported.`);
   return summary.problems.length ? 1 : 0;
 }

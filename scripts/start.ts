@@ -37,9 +37,10 @@ async function main(): Promise<void> {
   const restored = await loadSnapshot(service.store, snapshotFolder);
   if (restored === 0) {
     console.log('Seeding demo data (two partners, four resellers, 2,000 customers)...');
-    const lines = () => (async function* () {
-      for (const record of demoRecords()) yield JSON.stringify(record);
-    })();
+    const lines = () =>
+      (async function* () {
+        for (const record of demoRecords()) yield JSON.stringify(record);
+      })();
     const summary = await importRecords(service.ctx, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
     console.log(`Seeded ${summary.imported.customer} customers and ${summary.imported.subscription} subscriptions.`);
     await saveSnapshot(service.store, snapshotFolder);

@@ -6,11 +6,9 @@
 import { z } from 'zod';
 
 /** Azurite's and the Cosmos DB emulator's published development keys: local stack only. */
-export const LOCAL_COSMOS_KEY =
-  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+export const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -37,16 +35,19 @@ const settingsSchema = z.object({
   /** How long one queue invocation works on an export before handing off to a new message. */
   EXPORT_SLICE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Target size of a staged block of an export file, in KiB. */
-  EXPORT_BLOCK_KIB: z.coerce.number().int().min(1).max(100 * 1024).default(4096),
+  EXPORT_BLOCK_KIB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024)
+    .default(4096),
   /** Rows read from the store per page while exporting. */
   EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
   /** Lifetime of a download link; the contract caps it at one hour. */
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
   EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
   LOCAL_DEV_PRINCIPAL: z.string().optional(),
-  SERVICE_LINK_ADMIN_CENTER: z
-    .string()
-    .default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
+  SERVICE_LINK_ADMIN_CENTER: z.string().default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
   SERVICE_LINK_AZURE_PORTAL: z.string().default('https://portal.azure.com/#@{customerId}'), // documented-default
 });
 
@@ -93,8 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid settings: ${problems.join('; ')}`);
   }
   const s = parsed.data;
-  const accountKey =
-    s.STORAGE__credential === 'accountkey' ? (s.STORAGE__accountKey ?? AZURITE_KEY) : undefined;
+  const accountKey = s.STORAGE__credential === 'accountkey' ? (s.STORAGE__accountKey ?? AZURITE_KEY) : undefined;
   return {
     cosmos: {
       endpoint: s.COSMOS_ENDPOINT,

@@ -28,11 +28,9 @@ export class ServiceError extends Error {
   }
 }
 
-export const invalid = (code: string, message: string, target?: string) =>
-  new ServiceError('Invalid', code, message, target);
+export const invalid = (code: string, message: string, target?: string) => new ServiceError('Invalid', code, message, target);
 
-export const notFound = (what: string, target?: string) =>
-  new ServiceError('NotFound', 'NotFound', `${what} was not found.`, target);
+export const notFound = (what: string, target?: string) => new ServiceError('NotFound', 'NotFound', `${what} was not found.`, target);
 
 /** Turns anything thrown into an Error, so logs and rethrows always carry a message and stack. */
 export function ensureErrorType(err: unknown): Error {

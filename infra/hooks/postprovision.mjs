@@ -36,7 +36,9 @@ if (existsSync(settingsFile)) {
     EXPORT_FILE_RETENTION_DAYS: environment.EXPORT_FILE_RETENTION_DAYS,
     ACTIVITY_RETENTION_DAYS: environment.ACTIVITY_RETENTION_DAYS,
   };
-  const missing = Object.entries(values).filter(([, value]) => value === undefined).map(([name]) => name);
+  const missing = Object.entries(values)
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
   if (missing.length > 0) throw new Error(`The azd environment lacks ${missing.join(', ')}: did the provisioning finish?`);
   writeFileSync(settingsFile, `${JSON.stringify({ IsEncrypted: false, Values: values }, null, 2)}\n`);
   console.log(`Wrote ${settingsFile} for the resources of ${environment.AZURE_ENV_NAME}.`);

@@ -21,7 +21,7 @@ const appRoles = [
   {
     value: 'Customers.ReadWrite',
     displayName: 'Read and rename customers',
-    description: 'Everything Customers.Read allows, plus rename a customer\'s Bill-to company name and manage export schedules.',
+    description: "Everything Customers.Read allows, plus rename a customer's Bill-to company name and manage export schedules.",
   },
 ];
 
@@ -33,7 +33,9 @@ const displayName = `customer-list-${environmentName}`;
 let clientId = environment.AUTH_CLIENT_ID;
 if (clientId) {
   if (!tryRun('az', ['ad', 'app', 'show', '--id', clientId, '--query', 'appId', '--output', 'tsv'])) {
-    throw new Error(`AUTH_CLIENT_ID ${clientId} is not an app registration this tenant knows. Fix it with \`azd env set AUTH_CLIENT_ID <client id>\`, or unset it to create one.`);
+    throw new Error(
+      `AUTH_CLIENT_ID ${clientId} is not an app registration this tenant knows. Fix it with \`azd env set AUTH_CLIENT_ID <client id>\`, or unset it to create one.`,
+    );
   }
   console.log(`Using the app registration ${clientId} (AUTH_CLIENT_ID).`);
 } else {
@@ -49,12 +51,21 @@ if (clientId) {
         JSON.stringify(appRoles.map((role) => ({ ...role, id: randomUUID(), isEnabled: true, allowedMemberTypes: ['User', 'Application'] }))),
       );
       clientId = run('az', [
-        'ad', 'app', 'create',
-        '--display-name', displayName,
-        '--sign-in-audience', 'AzureADMultipleOrgs',
-        '--enable-id-token-issuance', 'true',
-        '--app-roles', `@${rolesFile}`,
-        '--query', 'appId', '--output', 'tsv',
+        'ad',
+        'app',
+        'create',
+        '--display-name',
+        displayName,
+        '--sign-in-audience',
+        'AzureADMultipleOrgs',
+        '--enable-id-token-issuance',
+        'true',
+        '--app-roles',
+        `@${rolesFile}`,
+        '--query',
+        'appId',
+        '--output',
+        'tsv',
       ]);
     } finally {
       rmSync(folder, { recursive: true, force: true });

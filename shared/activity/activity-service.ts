@@ -17,12 +17,7 @@ export const isoDateTimeSchema = z
  * The effective range: defaults to the `defaultDays` before `to` (now when absent); `from` after
  * `to` or a range longer than `maxDays` is Invalid.
  */
-export function activityRange(
-  now: Date,
-  from: string | undefined,
-  to: string | undefined,
-  maxDays: number,
-): { from: string; to: string } {
+export function activityRange(now: Date, from: string | undefined, to: string | undefined, maxDays: number): { from: string; to: string } {
   const toDate = to ? new Date(to) : now;
   const fromDate = from ? new Date(from) : new Date(toDate.getTime() - DEFAULT_ACTIVITY_RANGE_DAYS * DAY_MILLISECONDS);
   if (fromDate.getTime() > toDate.getTime()) throw invalid('InvalidDateRange', '"from" must not be after "to".', 'from');

@@ -13,11 +13,7 @@ export const PENDING_GRACE_SECONDS = 120;
  * Completes or fails Pending records older than `olderThanSeconds`; returns how many it resolved.
  * Handles at most `limit` records per call (the timer calls it again).
  */
-export async function reconcilePendingActivity(
-  ctx: ServiceContext,
-  olderThanSeconds = PENDING_GRACE_SECONDS,
-  limit = 500,
-): Promise<number> {
+export async function reconcilePendingActivity(ctx: ServiceContext, olderThanSeconds = PENDING_GRACE_SECONDS, limit = 500): Promise<number> {
   const before = new Date(ctx.now().getTime() - olderThanSeconds * 1000).toISOString();
   const pending = await ctx.activity.listPendingActivity(before, limit);
   for (const record of pending) await ctx.activity.upsertActivity(await resolve(ctx, record));

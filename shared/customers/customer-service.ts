@@ -48,7 +48,11 @@ export async function getCustomerInScope(ctx: ServiceContext, scope: Scope, cust
 
 /** Quote-insensitive comparison of an If-Match value with a stored etag (`*` matches any). */
 export function etagMatches(ifMatch: string, etag: string): boolean {
-  const strip = (value: string) => value.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  const strip = (value: string) =>
+    value
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/^"(.*)"$/, '$1');
   return ifMatch
     .split(',')
     .map((candidate) => candidate.trim())
@@ -67,16 +71,15 @@ export function etagHeader(etag: string): string {
  * record that `reconcilePendingActivity` resolves by looking at the customer. A stale etag answers
  * PreconditionFailed and the pending record is removed, so nothing changes.
  */
-export async function renameCustomer(
-  ctx: ServiceContext,
-  scope: Scope,
-  customerId: string,
-  newCompanyName: string,
-  ifMatch: string,
-): Promise<CustomerRecord> {
+export async function renameCustomer(ctx: ServiceContext, scope: Scope, customerId: string, newCompanyName: string, ifMatch: string): Promise<CustomerRecord> {
   const current = await getCustomerInScope(ctx, scope, customerId);
   const staleEtag = () =>
-    new ServiceError('PreconditionFailed', 'PreconditionFailed', 'The customer was changed by someone else since you read it. Reload it and try again.', 'If-Match');
+    new ServiceError(
+      'PreconditionFailed',
+      'PreconditionFailed',
+      'The customer was changed by someone else since you read it. Reload it and try again.',
+      'If-Match',
+    );
   const currentEtag = current.etag ?? '';
   if (!etagMatches(ifMatch, currentEtag)) throw staleEtag();
 

@@ -37,7 +37,6 @@ export type CustomerRow = Pick<CustomerRecord, 'id' | 'companyName' | 'domain' |
 
 export const RECENT_RENAMES_KEPT = 20;
 
-
 /** Builds the stored record, with its derived sort and search keys. */
 export function buildCustomerRecord(input: {
   id: string;

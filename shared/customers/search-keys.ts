@@ -13,7 +13,19 @@ const ACCENT_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe2
 
 /** Letters that do not decompose but that people type without their stroke or as two letters. */
 const SPECIAL_LETTERS: Record<string, string> = {
-  ß: 'ss', ẞ: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ħ: 'h', ı: 'i', ŀ: 'l', ς: 'σ',
+  ß: 'ss',
+  ẞ: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ħ: 'h',
+  ı: 'i',
+  ŀ: 'l',
+  ς: 'σ',
 };
 const SPECIAL_PATTERN = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join('')}]`, 'g');
 
@@ -67,10 +79,7 @@ export function customerSortKey(companyName: string): string {
 }
 
 /** The reference matcher, in memory: what the store query must agree with. */
-export function matchesSearch(
-  customer: { id: string; companyName: string; domain: string },
-  search: string,
-): boolean {
+export function matchesSearch(customer: { id: string; companyName: string; domain: string }, search: string): boolean {
   const query = foldText(search);
   if (!query) return true;
   if (customer.id.toLowerCase() === search.trim().toLowerCase()) return true;

@@ -17,23 +17,113 @@ export const DEMO_RESELLERS = [
 ];
 
 const LATIN_STEMS = [
-  'Contoso', 'Fabrikam', 'Northwind', 'Woodgrove', 'Litware', 'Proseware', 'Alpine', 'Blue Yonder', 'Coho', 'Datum',
-  'Fourth Coffee', 'Graphic Design', 'Humongous', 'Lamna', 'Margie', 'Nod', 'Relecloud', 'Southridge', 'Trey', 'VanArsdel',
-  'Wide World', 'Adventure', 'Bellows', 'Consolidated', 'First Up', 'Lakeshore', 'Munson', 'Olympic', 'Tasmanian', 'Zava',
+  'Contoso',
+  'Fabrikam',
+  'Northwind',
+  'Woodgrove',
+  'Litware',
+  'Proseware',
+  'Alpine',
+  'Blue Yonder',
+  'Coho',
+  'Datum',
+  'Fourth Coffee',
+  'Graphic Design',
+  'Humongous',
+  'Lamna',
+  'Margie',
+  'Nod',
+  'Relecloud',
+  'Southridge',
+  'Trey',
+  'VanArsdel',
+  'Wide World',
+  'Adventure',
+  'Bellows',
+  'Consolidated',
+  'First Up',
+  'Lakeshore',
+  'Munson',
+  'Olympic',
+  'Tasmanian',
+  'Zava',
 ];
 const ACCENTED_STEMS = [
-  'Müller', 'Société Générale', 'Ærø', 'Łódź', 'Ñandú', 'Đà Nẵng', 'Þórsson', 'Čapek', 'São Paulo', 'Øresund',
-  'Göteborg', 'Crème Brûlée', 'Zürich', 'Kraków', 'Málaga', 'Ångström', 'Straße', 'Évora', 'İstanbul', 'Señor',
+  'Müller',
+  'Société Générale',
+  'Ærø',
+  'Łódź',
+  'Ñandú',
+  'Đà Nẵng',
+  'Þórsson',
+  'Čapek',
+  'São Paulo',
+  'Øresund',
+  'Göteborg',
+  'Crème Brûlée',
+  'Zürich',
+  'Kraków',
+  'Málaga',
+  'Ångström',
+  'Straße',
+  'Évora',
+  'İstanbul',
+  'Señor',
 ];
-const SECTORS = ['Consulting', 'Logistics', 'Pharmaceuticals', 'Software', 'Foods', 'Engineering', 'Travel', 'Insurance', 'Media', 'Energy', 'Textiles', 'Robotics', 'Bank', 'Hotels', 'Design'];
+const SECTORS = [
+  'Consulting',
+  'Logistics',
+  'Pharmaceuticals',
+  'Software',
+  'Foods',
+  'Engineering',
+  'Travel',
+  'Insurance',
+  'Media',
+  'Energy',
+  'Textiles',
+  'Robotics',
+  'Bank',
+  'Hotels',
+  'Design',
+];
 const SUFFIXES = ['Ltd', 'Inc.', 'GmbH', 'S.A.', 'SARL', 'AB', 'ApS', 'B.V.', 'LLC', 'Pty Ltd', 'S.p.A.', 'AG', 'Oy', 'plc'];
 const NON_LATIN = [
-  '東京テクノロジー株式会社', '大阪ロジスティクス株式会社', '北京云科技有限公司', '上海数据服务有限公司', 'ООО Ромашка', 'АО Северный Ветер',
-  'Ελληνική Ναυτιλία Α.Ε.', 'Αθηναϊκή Πληροφορική', 'שלום מערכות בע"מ', 'شركة الأفق للتقنية', '서울소프트 주식회사', 'ไทยคลาวด์ จำกัด',
-  'हिन्दी टेक प्राइवेट लिमिटेड', 'Ақ Орда Технологиялары',
+  '東京テクノロジー株式会社',
+  '大阪ロジスティクス株式会社',
+  '北京云科技有限公司',
+  '上海数据服务有限公司',
+  'ООО Ромашка',
+  'АО Северный Ветер',
+  'Ελληνική Ναυτιλία Α.Ε.',
+  'Αθηναϊκή Πληροφορική',
+  'שלום מערכות בע"מ',
+  'شركة الأفق للتقنية',
+  '서울소프트 주식회사',
+  'ไทยคลาวด์ จำกัด',
+  'हिन्दी टेक प्राइवेट लिमिटेड',
+  'Ақ Орда Технологиялары',
 ];
-const TRICKY = ['Smith, Jones & "Partners"', '=HYPERLINK("http://example.test") Ltd', '+Plus Consulting', '-Minus Design', '@Home Services', 'Line\nBreak Foods'];
-const OFFERS = ['Microsoft 365 Business Basic', 'Microsoft 365 Business Standard', 'Microsoft 365 E3', 'Microsoft 365 E5', 'Exchange Online (Plan 1)', 'Azure plan', 'Dynamics 365 Sales Professional', 'Power BI Pro', 'Teams Phone Standard', 'Visio Plan 2'];
+const TRICKY = [
+  'Smith, Jones & "Partners"',
+  '=HYPERLINK("http://example.test") Ltd',
+  '+Plus Consulting',
+  '-Minus Design',
+  '@Home Services',
+  'Line\nBreak Foods',
+];
+const OFFERS = [
+  'Microsoft 365 Business Basic',
+  'Microsoft 365 Business Standard',
+  'Microsoft 365 E3',
+  'Microsoft 365 E5',
+  'Exchange Online (Plan 1)',
+  'Azure plan',
+  'Dynamics 365 Sales Professional',
+  'Power BI Pro',
+  'Teams Phone Standard',
+  'Visio Plan 2',
+];
 const STATUSES = ['active', 'active', 'active', 'active', 'suspended', 'deleted', 'expired', 'pending'] as const;
 
 /** A deterministic GUID from a label. */
@@ -55,7 +145,10 @@ function random(seed: number): () => number {
 }
 
 function domainFor(name: string, index: number): string {
-  const slug = foldText(name).replace(/[^a-z0-9]/g, '').slice(0, 20) || 'tenant';
+  const slug =
+    foldText(name)
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 20) || 'tenant';
   return `${slug}${index}.onmicrosoft.com`;
 }
 

@@ -11,14 +11,7 @@ import { getCustomerInScope } from '../customers/customer-service.js';
 import { ServiceError, notFound } from '../errors.js';
 import type { Scope } from '../tenants/tenant.js';
 import { canonicalId } from '../tenants/tenant.js';
-import {
-  type ExportJob,
-  type ExportRequest,
-  TERMINAL_STATUSES,
-  exportFileName,
-  exportFilter,
-  toExportResource,
-} from './export-job.js';
+import { type ExportJob, type ExportRequest, TERMINAL_STATUSES, exportFileName, exportFilter, toExportResource } from './export-job.js';
 import { exportSource } from './export-sources.js';
 import { writeExport } from './export-writer.js';
 
@@ -38,7 +31,11 @@ export function deterministicId(...parts: string[]): string {
 export async function resolveExportRequest(ctx: ServiceContext, scope: Scope, request: ExportRequest): Promise<ExportRequest> {
   switch (request.type) {
     case 'customers':
-      return { type: 'customers', ...(request.search?.trim() ? { search: request.search } : {}), ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}) };
+      return {
+        type: 'customers',
+        ...(request.search?.trim() ? { search: request.search } : {}),
+        ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
+      };
     case 'subscriptions': {
       const customer = await getCustomerInScope(ctx, scope, request.customerId).catch((err: unknown) => {
         throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
@@ -93,7 +90,12 @@ export async function startExport(
   };
   const result = await ctx.exportJobs.createExport(job);
   if (!result.created && options.repeatabilityId && (result.job.type !== job.type || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))) {
-    throw new ServiceError('Conflict', 'RepeatabilityConflict', 'This Repeatability-Request-ID was already used for a different export.', 'Repeatability-Request-ID');
+    throw new ServiceError(
+      'Conflict',
+      'RepeatabilityConflict',
+      'This Repeatability-Request-ID was already used for a different export.',
+      'Repeatability-Request-ID',
+    );
   }
   if (result.created) await ctx.exportQueue.enqueue({ exportId: id, partnerId: scope.partnerId });
   return result;
@@ -137,16 +139,22 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
   }
   job = running;
   const deadline = Date.now() + ctx.config.exports.sliceSeconds * 1000;
-  const result = await writeExport(job, exportSource(ctx, job), ctx.exportFiles, {
-    faults: ctx.faults,
-    shouldHandOff: () => Date.now() >= deadline,
-    saveCheckpoint: async (checkpoint) => {
-      const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
-      if (saved === 'PreconditionFailed') return false;
-      job = saved;
-      return true;
+  const result = await writeExport(
+    job,
+    exportSource(ctx, job),
+    ctx.exportFiles,
+    {
+      faults: ctx.faults,
+      shouldHandOff: () => Date.now() >= deadline,
+      saveCheckpoint: async (checkpoint) => {
+        const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
+        if (saved === 'PreconditionFailed') return false;
+        job = saved;
+        return true;
+      },
     },
-  }, { blockBytes: ctx.config.exports.blockBytes, pageSize: ctx.config.exports.pageSize });
+    { blockBytes: ctx.config.exports.blockBytes, pageSize: ctx.config.exports.pageSize },
+  );
   if (result.outcome === 'Lost') {
     log(`Export ${exportId} was taken over by another worker.`);
     return;

@@ -61,11 +61,7 @@ const defaultLog = (level: string, functionName: string, message: string) => {
   else console.log(line);
 };
 
-export async function startLocalRunner(
-  table: readonly FunctionEntry[],
-  ctx: ServiceContext,
-  options: LocalRunnerOptions = {},
-): Promise<LocalRunner> {
+export async function startLocalRunner(table: readonly FunctionEntry[], ctx: ServiceContext, options: LocalRunnerOptions = {}): Promise<LocalRunner> {
   const log = options.log ?? defaultLog;
   const invocationContext = (functionName: string, triggerMetadata: Record<string, unknown> = {}) =>
     new InvocationContextClass({
@@ -91,11 +87,12 @@ export async function startLocalRunner(
   const port = (server.address() as AddressInfo).port;
   const settings = bindingSettings(ctx);
 
-  const pollers = (options.queues ?? true)
-    ? table
-        .filter((entry): entry is QueueFunctionEntry => entry.trigger === 'storageQueue')
-        .map((entry) => new QueuePoller(entry, ctx, settings, invocationContext, options))
-    : [];
+  const pollers =
+    (options.queues ?? true)
+      ? table
+          .filter((entry): entry is QueueFunctionEntry => entry.trigger === 'storageQueue')
+          .map((entry) => new QueuePoller(entry, ctx, settings, invocationContext, options))
+      : [];
   for (const poller of pollers) poller.start();
 
   const timerEntries = table.filter((entry): entry is TimerFunctionEntry => entry.trigger === 'timer');
@@ -113,11 +110,14 @@ export async function startLocalRunner(
   const scheduleTimer = (entry: TimerFunctionEntry) => {
     const schedule = resolveBindingExpression(entry.schedule, settings);
     const next = CronExpressionParser.parse(schedule, { tz: 'UTC' }).next().toDate();
-    const handle = setTimeout(() => {
-      void runTimerEntry(entry, false).finally(() => {
-        if (timers.has(entry.name)) scheduleTimer(entry);
-      });
-    }, Math.max(0, next.getTime() - Date.now()));
+    const handle = setTimeout(
+      () => {
+        void runTimerEntry(entry, false).finally(() => {
+          if (timers.has(entry.name)) scheduleTimer(entry);
+        });
+      },
+      Math.max(0, next.getTime() - Date.now()),
+    );
     handle.unref();
     timers.set(entry.name, handle);
   };

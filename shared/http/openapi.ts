@@ -10,44 +10,95 @@ const page = (item: string) => ({
   required: ['value'],
   properties: { value: { type: 'array', items: ref(item) }, nextLink: { type: 'string', format: 'uri', description: 'Absent on the last page.' } },
 });
-const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
 const pathId = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 const top = (max: number, fallback: number) => query('top', `Page size, 1 to ${max}.`, { type: 'integer', minimum: 1, maximum: max, default: fallback });
-const continuation = query('continuationToken', 'Opaque token from the previous page\'s nextLink.');
+const continuation = query('continuationToken', "Opaque token from the previous page's nextLink.");
 const secured = [{ appServiceAuthentication: [] }];
 
 const exportBody = {
   oneOf: [
-    { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { const: 'customers' }, search: { type: 'string' }, resellerId: { type: 'string' } } },
-    { type: 'object', required: ['type', 'customerId'], additionalProperties: false, properties: { type: { const: 'subscriptions' }, customerId: { type: 'string' } } },
     {
       type: 'object',
       required: ['type'],
       additionalProperties: false,
-      properties: { type: { const: 'activity' }, from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, customerId: { type: 'string' } },
+      properties: { type: { const: 'customers' }, search: { type: 'string' }, resellerId: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['type', 'customerId'],
+      additionalProperties: false,
+      properties: { type: { const: 'subscriptions' }, customerId: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['type'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'activity' },
+        from: { type: 'string', format: 'date-time' },
+        to: { type: 'string', format: 'date-time' },
+        customerId: { type: 'string' },
+      },
     },
   ],
 };
 
 export function openApiDocument() {
-  const errorStatuses = { 400: 'Bad input.', 401: 'No or malformed x-ms-client-principal.', 403: 'Unknown tenant or missing role.', 404: 'Not found in the caller\'s scope.', 405: 'Method not allowed.', 409: 'Conflict.', 412: 'Stale If-Match.', 413: 'Body over 64 KiB.', 415: 'Body is not JSON.', 428: 'If-Match required.' };
+  const errorStatuses = {
+    400: 'Bad input.',
+    401: 'No or malformed x-ms-client-principal.',
+    403: 'Unknown tenant or missing role.',
+    404: "Not found in the caller's scope.",
+    405: 'Method not allowed.',
+    409: 'Conflict.',
+    412: 'Stale If-Match.',
+    413: 'Body over 64 KiB.',
+    415: 'Body is not JSON.',
+    428: 'If-Match required.',
+  };
   return {
     openapi: '3.1.0',
     info: {
       title: 'Customer list service',
       version: '1.0.0',
-      description: 'Search a partner\'s customers, rename a customer\'s Bill-to company name, and export customers, subscriptions or activity to Excel-ready CSV.',
+      description:
+        "Search a partner's customers, rename a customer's Bill-to company name, and export customers, subscriptions or activity to Excel-ready CSV.",
     },
     servers: [{ url: '/' }],
     security: secured,
     paths: {
-      '/api/health': { get: { operationId: 'Health_Get', security: [], summary: 'Whether the store answers.', responses: { 200: { description: 'OK', content: json({ type: 'object', properties: { status: { const: 'ok' } } }) }, 503: { description: 'The store does not answer.' } } } },
-      '/api/openapi.json': { get: { operationId: 'OpenApi_Get', security: [], summary: 'This document.', responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } } },
+      '/api/health': {
+        get: {
+          operationId: 'Health_Get',
+          security: [],
+          summary: 'Whether the store answers.',
+          responses: {
+            200: { description: 'OK', content: json({ type: 'object', properties: { status: { const: 'ok' } } }) },
+            503: { description: 'The store does not answer.' },
+          },
+        },
+      },
+      '/api/openapi.json': {
+        get: {
+          operationId: 'OpenApi_Get',
+          security: [],
+          summary: 'This document.',
+          responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+        },
+      },
       '/api/customers': {
         get: {
           operationId: 'Customers_List',
-          summary: 'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name then id.',
-          parameters: [query('search', 'Search text.'), query('resellerId', 'Only this indirect reseller\'s customers.'), top(1000, 100), continuation],
+          summary:
+            'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name then id.',
+          parameters: [query('search', 'Search text.'), query('resellerId', "Only this indirect reseller's customers."), top(1000, 100), continuation],
           responses: { 200: { description: 'A page of customers.', content: json(page('CustomerRow')) }, ...errorResponses(400, 401, 403) },
         },
       },
@@ -55,7 +106,10 @@ export function openApiDocument() {
         get: {
           operationId: 'Customers_Get',
           parameters: [pathId('id', 'Microsoft ID of the customer.')],
-          responses: { 200: { description: 'The customer.', headers: { ETag: { schema: { type: 'string' } } }, content: json(ref('Customer')) }, ...errorResponses(400, 401, 403, 404) },
+          responses: {
+            200: { description: 'The customer.', headers: { ETag: { schema: { type: 'string' } } }, content: json(ref('Customer')) },
+            ...errorResponses(400, 401, 403, 404),
+          },
         },
       },
       '/api/customers/{id}/billing-profile': {
@@ -63,8 +117,14 @@ export function openApiDocument() {
           operationId: 'Customers_UpdateBillingProfile',
           summary: 'Rename the Bill-to company name (the customer list value). Requires Customers.ReadWrite.',
           parameters: [pathId('id', 'Microsoft ID of the customer.'), { name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } }],
-          requestBody: { required: true, content: json({ type: 'object', required: ['companyName'], properties: { companyName: { type: 'string', minLength: 1, maxLength: 255 } } }) },
-          responses: { 200: { description: 'The renamed customer.', headers: { ETag: { schema: { type: 'string' } } }, content: json(ref('Customer')) }, ...errorResponses(400, 401, 403, 404, 412, 413, 415, 428) },
+          requestBody: {
+            required: true,
+            content: json({ type: 'object', required: ['companyName'], properties: { companyName: { type: 'string', minLength: 1, maxLength: 255 } } }),
+          },
+          responses: {
+            200: { description: 'The renamed customer.', headers: { ETag: { schema: { type: 'string' } } }, content: json(ref('Customer')) },
+            ...errorResponses(400, 401, 403, 404, 412, 413, 415, 428),
+          },
         },
       },
       '/api/customers/{id}/subscriptions': {
@@ -77,7 +137,13 @@ export function openApiDocument() {
       '/api/resellers': {
         get: {
           operationId: 'Resellers_List',
-          responses: { 200: { description: 'The caller\'s indirect resellers.', content: json({ type: 'object', properties: { value: { type: 'array', items: ref('Reseller') } } }) }, ...errorResponses(401, 403) },
+          responses: {
+            200: {
+              description: "The caller's indirect resellers.",
+              content: json({ type: 'object', properties: { value: { type: 'array', items: ref('Reseller') } } }),
+            },
+            ...errorResponses(401, 403),
+          },
         },
       },
       '/api/activity': {
@@ -112,29 +178,63 @@ export function openApiDocument() {
         get: {
           operationId: 'Exports_List',
           parameters: [top(100, 20), continuation],
-          responses: { 200: { description: 'The caller\'s exports, newest first.', content: json(page('Export')) }, ...errorResponses(400, 401, 403) },
+          responses: { 200: { description: "The caller's exports, newest first.", content: json(page('Export')) }, ...errorResponses(400, 401, 403) },
         },
       },
       '/api/exports/{id}': {
-        get: { operationId: 'Exports_Get', parameters: [pathId('id', 'Export id.')], responses: { 200: { description: 'The export.', content: json(ref('Export')) }, ...errorResponses(401, 403, 404) } },
+        get: {
+          operationId: 'Exports_Get',
+          parameters: [pathId('id', 'Export id.')],
+          responses: { 200: { description: 'The export.', content: json(ref('Export')) }, ...errorResponses(401, 403, 404) },
+        },
       },
       '/api/export-schedules': {
-        get: { operationId: 'ExportSchedules_List', responses: { 200: { description: 'The caller\'s schedules.', content: json({ type: 'object', properties: { value: { type: 'array', items: ref('ExportSchedule') } } }) }, ...errorResponses(401, 403) } },
+        get: {
+          operationId: 'ExportSchedules_List',
+          responses: {
+            200: {
+              description: "The caller's schedules.",
+              content: json({ type: 'object', properties: { value: { type: 'array', items: ref('ExportSchedule') } } }),
+            },
+            ...errorResponses(401, 403),
+          },
+        },
       },
       '/api/export-schedules/{name}': {
         put: {
           operationId: 'ExportSchedules_CreateOrReplace',
           parameters: [pathId('name', 'Schedule name.')],
-          requestBody: { required: true, content: json({ allOf: [exportBody], properties: { cron: { type: 'string', description: '6-field NCRONTAB, UTC.' } }, required: ['cron'] }) },
-          responses: { 200: { description: 'Replaced.', content: json(ref('ExportSchedule')) }, 201: { description: 'Created.', content: json(ref('ExportSchedule')) }, ...errorResponses(400, 401, 403, 404, 413, 415) },
+          requestBody: {
+            required: true,
+            content: json({ allOf: [exportBody], properties: { cron: { type: 'string', description: '6-field NCRONTAB, UTC.' } }, required: ['cron'] }),
+          },
+          responses: {
+            200: { description: 'Replaced.', content: json(ref('ExportSchedule')) },
+            201: { description: 'Created.', content: json(ref('ExportSchedule')) },
+            ...errorResponses(400, 401, 403, 404, 413, 415),
+          },
         },
-        get: { operationId: 'ExportSchedules_Get', parameters: [pathId('name', 'Schedule name.')], responses: { 200: { description: 'The schedule.', content: json(ref('ExportSchedule')) }, ...errorResponses(400, 401, 403, 404) } },
-        delete: { operationId: 'ExportSchedules_Delete', parameters: [pathId('name', 'Schedule name.')], responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 401, 403, 404) } },
+        get: {
+          operationId: 'ExportSchedules_Get',
+          parameters: [pathId('name', 'Schedule name.')],
+          responses: { 200: { description: 'The schedule.', content: json(ref('ExportSchedule')) }, ...errorResponses(400, 401, 403, 404) },
+        },
+        delete: {
+          operationId: 'ExportSchedules_Delete',
+          parameters: [pathId('name', 'Schedule name.')],
+          responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 401, 403, 404) },
+        },
       },
     },
     components: {
       securitySchemes: {
-        appServiceAuthentication: { type: 'apiKey', in: 'header', name: 'x-ms-client-principal', description: 'Set by App Service Authentication (Entra ID): base64 JSON principal with tenant id, user name and roles (Customers.Read, Customers.ReadWrite).' },
+        appServiceAuthentication: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-ms-client-principal',
+          description:
+            'Set by App Service Authentication (Entra ID): base64 JSON principal with tenant id, user name and roles (Customers.Read, Customers.ReadWrite).',
+        },
       },
       responses: Object.fromEntries(
         Object.entries(errorStatuses).map(([status, description]) => [
@@ -143,7 +243,17 @@ export function openApiDocument() {
         ]),
       ),
       schemas: {
-        ErrorResponse: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, target: { type: 'string' } } } } },
+        ErrorResponse: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, target: { type: 'string' } },
+            },
+          },
+        },
         Links: {
           type: 'object',
           properties: {
@@ -155,7 +265,14 @@ export function openApiDocument() {
         CustomerRow: {
           type: 'object',
           required: ['id', 'companyName', 'domain', 'relationship', 'resellerId', 'links'],
-          properties: { id: { type: 'string' }, companyName: { type: 'string' }, domain: { type: 'string' }, relationship: { type: 'string' }, resellerId: { type: ['string', 'null'] }, links: ref('Links') },
+          properties: {
+            id: { type: 'string' },
+            companyName: { type: 'string' },
+            domain: { type: 'string' },
+            relationship: { type: 'string' },
+            resellerId: { type: ['string', 'null'] },
+            links: ref('Links'),
+          },
         },
         Customer: {
           allOf: [ref('CustomerRow')],
@@ -168,7 +285,14 @@ export function openApiDocument() {
         },
         Subscription: {
           type: 'object',
-          properties: { id: { type: 'string' }, customerId: { type: 'string' }, offerName: { type: 'string' }, quantity: { type: 'integer' }, status: { enum: ['active', 'suspended', 'deleted', 'expired', 'pending'] }, resellerId: { type: ['string', 'null'] } },
+          properties: {
+            id: { type: 'string' },
+            customerId: { type: 'string' },
+            offerName: { type: 'string' },
+            quantity: { type: 'integer' },
+            status: { enum: ['active', 'suspended', 'deleted', 'expired', 'pending'] },
+            resellerId: { type: ['string', 'null'] },
+          },
         },
         Reseller: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
         ActivityRecord: {
@@ -205,7 +329,14 @@ export function openApiDocument() {
         },
         ExportSchedule: {
           type: 'object',
-          properties: { name: { type: 'string' }, type: { type: 'string' }, cron: { type: 'string' }, nextRunDateTime: { type: 'string', format: 'date-time' }, lastRunDateTime: { type: 'string', format: 'date-time' }, lastExportId: { type: 'string' } },
+          properties: {
+            name: { type: 'string' },
+            type: { type: 'string' },
+            cron: { type: 'string' },
+            nextRunDateTime: { type: 'string', format: 'date-time' },
+            lastRunDateTime: { type: 'string', format: 'date-time' },
+            lastExportId: { type: 'string' },
+          },
         },
       },
     },

@@ -11,7 +11,13 @@ import { invalid } from '../errors.js';
 /** The keyset position after which the next page starts: the last row's sort values. */
 export type Cursor = Array<string | number>;
 
-const tokenSchema = z.object({ f: z.string(), k: z.array(z.union([z.string(), z.number()])).min(1).max(4) });
+const tokenSchema = z.object({
+  f: z.string(),
+  k: z
+    .array(z.union([z.string(), z.number()]))
+    .min(1)
+    .max(4),
+});
 
 export function queryFingerprint(parts: Array<string | null | undefined>): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);

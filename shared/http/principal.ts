@@ -26,7 +26,7 @@ const unauthenticated = (message: string) => new ServiceError('Unauthenticated',
 
 /** Decodes a principal header value; throws Unauthenticated when it is absent or malformed. */
 export function parsePrincipal(headerValue: string | null | undefined): Principal {
-  if (!headerValue || !headerValue.trim()) {
+  if (!headerValue?.trim()) {
     throw unauthenticated('The request carries no x-ms-client-principal: sign in first.');
   }
   const text = headerValue.trim();
@@ -56,7 +56,5 @@ export function encodePrincipal(principal: { tenantId: string; userName: string;
     { typ: 'preferred_username', val: principal.userName },
     ...principal.roles.map((role) => ({ typ: 'roles', val: role })),
   ];
-  return Buffer.from(
-    JSON.stringify({ auth_typ: 'aad', name_typ: 'preferred_username', role_typ: 'roles', claims }),
-  ).toString('base64');
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'preferred_username', role_typ: 'roles', claims })).toString('base64');
 }

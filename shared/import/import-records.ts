@@ -19,7 +19,11 @@ const idSchema = z
   .refine((value) => !/[/\\?#]/.test(value) && !CONTROL_CHARACTERS.test(value), 'must not contain / \\ ? # or control characters')
   .transform(canonicalId);
 const optionalReseller = idSchema.nullish().transform((value) => value ?? null);
-const textSchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters')
+const textSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
   .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
 const importedNameSchema = z
   .string({ error: 'must be a string' })
@@ -31,7 +35,10 @@ const domainSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .max(253, 'must be at most 253 characters')
-  .regex(/^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u, 'must be a domain name such as contoso.onmicrosoft.com');
+  .regex(
+    /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u,
+    'must be a domain name such as contoso.onmicrosoft.com',
+  );
 
 export const importLineSchema = z.discriminatedUnion(
   'type',
@@ -48,9 +55,7 @@ export const importLineSchema = z.discriminatedUnion(
       companyName: importedNameSchema,
       domain: domainSchema,
       relationship: textSchema.optional(),
-      companyProfile: z
-          .object({ companyName: importedNameSchema.optional(), tenantId: idSchema.optional(), domain: domainSchema.optional() })
-        .optional(),
+      companyProfile: z.object({ companyName: importedNameSchema.optional(), tenantId: idSchema.optional(), domain: domainSchema.optional() }).optional(),
     }),
     z.object({
       type: z.literal('subscription'),

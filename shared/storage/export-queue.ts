@@ -2,7 +2,7 @@
  * The exports queue. Messages are base64-encoded JSON, as the Functions host's queue trigger
  * expects by default.
  */
-import { QueueClient, QueueServiceClient, StorageSharedKeyCredential } from '@azure/storage-queue';
+import { type QueueClient, QueueServiceClient, StorageSharedKeyCredential } from '@azure/storage-queue';
 
 export type { QueueClient };
 import type { Config } from '../config.js';

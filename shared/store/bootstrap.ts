@@ -23,8 +23,7 @@ export const containerDefinitions = containerFile as ContainerDefinitionFile;
 export async function bootstrapStore(config: Config, store: CosmosContainers): Promise<void> {
   await store.client.databases.createIfNotExists({ id: config.cosmos.databaseName });
   for (const definition of containerDefinitions.containers) {
-    const defaultTtl =
-      definition.name === 'activity' ? config.activityRetentionDays * 86_400 : definition.defaultTtl;
+    const defaultTtl = definition.name === 'activity' ? config.activityRetentionDays * 86_400 : definition.defaultTtl;
     await store.database.containers.createIfNotExists({
       id: definition.name,
       partitionKey: { paths: [definition.partitionKeyPath] },

@@ -54,7 +54,11 @@ export class CosmosExportRepository implements ExportRepository {
     const { resources } = await this.container.items
       .query<ExportJob & CosmosSystemProperties>({ query, parameters }, { partitionKey: partnerId, maxItemCount: top + 1 })
       .fetchAll();
-    return keysetPage(resources.map((resource) => withEtag<ExportJob>(resource)), top, (job) => [job.createdDateTime, job.id]);
+    return keysetPage(
+      resources.map((resource) => withEtag<ExportJob>(resource)),
+      top,
+      (job) => [job.createdDateTime, job.id],
+    );
   }
 
   async listStaleExports(before: string, limit: number): Promise<ExportJob[]> {

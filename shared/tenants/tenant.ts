@@ -49,20 +49,14 @@ export interface Scope {
 /** Ids that are GUIDs compare case-insensitively: they are stored and looked up in lower case. */
 export function canonicalId(id: string): string {
   const trimmed = id.trim();
-  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(trimmed)
-    ? trimmed.toLowerCase()
-    : trimmed;
+  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(trimmed) ? trimmed.toLowerCase() : trimmed;
 }
 
 /**
  * Resolves the caller's scope and checks the role the operation needs.
  * Unknown tenant or missing role: Forbidden (403).
  */
-export async function resolveScope(
-  principal: Principal,
-  required: Role,
-  tenants: Pick<TenantRepository, 'findTenant'>,
-): Promise<Scope> {
+export async function resolveScope(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Scope> {
   const canRead = principal.roles.includes('Customers.Read') || principal.roles.includes('Customers.ReadWrite');
   const canWrite = principal.roles.includes('Customers.ReadWrite');
   if (required === 'Customers.ReadWrite' ? !canWrite : !canRead) {
@@ -70,7 +64,7 @@ export async function resolveScope(
   }
   const tenant = await tenants.findTenant(canonicalId(principal.tenantId));
   if (!tenant) {
-    throw new ServiceError('Forbidden', 'Forbidden', 'The caller\'s tenant is not a partner or reseller of this service.');
+    throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
   }
   return tenant.type === 'partner'
     ? { partnerId: tenant.id, resellerId: null, tenantId: tenant.id, userName: principal.userName, canWrite }

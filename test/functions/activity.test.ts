@@ -7,7 +7,12 @@ const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.exampl
 
 async function renameTo(id: string, companyName: string) {
   const etag = (await call(service.url, `/api/customers/${id}`, { principal: writer })).headers.get('etag') ?? '';
-  const result = await call(service.url, `/api/customers/${id}/billing-profile`, { method: 'PATCH', principal: writer, headers: { 'if-match': etag }, body: { companyName } });
+  const result = await call(service.url, `/api/customers/${id}/billing-profile`, {
+    method: 'PATCH',
+    principal: writer,
+    headers: { 'if-match': etag },
+    body: { companyName },
+  });
   expect(result.status).toBe(200);
 }
 
@@ -85,7 +90,7 @@ describe('GET /api/activity', () => {
     expect(result.status).toBe(200);
   });
 
-  it('records expire through the activity container\'s TTL (365 days by default)', async () => {
+  it("records expire through the activity container's TTL (365 days by default)", async () => {
     const { resource } = await service.service.store.activity.read();
     expect(resource?.defaultTtl).toBe(365 * 86_400);
   });

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldText, matchesSearch } from '../../shared/customers/search-keys.js';
-import { OTHER_PARTNER, PROVIDER, RESELLER_A, RESELLER_B, UNKNOWN_TENANT, customerId, fixtureRecords, otherPartnerCustomers, providerCustomers } from '../support/fixtures.js';
+import {
+  OTHER_PARTNER,
+  PROVIDER,
+  RESELLER_A,
+  RESELLER_B,
+  UNKNOWN_TENANT,
+  customerId,
+  fixtureRecords,
+  otherPartnerCustomers,
+  providerCustomers,
+} from '../support/fixtures.js';
 import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
 
 let service: TestService;
@@ -90,12 +100,20 @@ describe('GET /api/customers', () => {
 
   it('resellerId narrows to one indirect reseller', async () => {
     const { rows } = await allPages(service.url, `/api/customers?resellerId=${RESELLER_B}`, provider);
-    expect(rows.map((row) => row.id).sort()).toEqual(providerCustomers.filter((c) => c.resellerId === RESELLER_B).map((c) => c.id).sort());
+    expect(rows.map((row) => row.id).sort()).toEqual(
+      providerCustomers
+        .filter((c) => c.resellerId === RESELLER_B)
+        .map((c) => c.id)
+        .sort(),
+    );
     expect(rows.every((row) => row.resellerId === RESELLER_B)).toBe(true);
   });
 
   it('an indirect reseller sees only its own customers, whatever it asks for', async () => {
-    const own = providerCustomers.filter((c) => c.resellerId === RESELLER_A).map((c) => c.id).sort();
+    const own = providerCustomers
+      .filter((c) => c.resellerId === RESELLER_A)
+      .map((c) => c.id)
+      .sort();
     expect((await allPages(service.url, '/api/customers', resellerA)).rows.map((r) => r.id).sort()).toEqual(own);
     expect((await allPages(service.url, `/api/customers?resellerId=${RESELLER_B}`, resellerA)).rows).toEqual([]);
     expect((await allPages(service.url, '/api/customers?search=contoso', resellerA)).rows.map((r) => r.companyName)).toEqual(['Contoso Ltd']);
@@ -162,10 +180,12 @@ describe('GET /api/customers/{id}', () => {
     expect(result.status).toBe(200);
   });
 
-  it('answers 404 for a missing customer and for one outside the caller\'s scope alike', async () => {
+  it("answers 404 for a missing customer and for one outside the caller's scope alike", async () => {
     const missing = await call(service.url, `/api/customers/${customerId(999)}`, { principal: provider });
     const otherPartners = await call(service.url, `/api/customers/${otherPartnerCustomers[0].id}`, { principal: provider });
-    const otherResellers = await call(service.url, `/api/customers/${providerCustomers.find((c) => c.resellerId === RESELLER_B)?.id}`, { principal: resellerA });
+    const otherResellers = await call(service.url, `/api/customers/${providerCustomers.find((c) => c.resellerId === RESELLER_B)?.id}`, {
+      principal: resellerA,
+    });
     for (const result of [missing, otherPartners, otherResellers]) {
       expect(result.status).toBe(404);
       expect(result.body.error.code).toBe('NotFound');
@@ -176,7 +196,7 @@ describe('GET /api/customers/{id}', () => {
 });
 
 describe('GET /api/customers/{id}/subscriptions', () => {
-  it('lists a customer\'s subscriptions, paged', async () => {
+  it("lists a customer's subscriptions, paged", async () => {
     const target = providerCustomers[0];
     const { rows, pages } = await allPages(service.url, `/api/customers/${target.id}/subscriptions?top=2`, provider);
     expect(pages).toBe(2);
@@ -186,7 +206,7 @@ describe('GET /api/customers/{id}/subscriptions', () => {
     expect(rows.every((row) => row.customerId === target.id)).toBe(true);
   });
 
-  it('an indirect reseller sees only the subscriptions it sells, and not other resellers\' customers', async () => {
+  it("an indirect reseller sees only the subscriptions it sells, and not other resellers' customers", async () => {
     const own = providerCustomers.find((c) => c.resellerId === RESELLER_A);
     const { rows } = await allPages(service.url, `/api/customers/${own?.id}/subscriptions`, resellerA);
     expect(rows.map((row) => row.resellerId)).toEqual([RESELLER_A, RESELLER_A]);
@@ -201,10 +221,15 @@ describe('GET /api/customers/{id}/subscriptions', () => {
 });
 
 describe('GET /api/resellers', () => {
-  it('lists a partner\'s indirect resellers by name', async () => {
+  it("lists a partner's indirect resellers by name", async () => {
     const result = await call(service.url, '/api/resellers', { principal: provider });
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ value: [{ id: RESELLER_A, name: 'Reseller A' }, { id: RESELLER_B, name: 'Reseller B' }] });
+    expect(result.body).toEqual({
+      value: [
+        { id: RESELLER_A, name: 'Reseller A' },
+        { id: RESELLER_B, name: 'Reseller B' },
+      ],
+    });
   });
 
   it('a partner without resellers gets an empty list; a reseller sees only itself', async () => {
@@ -258,7 +283,20 @@ describe('identity', () => {
     const openapi = await call(service.url, '/api/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.openapi).toBe('3.1.0');
-    for (const path of ['/api/customers', '/api/customers/{id}', '/api/customers/{id}/billing-profile', '/api/customers/{id}/subscriptions', '/api/resellers', '/api/exports', '/api/exports/{id}', '/api/export-schedules', '/api/export-schedules/{name}', '/api/activity', '/api/health', '/api/openapi.json']) {
+    for (const path of [
+      '/api/customers',
+      '/api/customers/{id}',
+      '/api/customers/{id}/billing-profile',
+      '/api/customers/{id}/subscriptions',
+      '/api/resellers',
+      '/api/exports',
+      '/api/exports/{id}',
+      '/api/export-schedules',
+      '/api/export-schedules/{name}',
+      '/api/activity',
+      '/api/health',
+      '/api/openapi.json',
+    ]) {
       expect(openapi.body.paths[path], path).toBeDefined();
     }
   });

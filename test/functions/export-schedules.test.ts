@@ -30,8 +30,7 @@ function advanceTo(dateTime: string, extraMilliseconds = 1_000) {
   service.ctx.now = () => at;
 }
 
-const scheduledRuns = async (name: string, who = admin) =>
-  (await allPages(service.url, '/api/exports', who)).rows.filter((row) => row.scheduleName === name);
+const scheduledRuns = async (name: string, who = admin) => (await allPages(service.url, '/api/exports', who)).rows.filter((row) => row.scheduleName === name);
 
 describe('managing export schedules', () => {
   it('PUT creates a schedule (201 with Location), PUT again replaces it (200), GET lists and reads it', async () => {
@@ -94,7 +93,12 @@ describe('managing export schedules', () => {
     expect((await put('bad name!', { type: 'customers', cron: '0 0 0 * * *' })).status).toBe(400);
     expect((await put('x'.repeat(64), { type: 'customers', cron: '0 0 0 * * *' })).status).toBe(400);
     expect((await put('ok', [{ type: 'customers' }])).status).toBe(400);
-    const text = await call(service.url, '/api/export-schedules/ok', { method: 'PUT', principal: admin, body: 'cron=1', headers: { 'content-type': 'text/plain' } });
+    const text = await call(service.url, '/api/export-schedules/ok', {
+      method: 'PUT',
+      principal: admin,
+      body: 'cron=1',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
   });
 
@@ -107,7 +111,9 @@ describe('managing export schedules', () => {
   it('schedules are private to their tenant: another partner or a reseller sees 404', async () => {
     expect((await call(service.url, '/api/export-schedules/nightly', { principal: principal(OTHER_PARTNER) })).status).toBe(404);
     expect((await call(service.url, '/api/export-schedules/nightly', { principal: resellerAdmin })).status).toBe(404);
-    expect((await call(service.url, '/api/export-schedules/nightly', { method: 'DELETE', principal: principal(OTHER_PARTNER, ['Customers.ReadWrite']) })).status).toBe(404);
+    expect(
+      (await call(service.url, '/api/export-schedules/nightly', { method: 'DELETE', principal: principal(OTHER_PARTNER, ['Customers.ReadWrite']) })).status,
+    ).toBe(404);
     const otherList = await call(service.url, '/api/export-schedules', { principal: principal(OTHER_PARTNER) });
     expect(otherList.body.value).toEqual([]);
   });
@@ -155,7 +161,7 @@ describe('the scheduler timer', () => {
     expect(await scheduledRuns('every-hour')).toHaveLength(2);
   });
 
-  it('a reseller\'s scheduled export covers only its customers', async () => {
+  it("a reseller's scheduled export covers only its customers", async () => {
     const created = await put('reseller-daily', { type: 'customers', cron: '0 15 4 * * *' }, resellerAdmin);
     expect(created.status).toBe(201);
     advanceTo(created.body.nextRunDateTime);

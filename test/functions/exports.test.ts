@@ -60,7 +60,7 @@ describe('POST /api/exports (customers)', () => {
     expect(new Date(done.fileExpiresDateTime).getTime()).toBeGreaterThan(Date.now());
   });
 
-  it('writes the whole list, byte for byte in the contract\'s format, in the search\'s order', async () => {
+  it("writes the whole list, byte for byte in the contract's format, in the search's order", async () => {
     const { bytes, headers, done } = await exportAndDownload({ type: 'customers' });
     const listed = (await allPages(service.url, '/api/customers', partner)).rows;
     expect(bytes.toString('utf8')).toBe(expectedCsv(HEADERS.customers, customerRows(listed)).toString('utf8'));
@@ -107,23 +107,35 @@ describe('POST /api/exports (customers)', () => {
     const target = providerCustomers[14];
     const writer = principal(PROVIDER, ['Customers.ReadWrite']);
     const etag = (await call(service.url, `/api/customers/${target.id}`, { principal: writer })).headers.get('etag') ?? '';
-    await call(service.url, `/api/customers/${target.id}/billing-profile`, { method: 'PATCH', principal: writer, headers: { 'if-match': etag }, body: { companyName: '@Renamed For Export' } });
+    await call(service.url, `/api/customers/${target.id}/billing-profile`, {
+      method: 'PATCH',
+      principal: writer,
+      headers: { 'if-match': etag },
+      body: { companyName: '@Renamed For Export' },
+    });
     const { bytes } = await exportAndDownload({ type: 'customers', search: 'renamed' });
     expect(bytes.toString('utf8')).toContain(`${target.id},'@Renamed For Export,`);
   });
 });
 
 describe('POST /api/exports (subscriptions and activity)', () => {
-  it('exports one customer\'s subscriptions as the API lists them', async () => {
+  it("exports one customer's subscriptions as the API lists them", async () => {
     const target = providerCustomers[0];
     const { bytes, done } = await exportAndDownload({ type: 'subscriptions', customerId: target.id.toUpperCase() });
     expect(done.filter).toEqual({ customerId: target.id });
     expect(done.fileName).toMatch(/^subscriptions-\d{8}-\d{6}\.csv$/);
     const listed = (await allPages(service.url, `/api/customers/${target.id}/subscriptions`, partner)).rows;
-    expect(bytes.equals(expectedCsv(HEADERS.subscriptions, listed.map((s) => [s.id, s.offerName, s.quantity, s.status, s.resellerId ?? ''])))).toBe(true);
+    expect(
+      bytes.equals(
+        expectedCsv(
+          HEADERS.subscriptions,
+          listed.map((s) => [s.id, s.offerName, s.quantity, s.status, s.resellerId ?? '']),
+        ),
+      ),
+    ).toBe(true);
   });
 
-  it('a reseller\'s subscriptions export holds only what it sells', async () => {
+  it("a reseller's subscriptions export holds only what it sells", async () => {
     const own = providerCustomers.find((c) => c.resellerId === RESELLER_A);
     const { bytes } = await exportAndDownload({ type: 'subscriptions', customerId: own?.id }, resellerA);
     const lines = bytes.toString('utf8').trim().split('\r\n');
@@ -135,9 +147,13 @@ describe('POST /api/exports (subscriptions and activity)', () => {
     const { bytes, done } = await exportAndDownload({ type: 'activity', from: new Date(Date.now() - 86_400_000).toISOString() });
     expect(done.filter.from).toBeDefined();
     expect(done.filter.to).toBeDefined();
-    const listed = (await allPages(service.url, `/api/activity?from=${encodeURIComponent(done.filter.from)}&to=${encodeURIComponent(done.filter.to)}`, partner)).rows;
+    const listed = (await allPages(service.url, `/api/activity?from=${encodeURIComponent(done.filter.from)}&to=${encodeURIComponent(done.filter.to)}`, partner))
+      .rows;
     expect(listed.length).toBeGreaterThan(0);
-    const expected = expectedCsv(HEADERS.activity, listed.map((a) => [a.dateTime, a.operation, a.customerId, a.customerName, a.user, a.status, JSON.stringify(a.details)]));
+    const expected = expectedCsv(
+      HEADERS.activity,
+      listed.map((a) => [a.dateTime, a.operation, a.customerId, a.customerName, a.user, a.status, JSON.stringify(a.details)]),
+    );
     expect(bytes.equals(expected)).toBe(true);
     const target = providerCustomers[14];
     const one = await exportAndDownload({ type: 'activity', customerId: target.id });
@@ -150,7 +166,12 @@ describe('POST /api/exports (subscriptions and activity)', () => {
     const { rows } = await allPages(service.url, '/api/activity?operation=ExportSubscriptions', partner);
     expect(rows.length).toBeGreaterThan(0);
     const record = rows.find((row) => row.customerId === providerCustomers[0].id && row.user === 'ada@provider.example');
-    expect(record).toMatchObject({ operation: 'ExportSubscriptions', status: 'Succeeded', user: 'ada@provider.example', customerName: providerCustomers[0].companyName });
+    expect(record).toMatchObject({
+      operation: 'ExportSubscriptions',
+      status: 'Succeeded',
+      user: 'ada@provider.example',
+      customerName: providerCustomers[0].companyName,
+    });
     expect(record.details).toMatchObject({ exportId: expect.any(String), rowCount: 3 });
   });
 });
@@ -180,7 +201,10 @@ describe('export requests that are wrong', () => {
   });
 
   it('non-JSON answers 415, over 64 KiB 413, no principal 401', async () => {
-    expect((await call(service.url, '/api/exports', { method: 'POST', principal: partner, body: 'type=customers', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect(
+      (await call(service.url, '/api/exports', { method: 'POST', principal: partner, body: 'type=customers', headers: { 'content-type': 'text/plain' } }))
+        .status,
+    ).toBe(415);
     expect((await startExport({ type: 'customers', search: 'x'.repeat(70_000) })).status).toBe(413);
     expect((await call(service.url, '/api/exports', { method: 'POST', body: { type: 'customers' } })).status).toBe(401);
   });
@@ -200,7 +224,7 @@ describe('reading exports', () => {
     expect(otherTenant.body.id).not.toBe(first.body.id);
   });
 
-  it('lists the caller\'s exports newest first, paged; a reseller sees only its own', async () => {
+  it("lists the caller's exports newest first, paged; a reseller sees only its own", async () => {
     const { rows, pages } = await allPages(service.url, '/api/exports?top=2', partner);
     expect(pages).toBeGreaterThan(1);
     const created = rows.map((row) => row.createdDateTime);
@@ -211,7 +235,7 @@ describe('reading exports', () => {
     expect(resellerRows.some((row) => rows.some((partnerRow) => partnerRow.id === row.id))).toBe(false);
   });
 
-  it('another partner\'s or reseller\'s export answers 404', async () => {
+  it("another partner's or reseller's export answers 404", async () => {
     const [mine] = (await allPages(service.url, '/api/exports', partner)).rows;
     expect((await call(service.url, `/api/exports/${mine.id}`, { principal: principal(OTHER_PARTNER) })).status).toBe(404);
     expect((await call(service.url, `/api/exports/${mine.id}`, { principal: resellerA })).status).toBe(404);

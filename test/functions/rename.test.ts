@@ -144,7 +144,7 @@ describe('PATCH /api/customers/{id}/billing-profile', () => {
     expect((await read(target.id)).body.companyName).toBe(target.companyName);
   });
 
-  it('Customers.Read may not rename (403); another partner\'s or reseller\'s customer is 404', async () => {
+  it("Customers.Read may not rename (403); another partner's or reseller's customer is 404", async () => {
     const etag = (await read(target.id)).headers.get('etag') ?? '';
     expect((await rename(target.id, { companyName: 'Reader' }, etag, { principal: reader })).status).toBe(403);
     const foreign = otherPartnerCustomers[0];

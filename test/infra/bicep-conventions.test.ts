@@ -44,7 +44,10 @@ describe('Bicep conventions', () => {
         const description = descriptionOf(param.node);
         expect(description, `${file.path}: param ${param.name}`).toMatch(/^(Required|Optional)\. \S/);
         const hasDefault = param.value !== undefined && param.node.children.some((child) => child?.type === '=');
-        expect(description?.startsWith(hasDefault ? 'Optional.' : 'Required.'), `${file.path}: param ${param.name} is ${hasDefault ? 'optional' : 'required'}`).toBe(true);
+        expect(
+          description?.startsWith(hasDefault ? 'Optional.' : 'Required.'),
+          `${file.path}: param ${param.name} is ${hasDefault ? 'optional' : 'required'}`,
+        ).toBe(true);
       }
     }
   });
@@ -69,8 +72,13 @@ describe('Bicep conventions', () => {
 
   it('main.bicep declares only the resource group; every other resource is in a module that does one thing', () => {
     expect(resources(main().root).map((resource) => resource.type)).toEqual(['Microsoft.Resources/resourceGroups']);
-    const used = modules(main().root).map((module) => module.path).sort();
-    const moduleFiles = [...files.keys()].filter((path) => path.startsWith('infra/modules/')).map((path) => path.slice('infra/'.length)).sort();
+    const used = modules(main().root)
+      .map((module) => module.path)
+      .sort();
+    const moduleFiles = [...files.keys()]
+      .filter((path) => path.startsWith('infra/modules/'))
+      .map((path) => path.slice('infra/'.length))
+      .sort();
     expect(used).toEqual(moduleFiles);
   });
 
@@ -122,7 +130,8 @@ describe('Bicep conventions', () => {
         expect(compact(output.value), `${file.path}: output ${output.name}`).not.toMatch(/list\w*\(|ConnectionString|primaryKey|Keys?\b/);
       }
       for (const param of declarations(file.root, 'param')) {
-        if (decoratorsOf(param.node).some((decorator) => decorator.name === 'secure')) expect(param.value, `${file.path}: @secure() param ${param.name}`).toBeUndefined();
+        if (decoratorsOf(param.node).some((decorator) => decorator.name === 'secure'))
+          expect(param.value, `${file.path}: @secure() param ${param.name}`).toBeUndefined();
       }
     }
   });

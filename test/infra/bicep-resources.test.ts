@@ -31,7 +31,10 @@ beforeAll(async () => {
 /** The one non-existing declaration of a resource type. */
 function deployed(type: string): ResourceDeclaration & { file: string } {
   const matches = declared.filter((resource) => resource.type === type && !resource.existing);
-  expect(matches.map((resource) => `${resource.file}:${resource.symbol}`), `resources of type ${type}`).toHaveLength(1);
+  expect(
+    matches.map((resource) => `${resource.file}:${resource.symbol}`),
+    `resources of type ${type}`,
+  ).toHaveLength(1);
   return matches[0] as ResourceDeclaration & { file: string };
 }
 
@@ -173,7 +176,7 @@ describe('the app settings', () => {
     expect(compact(property(byPath.get('modules/cosmos.bicep'), 'params.activityRetentionDays'))).toBe('activityRetentionDays');
   });
 
-  it('default the Azure portal quick link to this cloud\'s portal', () => {
+  it("default the Azure portal quick link to this cloud's portal", () => {
     const portalParam = file('infra/main.bicep').root.namedChildren.find(
       (node) => node?.type === 'parameter_declaration' && node.namedChildren[0]?.text === 'serviceLinkAzurePortal',
     );
@@ -239,7 +242,9 @@ describe('Cosmos DB', () => {
     expect(compact(property(resource, 'partitionKey.paths'))).toBe('[ container.partitionKeyPath ]');
     expect(compact(property(resource, 'indexingPolicy'))).toBe('container.indexingPolicy');
     expect(propertyValues(resource, 'defaultTtl').map(compact)).toEqual(['activityRetentionDays * secondsPerDay', 'container.defaultTtl']);
-    const activityChoice = descendants(containers.body, 'ternary_expression').find((ternary) => compact(ternary.namedChildren[0]) === "container.name == 'activity'");
+    const activityChoice = descendants(containers.body, 'ternary_expression').find(
+      (ternary) => compact(ternary.namedChildren[0]) === "container.name == 'activity'",
+    );
     expect(compact(activityChoice?.namedChildren[1])).toBe('{ defaultTtl: activityRetentionDays * secondsPerDay }');
     expect(compact(property(deployed('Microsoft.DocumentDB/databaseAccounts/sqlDatabases').body, 'name'))).toBe('containerFile.databaseName');
   });
@@ -276,7 +281,10 @@ describe('identity and role assignments', () => {
       const declaration = main.root.namedChildren.find((node) => node?.type === 'variable_declaration' && node.namedChildren[0]?.text === name);
       const valueNode = declaration?.namedChildren[declaration.namedChildCount - 1];
       const objects = valueNode?.type === 'array' ? valueNode.namedChildren.filter((node) => node?.type === 'object') : [valueNode];
-      return objects.map((object) => ({ target: literal(property(object ?? undefined, 'target')), role: compact(property(object ?? undefined, 'roleDefinitionId')) }));
+      return objects.map((object) => ({
+        target: literal(property(object ?? undefined, 'target')),
+        role: compact(property(object ?? undefined, 'roleDefinitionId')),
+      }));
     });
     expect(granted).toEqual([
       { target: 'storage', role: 'roles.storageBlobDataContributor' },
@@ -286,7 +294,9 @@ describe('identity and role assignments', () => {
       { target: 'monitoring', role: 'roles.monitoringMetricsPublisher' },
     ]);
     for (const bicep of files.values()) {
-      expect(bicep.source, `${bicep.path} grants no Owner or Contributor`).not.toMatch(/8e3af657-a8ff-443c-a75c-2fe8c4bcb635|b24988ac-6180-42a0-ab88-20f7382dd24c|b7e6dc6d-f1e8-4753-8033-0f276bb0955b/);
+      expect(bicep.source, `${bicep.path} grants no Owner or Contributor`).not.toMatch(
+        /8e3af657-a8ff-443c-a75c-2fe8c4bcb635|b24988ac-6180-42a0-ab88-20f7382dd24c|b7e6dc6d-f1e8-4753-8033-0f276bb0955b/,
+      );
     }
   });
 
@@ -345,7 +355,7 @@ describe('App Service Authentication', () => {
     expect(value(auth, 'properties.httpSettings.requireHttps')).toBe(true);
   });
 
-  it('trusts this cloud\'s sign-in authority and the app registration azd passes in', () => {
+  it("trusts this cloud's sign-in authority and the app registration azd passes in", () => {
     const auth = authSettings();
     expect(compact(property(auth.body, 'properties.identityProviders.azureActiveDirectory.registration.openIdIssuer'))).toBe(
       "'${environment().authentication.loginEndpoint}${issuerTenant}/v2.0'",

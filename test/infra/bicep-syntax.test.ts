@@ -9,7 +9,9 @@ describe('Bicep syntax', () => {
   });
 
   it('a file with a syntax error is reported with its line', async () => {
-    const broken = await parseBicepSource("resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {\n  name: 'x'\n  properties: {\n    minimumTlsVersion 'TLS1_2'\n  }\n");
+    const broken = await parseBicepSource(
+      "resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {\n  name: 'x'\n  properties: {\n    minimumTlsVersion 'TLS1_2'\n  }\n",
+    );
     const problems = syntaxProblems(broken.root);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.some((problem) => problem.line >= 3)).toBe(true);

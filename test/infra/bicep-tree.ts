@@ -107,7 +107,7 @@ export function literal(node: Node | undefined): string | number | boolean | nul
       for (const part of node.namedChildren) {
         if (!part) continue;
         if (part.type === 'string_content') value += part.text;
-        else if (part.type === 'escape_sequence') value += unescape(part.text);
+        else if (part.type === 'escape_sequence') value += unescapeSequence(part.text);
         else return undefined; // an interpolation
       }
       return value;
@@ -123,7 +123,7 @@ export function literal(node: Node | undefined): string | number | boolean | nul
   }
 }
 
-function unescape(sequence: string): string {
+function unescapeSequence(sequence: string): string {
   const escaped = sequence.slice(1);
   const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', "'": "'", '\\': '\\', $: '$' };
   return simple[escaped] ?? escaped;
@@ -144,7 +144,7 @@ function propertyKey(property: Node): string | undefined {
 /** The properties of an object literal, key to value node (nested resources are skipped). */
 export function objectEntries(object: Node | undefined): Map<string, Node> {
   const entries = new Map<string, Node>();
-  if (!object || object.type !== 'object') return entries;
+  if (object?.type !== 'object') return entries;
   for (const child of object.namedChildren) {
     if (child?.type !== 'object_property') continue;
     const key = propertyKey(child);
@@ -294,7 +294,9 @@ export function resources(root: Node): ResourceDeclaration[] {
     if (value?.type === 'for_statement') {
       loop = true;
       const loopNamed = value.namedChildren.filter((child): child is Node => child !== null);
-      loopSource = loopNamed.find((child, index) => index > 0 && child.type !== 'for_loop_parameters' && child.type !== 'loop_variable' && child !== loopNamed[loopNamed.length - 1]);
+      loopSource = loopNamed.find(
+        (child, index) => index > 0 && child.type !== 'for_loop_parameters' && child.type !== 'loop_variable' && child !== loopNamed[loopNamed.length - 1],
+      );
       value = loopNamed[loopNamed.length - 1];
     }
     if (value?.type === 'if_statement') {

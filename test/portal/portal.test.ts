@@ -31,13 +31,27 @@ beforeAll(async () => {
     chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     }),
   ]);
   const records = fixtureRecords();
   records.push({
-    type: 'customer', id: MARKUP_ID, partnerId: PROVIDER, resellerId: null, companyName: MARKUP_NAME, domain: 'markup.example',
-    relationship: 'Direct reseller', companyProfile: { companyName: MARKUP_NAME, tenantId: MARKUP_ID, domain: 'markup.example' },
+    type: 'customer',
+    id: MARKUP_ID,
+    partnerId: PROVIDER,
+    resellerId: null,
+    companyName: MARKUP_NAME,
+    domain: 'markup.example',
+    relationship: 'Direct reseller',
+    companyProfile: { companyName: MARKUP_NAME, tenantId: MARKUP_ID, domain: 'markup.example' },
   });
   expect((await service.importLines(records)).problems).toEqual([]);
 });
@@ -131,13 +145,16 @@ async function expandRow(page: Page, name: string) {
 async function renameThroughApi(id: string, companyName: string) {
   const current = await call(service.url, `/api/customers/${id}`, { principal: ADMIN });
   const renamed = await call(service.url, `/api/customers/${id}/billing-profile`, {
-    method: 'PATCH', principal: ADMIN, headers: { 'if-match': current.headers.get('etag') ?? '' }, body: { companyName },
+    method: 'PATCH',
+    principal: ADMIN,
+    headers: { 'if-match': current.headers.get('etag') ?? '' },
+    body: { companyName },
   });
   expect(renamed.status).toBe(200);
 }
 
 describe('the customer list', () => {
-  it('lists every customer in the API\'s order, says how many, and loads nothing from elsewhere', async () => {
+  it("lists every customer in the API's order, says how many, and loads nothing from elsewhere", async () => {
     const { page, requests, errors } = await openPortal();
     const listed = (await allPages(service.url, '/api/customers', ADMIN)).rows.map((row) => row.companyName);
     expect(await rowNames(page)).toEqual(listed);
@@ -201,7 +218,14 @@ describe('the customer list', () => {
     expect(started.filter).toEqual({ resellerId: RESELLER_A });
     expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     expect(bytes.toString('utf8').startsWith('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n')).toBe(true);
-    expect(bytes.equals(expectedCsv(HEADERS.customers, expected.map((row) => [row.id, row.companyName, row.domain, row.relationship])))).toBe(true);
+    expect(
+      bytes.equals(
+        expectedCsv(
+          HEADERS.customers,
+          expected.map((row) => [row.id, row.companyName, row.domain, row.relationship]),
+        ),
+      ),
+    ).toBe(true);
     expect(await item.innerText()).toContain(`${expected.length} rows`);
     expect(await item.innerText()).toContain('Ready');
 
@@ -221,7 +245,7 @@ describe('the customer list', () => {
   });
 });
 
-describe('a customer\'s details and rename', () => {
+describe("a customer's details and rename", () => {
   it('works from the keyboard: the row expands to the Microsoft ID (copyable), quick links and Bill-to name', async () => {
     const { page, context } = await openPortal();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
@@ -265,7 +289,10 @@ describe('a customer\'s details and rename', () => {
     const read = await call(service.url, `/api/customers/${target?.id}`, { principal: ADMIN });
     expect(read.body.companyName).toBe('Alpha Analytics Group');
     const activity = await call(service.url, `/api/activity?customerId=${target?.id}&operation=UpdateCustomerCompanyName`, { principal: ADMIN });
-    expect(activity.body.value[0]).toMatchObject({ user: 'ada@provider.example', details: { oldCompanyName: 'alpha analytics', newCompanyName: 'Alpha Analytics Group' } });
+    expect(activity.body.value[0]).toMatchObject({
+      user: 'ada@provider.example',
+      details: { oldCompanyName: 'alpha analytics', newCompanyName: 'Alpha Analytics Group' },
+    });
   });
 
   it('explains a 412 when someone else changed the name meanwhile, changes nothing, and saves after Reload', async () => {
@@ -289,7 +316,7 @@ describe('a customer\'s details and rename', () => {
     expect((await call(service.url, `/api/customers/${zeta?.id}`, { principal: ADMIN })).body.companyName).toBe('Zeta Systems Mine');
   });
 
-  it('shows the API\'s validation message, and Cancel leaves the name as it was', async () => {
+  it("shows the API's validation message, and Cancel leaves the name as it was", async () => {
     const { page } = await openPortal();
     const details = await expandRow(page, 'Ålesund Shipping');
     await details.getByRole('button', { name: 'Rename' }).click();
@@ -320,17 +347,30 @@ describe('subscriptions and activity', () => {
     await waitForStatus(page, '#subscriptions-status', '3 subscriptions.');
     await waitForStatus(page, '#subscriptions-heading', 'Subscriptions of Contoso Ltd');
     const contoso = providerCustomers[0];
-    const rows = await page.locator('#subscriptions-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell as HTMLElement).innerText)));
+    const rows = await page
+      .locator('#subscriptions-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell as HTMLElement).innerText)));
     const listed = (await allPages(service.url, `/api/customers/${contoso?.id}/subscriptions`, ADMIN)).rows;
     expect(rows.map((cells) => cells[0]?.split('\n')[0])).toEqual(listed.map((s) => s.offerName));
     const first = listed[0];
-    expect(rows[0]?.slice(1)).toEqual([String(first.quantity), first.status.charAt(0).toUpperCase() + first.status.slice(1), first.resellerId ? 'Reseller A' : '—']);
+    expect(rows[0]?.slice(1)).toEqual([
+      String(first.quantity),
+      first.status.charAt(0).toUpperCase() + first.status.slice(1),
+      first.resellerId ? 'Reseller A' : '—',
+    ]);
     expect(rows.some((cells) => cells[3] === '—')).toBe(true);
     const { started, bytes } = await exportFromPage(page, 'Export subscriptions');
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-subscriptions.png') });
     expect(started.filter).toEqual({ customerId: contoso?.id });
     expect(bytes.toString('utf8').startsWith('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n')).toBe(true);
-    expect(bytes.equals(expectedCsv(HEADERS.subscriptions, listed.map((s) => [s.id, s.offerName, s.quantity, s.status, s.resellerId ?? ''])))).toBe(true);
+    expect(
+      bytes.equals(
+        expectedCsv(
+          HEADERS.subscriptions,
+          listed.map((s) => [s.id, s.offerName, s.quantity, s.status, s.resellerId ?? '']),
+        ),
+      ),
+    ).toBe(true);
     await page.getByRole('link', { name: '← All customers' }).click();
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
   });

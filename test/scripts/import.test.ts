@@ -43,7 +43,17 @@ async function importFile(lines: string[]): Promise<{ code: number; stdout: stri
 describe('npm run import', () => {
   it('imports valid lines, reports bad ones by line number, and exits non-zero', async () => {
     const customer = (n: number, extra: Record<string, unknown> = {}) =>
-      JSON.stringify({ type: 'customer', id: `0000000${n}-aaaa-4aaa-8aaa-00000000000${n}`, partnerId: PARTNER, resellerId: null, companyName: `Imported ${n}`, domain: `imported${n}.example`, relationship: 'Direct reseller', companyProfile: { companyName: `Imported ${n} Org` }, ...extra });
+      JSON.stringify({
+        type: 'customer',
+        id: `0000000${n}-aaaa-4aaa-8aaa-00000000000${n}`,
+        partnerId: PARTNER,
+        resellerId: null,
+        companyName: `Imported ${n}`,
+        domain: `imported${n}.example`,
+        relationship: 'Direct reseller',
+        companyProfile: { companyName: `Imported ${n} Org` },
+        ...extra,
+      });
     const result = await importFile([
       JSON.stringify({ type: 'partner', id: PARTNER, name: 'Import Partner' }),
       JSON.stringify({ type: 'reseller', id: RESELLER, partnerId: PARTNER, name: 'Import Reseller' }),
@@ -54,13 +64,34 @@ describe('npm run import', () => {
       customer(3, { resellerId: RESELLER, relationship: 'Indirect reseller' }),
       customer(4, { partnerId: '99999999-9999-4999-8999-999999999999' }),
       '',
-      JSON.stringify({ type: 'subscription', id: 'sub-1', partnerId: PARTNER, customerId: '00000001-aaaa-4aaa-8aaa-000000000001', offerName: 'Azure plan', quantity: -1, status: 'active', resellerId: null }),
-      JSON.stringify({ type: 'subscription', id: 'sub-2', partnerId: PARTNER, customerId: '00000001-aaaa-4aaa-8aaa-000000000001', offerName: 'Azure plan', quantity: 3, status: 'active', resellerId: null }),
+      JSON.stringify({
+        type: 'subscription',
+        id: 'sub-1',
+        partnerId: PARTNER,
+        customerId: '00000001-aaaa-4aaa-8aaa-000000000001',
+        offerName: 'Azure plan',
+        quantity: -1,
+        status: 'active',
+        resellerId: null,
+      }),
+      JSON.stringify({
+        type: 'subscription',
+        id: 'sub-2',
+        partnerId: PARTNER,
+        customerId: '00000001-aaaa-4aaa-8aaa-000000000001',
+        offerName: 'Azure plan',
+        quantity: 3,
+        status: 'active',
+        resellerId: null,
+      }),
       customer(5, { resellerId: 'not-a-known-reseller' }),
       '[1,2,3]',
     ]);
     expect(result.code).toBe(1);
-    const reported = result.stderr.split('\n').filter((line) => line.startsWith('line ')).map((line) => Number(/^line (\d+)/.exec(line)?.[1]));
+    const reported = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('line '))
+      .map((line) => Number(/^line (\d+)/.exec(line)?.[1]));
     expect(reported).toEqual([4, 5, 6, 8, 10, 12, 13]);
     expect(result.stderr).toMatch(/line 5: domain/);
     expect(result.stderr).toMatch(/line 8: partnerId/);
@@ -80,7 +111,14 @@ describe('npm run import', () => {
 
   it('upserts by id: importing again replaces, and the change is searchable', async () => {
     const result = await importFile([
-      JSON.stringify({ type: 'customer', id: '00000001-aaaa-4aaa-8aaa-000000000001', partnerId: PARTNER, resellerId: null, companyName: 'Renamed By Import', domain: 'imported1.example' }),
+      JSON.stringify({
+        type: 'customer',
+        id: '00000001-aaaa-4aaa-8aaa-000000000001',
+        partnerId: PARTNER,
+        resellerId: null,
+        companyName: 'Renamed By Import',
+        domain: 'imported1.example',
+      }),
     ]);
     expect(result.code).toBe(0);
     const { rows } = await allPages(service.url, '/api/customers?search=renamed', principal(PARTNER));
@@ -89,7 +127,9 @@ describe('npm run import', () => {
   });
 
   it('a missing file is a clear error', async () => {
-    const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', path.join(folder, 'missing.ndjson')]).catch((err: { code: number; stderr: string }) => err);
+    const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', path.join(folder, 'missing.ndjson')]).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     expect((failure as { code: number }).code).toBe(2);
     expect((failure as { stderr: string }).stderr).toContain('No such file');
   });
