@@ -16,12 +16,13 @@ export const CSV_HEADERS: Record<ExportType, readonly string[]> = {
 
 export type CsvCell = string | number | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** First characters that make a spreadsheet read a cell as a formula: = + - @ tab CR. */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r'].map((character) => character.charCodeAt(0)));
 
 /** One cell as text, guarded against formula injection. */
 export function guardCell(cell: CsvCell): string {
-  const text = cell === null || cell === undefined ? '' : String(cell);
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  const text = typeof cell === 'string' ? cell : cell === null || cell === undefined ? '' : String(cell);
+  return FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text;
 }
 
 // csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF:
@@ -40,14 +41,14 @@ const NEEDS_QUOTING = /[",\r\n]/;
 export function csvRows(rows: readonly CsvCell[][]): string {
   let text = '';
   for (const row of rows) {
-    const cells = new Array<string>(row.length);
+    let line = '';
     let quoting = false;
     for (let index = 0; index < row.length; index += 1) {
       const cell = guardCell(row[index]);
-      cells[index] = cell;
       if (!quoting && NEEDS_QUOTING.test(cell)) quoting = true;
+      line = index === 0 ? cell : `${line},${cell}`;
     }
-    text += quoting ? stringify([cells], OPTIONS) : `${cells.join(',')}\r\n`;
+    text += quoting ? stringify([row.map(guardCell)], OPTIONS) : `${line}\r\n`;
   }
   return text;
 }

@@ -42,6 +42,51 @@ export type ExportWriteOutcome =
   | { outcome: 'HandedOff'; checkpoint: ExportCheckpoint }
   | { outcome: 'Lost' };
 
+/**
+ * Bytes of the block being filled, written in place as CSV text arrives. Two buffers take turns:
+ * one is uploaded while the other fills. A buffer is refilled only after its upload has finished
+ * (the writer awaits the previous upload before it starts the next), so memory stays at two blocks.
+ */
+class BlockBuffers {
+  private readonly buffers: [Buffer, Buffer];
+  private current: 0 | 1 = 0;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.buffers = [Buffer.allocUnsafe(capacity), Buffer.allocUnsafe(capacity)];
+  }
+
+  append(text: string): void {
+    let bytes = this.buffers[this.current];
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: only measure when that might not fit.
+    if (this.length + text.length * 3 > bytes.length) {
+      const needed = this.length + Buffer.byteLength(text, 'utf8');
+      if (needed > bytes.length) {
+        const grown = Buffer.allocUnsafe(Math.max(needed, bytes.length * 2));
+        bytes.copy(grown, 0, 0, this.length);
+        this.buffers[this.current] = grown;
+        bytes = grown;
+      }
+    }
+    this.length += bytes.write(text, this.length, 'utf8');
+  }
+
+  /** The filled block's bytes (valid until the next-but-one take); filling moves to the other buffer. */
+  take(): Buffer {
+    const block = this.buffers[this.current].subarray(0, this.length);
+    this.current = this.current === 0 ? 1 : 0;
+    this.length = 0;
+    return block;
+  }
+}
+
+/**
+ * Writes the rest of an export from its checkpoint. Memory: at most two blocks (the one being
+ * uploaded and the one being filled) plus one page of rows. The upload of a block and the saving
+ * of its checkpoint overlap with producing the next block; a checkpoint is saved only once its
+ * block is staged, and a hand-off or a crash drops the block in progress, which the next slice
+ * rebuilds from the same cursor, byte for byte.
+ */
 export async function writeExport(
   target: ExportWriteTarget,
   source: ExportSource,
@@ -53,48 +98,58 @@ export async function writeExport(
   const pageSize = options.pageSize ?? SOURCE_PAGE_SIZE;
   let { blockCount, rowCount } = target.checkpoint;
   let after = target.checkpoint.cursor;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let byteCount = 0;
+  const block = new BlockBuffers(blockBytes + blockBytes / 4);
+  /** The block being uploaded and checkpointed: resolves false when the export was taken over. */
+  let inFlight: Promise<boolean> | undefined;
 
-  const append = (text: string) => {
-    const bytes = Buffer.from(text, 'utf8');
-    pending.push(bytes);
-    pendingBytes += bytes.length;
-  };
-  const stagePending = async () => {
-    const block = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-    await files.stageBlock(target.blobName, blockId(blockCount), block);
+  const stage = async (index: number, bytes: Buffer, checkpoint?: ExportCheckpoint): Promise<boolean> => {
+    await files.stageBlock(target.blobName, blockId(index), bytes);
     hooks.faults?.hit('export.afterBlockStaged');
-    byteCount += pendingBytes;
+    byteCount += bytes.length;
+    return checkpoint ? hooks.saveCheckpoint(checkpoint) : true;
+  };
+  const startStage = (checkpoint?: ExportCheckpoint) => {
+    inFlight = stage(blockCount, block.take(), checkpoint);
+    // Awaited before the next block or the commit; until then its failure must not go unhandled.
+    inFlight.catch(() => undefined);
     blockCount += 1;
-    pending = [];
-    pendingBytes = 0;
   };
 
-  if (blockCount === 0 && after === undefined) append(csvPreamble(target.type));
-  for (;;) {
-    const page = await source(after, pageSize);
-    if (page.rows.length) append(csvRows(page.rows as CsvCell[][]));
-    rowCount += page.rows.length;
-    after = page.next;
-    if (!after) break;
-    if (pendingBytes >= blockBytes) {
-      await stagePending();
-      const checkpoint: ExportCheckpoint = { blockCount, rowCount, cursor: after };
-      if (!(await hooks.saveCheckpoint(checkpoint))) return { outcome: 'Lost' };
-      if (hooks.shouldHandOff()) return { outcome: 'HandedOff', checkpoint };
+  try {
+    if (blockCount === 0 && after === undefined) block.append(csvPreamble(target.type));
+    let lastCheckpoint: ExportCheckpoint | undefined;
+    for (;;) {
+      const page = await source(after, pageSize);
+      if (page.rows.length) block.append(csvRows(page.rows as CsvCell[][]));
+      rowCount += page.rows.length;
+      after = page.next;
+      if (!after) break;
+      if (block.length >= blockBytes) {
+        if (inFlight && !(await inFlight)) return { outcome: 'Lost' };
+        if (lastCheckpoint && hooks.shouldHandOff()) return { outcome: 'HandedOff', checkpoint: lastCheckpoint };
+        lastCheckpoint = { blockCount: blockCount + 1, rowCount, cursor: after };
+        startStage(lastCheckpoint);
+      }
     }
+    if (inFlight && !(await inFlight)) return { outcome: 'Lost' };
+    if (block.length > 0 || blockCount === 0) {
+      startStage();
+      await inFlight;
+    }
+    inFlight = undefined;
+    hooks.faults?.hit('export.beforeCommit');
+    await files.commitBlocks(
+      target.blobName,
+      Array.from({ length: blockCount }, (_unused, index) => blockId(index)),
+      {
+        contentType: 'text/csv; charset=utf-8',
+        contentDisposition: `attachment; filename="${target.fileName}"`,
+      },
+    );
+    return { outcome: 'Completed', rowCount, byteCount };
+  } finally {
+    // Leaving early (a crash, a hand-off, a lost race): let the upload in flight settle first.
+    await inFlight?.catch(() => undefined);
   }
-  if (pendingBytes > 0 || blockCount === 0) await stagePending();
-  hooks.faults?.hit('export.beforeCommit');
-  await files.commitBlocks(
-    target.blobName,
-    Array.from({ length: blockCount }, (_unused, index) => blockId(index)),
-    {
-      contentType: 'text/csv; charset=utf-8',
-      contentDisposition: `attachment; filename="${target.fileName}"`,
-    },
-  );
-  return { outcome: 'Completed', rowCount, byteCount };
 }
