@@ -224,6 +224,7 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
     });
   }
   console.error('export: 5,000 rows through the local Cosmos endpoint...');
+  await exportChild(env, 'cosmos', '5000', 'seed');
   const viaCosmos = await best(env, 'cosmos', '5000');
   exportRows.push({
     rows: 5000,

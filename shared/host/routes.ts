@@ -9,26 +9,46 @@ export interface RouteMatch {
   specificity: number;
 }
 
+type TemplateSegment = { kind: 'literal'; text: string } | { kind: 'parameter'; name: string } | { kind: 'catchAll'; name: string };
+
+/** Parsed templates: a table has a few dozen, and every request is matched against them all. */
+const parsedTemplates = new Map<string, TemplateSegment[]>();
+
+function parseTemplate(template: string): TemplateSegment[] {
+  let segments = parsedTemplates.get(template);
+  if (!segments) {
+    segments = template
+      .split('/')
+      .filter(Boolean)
+      .map((segment): TemplateSegment => {
+        const parameter = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}]*)?\??\}$/.exec(segment);
+        if (!parameter) return { kind: 'literal', text: segment.toLowerCase() };
+        return { kind: parameter[1] === '*' ? 'catchAll' : 'parameter', name: parameter[2] ?? 'rest' };
+      });
+    parsedTemplates.set(template, segments);
+  }
+  return segments;
+}
+
 export function matchRoute(template: string, path: string): RouteMatch | undefined {
-  const templateSegments = template.split('/').filter(Boolean);
+  const templateSegments = parseTemplate(template);
   const pathSegments = path.split('/').filter(Boolean);
   const params: Record<string, string> = {};
   let specificity = 0;
   for (let index = 0; index < templateSegments.length; index += 1) {
-    const segment = templateSegments[index] ?? '';
-    const parameter = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}]*)?\??\}$/.exec(segment);
-    if (parameter?.[1] === '*') {
-      params[parameter[2] ?? 'rest'] = pathSegments.slice(index).map(decodeSegment).join('/');
+    const segment = templateSegments[index] as TemplateSegment;
+    if (segment.kind === 'catchAll') {
+      params[segment.name] = pathSegments.slice(index).map(decodeSegment).join('/');
       return { params, specificity: specificity * 4 };
     }
     const value = pathSegments[index];
     if (value === undefined) return undefined;
-    if (parameter) {
+    if (segment.kind === 'parameter') {
       const decoded = decodeSegment(value);
       if (decoded === undefined) return undefined;
-      params[parameter[2] ?? ''] = decoded;
+      params[segment.name] = decoded;
       specificity += 2;
-    } else if (segment.toLowerCase() === value.toLowerCase()) {
+    } else if (segment.text === value.toLowerCase()) {
       specificity += 3;
     } else {
       return undefined;

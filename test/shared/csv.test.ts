@@ -39,7 +39,7 @@ describe('CSV rows', () => {
     expect(csvRows([['=HYPERLINK("http://x")', -5]])).toBe('"\'=HYPERLINK(""http://x"")",\'-5\r\n');
   });
 
-  it('start each file with the byte order mark and the contract\'s header row', () => {
+  it("start each file with the byte order mark and the contract's header row", () => {
     expect(csvPreamble('customers')).toBe('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n');
     expect(csvPreamble('subscriptions')).toBe('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n');
     expect(csvPreamble('activity')).toBe('\ufeffDate,Operation,Customer ID,Customer name,User,Status,Details\r\n');
