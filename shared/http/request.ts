@@ -62,10 +62,13 @@ export async function parseJsonBody<S extends z.ZodType>(request: HttpRequest, s
 
 const tooLarge = () => new ServiceError('TooLarge', 'PayloadTooLarge', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
-/** A path parameter: trimmed, 1 to 128 characters, no control characters. */
+/**
+ * An identifier from the path: 1 to 128 characters once trimmed, none of them a control character
+ * or one a store id cannot hold (/ \\ ? #), so it can always be looked up (and is 404 if absent).
+ */
 export function pathParameter(request: HttpRequest, name: string): string {
-  const value = request.params[name] ?? '';
-  if (!value || value.length > 128 || /[\u0000-\u001f\u007f]/.test(value)) {
+  const value = (request.params[name] ?? '').trim();
+  if (!value || value.length > 128 || /[\u0000-\u001f\u007f/\\?#]/.test(value)) {
     throw invalid('InvalidPathParameter', `"${name}" is not a valid identifier.`, name);
   }
   return value;
