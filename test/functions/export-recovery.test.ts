@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
 import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, call, principal, startTestService } from '../support/service.js';
+import { type TestService, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 const partner = principal(PROVIDER, ['Customers.Read'], 'ada@provider.example');
 const MANY = 400;
@@ -40,22 +40,8 @@ async function exportCustomers(service: TestService, body: Record<string, unknow
   return started.body.id as string;
 }
 
-async function waitForExport(service: TestService, id: string, timeoutMilliseconds = 60_000) {
-  const deadline = Date.now() + timeoutMilliseconds;
-  while (Date.now() < deadline) {
-    const result = await call(service.url, `/api/exports/${id}`, { principal: partner });
-    expect(result.status).toBe(200);
-    if (['Succeeded', 'Failed', 'Canceled'].includes(result.body.status)) return result.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Export ${id} did not finish`);
-}
-
-async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return Buffer.from(await response.arrayBuffer());
-}
+const waitForExport = (service: TestService, id: string) => waitForFinishedExport(service.url, id, partner);
+const downloadBytes = async (url: string) => (await download(url)).bytes;
 
 describe('an export that crashes or hands off', () => {
   let service: TestService;
@@ -66,7 +52,7 @@ describe('an export that crashes or hands off', () => {
     const done = await waitForExport(service, await exportCustomers(service));
     expect(done.status).toBe('Succeeded');
     expect(done.rowCount).toBe(MANY + 16);
-    reference = await download(done.downloadUrl);
+    reference = await downloadBytes(done.downloadUrl);
   });
   afterEach(() => service.ctx.faults.disarm());
   afterAll(async () => service?.close());
@@ -77,7 +63,7 @@ describe('an export that crashes or hands off', () => {
     expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(1);
     expect(done.status).toBe('Succeeded');
     expect(done.rowCount).toBe(MANY + 16);
-    expect((await download(done.downloadUrl)).equals(reference)).toBe(true);
+    expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
   it('crashes at several points in a row still end in the same file', async () => {
@@ -85,7 +71,7 @@ describe('an export that crashes or hands off', () => {
     const done = await waitForExport(service, await exportCustomers(service));
     expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(3);
     expect(done.status).toBe('Succeeded');
-    expect((await download(done.downloadUrl)).equals(reference)).toBe(true);
+    expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
   it('a crash just before the commit, then the retry, gives a byte-identical file', async () => {
@@ -93,7 +79,7 @@ describe('an export that crashes or hands off', () => {
     const done = await waitForExport(service, await exportCustomers(service));
     expect(service.ctx.faults.thrownCount('export.beforeCommit')).toBe(1);
     expect(done.status).toBe('Succeeded');
-    expect((await download(done.downloadUrl)).equals(reference)).toBe(true);
+    expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
   it('a retried export is recorded once in the activity log', async () => {
@@ -114,7 +100,7 @@ describe('an export sliced into many queue messages', () => {
     service = await startService({});
     const whole = await waitForExport(service, await exportCustomers(service));
     expect(whole.status).toBe('Succeeded');
-    const reference = await download(whole.downloadUrl);
+    const reference = await downloadBytes(whole.downloadUrl);
 
     // A zero-second slice hands off at every checkpoint: each block is written by a new message.
     service.ctx.config.exports.sliceSeconds = 0;
@@ -122,7 +108,7 @@ describe('an export sliced into many queue messages', () => {
     expect(sliced.status).toBe('Succeeded');
     const handOffs = service.logs.filter((line) => line.includes(`Export ${sliced.id} handed off`));
     expect(handOffs.length).toBeGreaterThan(10);
-    expect((await download(sliced.downloadUrl)).equals(reference)).toBe(true);
+    expect((await downloadBytes(sliced.downloadUrl)).equals(reference)).toBe(true);
 
     const lines = reference.toString('utf8').split('\r\n');
     expect(lines[0]).toBe('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship');

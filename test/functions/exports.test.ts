@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_PARTNER, PROVIDER, RESELLER_A, RESELLER_B, fixtureRecords, otherPartnerCustomers, providerCustomers } from '../support/fixtures.js';
 import { HEADERS, expectedCsv } from '../support/csv-expectations.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { type TestService, allPages, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 let service: TestService;
 const partner = principal(PROVIDER, ['Customers.Read'], 'ada@provider.example');
@@ -18,21 +18,7 @@ async function startExport(body: unknown, who = partner, headers: Record<string,
   return call(service.url, '/api/exports', { method: 'POST', principal: who, body, headers });
 }
 
-async function waitForExport(id: string, who = partner) {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const result = await call(service.url, `/api/exports/${id}`, { principal: who });
-    expect(result.status).toBe(200);
-    if (['Succeeded', 'Failed', 'Canceled'].includes(result.body.status)) return result.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Export ${id} did not finish`);
-}
-
-async function download(url: string) {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return { bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
-}
+const waitForExport = (id: string, who = partner) => waitForFinishedExport(service.url, id, who);
 
 async function exportAndDownload(body: unknown, who = partner) {
   const started = await startExport(body, who);

@@ -116,3 +116,22 @@ export async function allPages<T = any>(baseUrl: string, path: string, principal
   }
   return { rows, pages };
 }
+
+/** Polls GET /api/exports/{id} until the export has finished (or failed); returns it. */
+export async function waitForExport(baseUrl: string, exportId: string, principalHeader: string, timeoutMilliseconds = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMilliseconds;
+  while (Date.now() < deadline) {
+    const result = await call(baseUrl, `/api/exports/${exportId}`, { principal: principalHeader });
+    if (result.status !== 200) throw new Error(`GET /api/exports/${exportId} answered ${result.status}: ${result.text}`);
+    if (['Succeeded', 'Failed', 'Canceled'].includes(result.body.status)) return result.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Export ${exportId} did not finish in ${timeoutMilliseconds} ms.`);
+}
+
+/** Downloads an export file by its link, which must answer 200. */
+export async function download(url: string): Promise<{ bytes: Buffer; headers: Headers }> {
+  const response = await fetch(url);
+  if (response.status !== 200) throw new Error(`Download answered ${response.status}.`);
+  return { bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+}
