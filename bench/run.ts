@@ -6,7 +6,8 @@
  * Environment: BENCH_FULL=1 adds the 10,000,000-row export; BENCH_SECONDS (default 5) is the length
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
- * BENCH_ONLY=exports or BENCH_ONLY=load runs one half; BENCH_SIZES=100000,1000000 sets the export sizes.
+ * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
+ * runs one half; BENCH_SIZES=100000,1000000 sets the export sizes.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -30,6 +31,7 @@ const profile = process.env.BENCH_PROFILE === '1';
 const only = process.env.BENCH_ONLY;
 const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
 const execFileAsync = promisify(execFile);
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
 interface ExportFigures {
   rows?: number;
@@ -42,7 +44,10 @@ interface ExportFigures {
 }
 
 function childArgs(): string[] {
-  return ['--expose-gc', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(projectRoot, 'bench/profiles')] : [])];
+  // The measured processes run with the Node options the Function App gets (NODE_OPTIONS in
+  // infra/modules/function-app.bicep), unless BENCH_NODE_ARGS says otherwise.
+  const extra = (process.env.BENCH_NODE_ARGS ?? WORKER_NODE_OPTIONS).split(' ').filter(Boolean);
+  return ['--expose-gc', ...extra, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(projectRoot, 'bench/profiles')] : [])];
 }
 
 async function exportChild(env: NodeJS.ProcessEnv, ...args: string[]): Promise<ExportFigures> {

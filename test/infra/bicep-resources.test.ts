@@ -2,6 +2,7 @@
  * What the Bicep deploys, read from the syntax tree: the resources, their security options, the
  * app settings the service reads (shared/config.ts), the role assignments and the authentication.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type BicepFile,
@@ -134,6 +135,13 @@ describe('the app settings', () => {
       expect(settings.has(name), name).toBe(true);
     }
     expect(literal(settings.get('FUNCTIONS_EXTENSION_VERSION'))).toBe('~4');
+  });
+
+  it('run Node with the options the export benchmark measured', () => {
+    const nodeOptions = literal(appSettings().get('NODE_OPTIONS'));
+    expect(nodeOptions).toBe('--max-semi-space-size=32');
+    expect(readFileSync(new URL('../../bench/run.ts', import.meta.url), 'utf8')).toContain(`WORKER_NODE_OPTIONS = '${nodeOptions}'`);
+    expect(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start).toContain(`node ${nodeOptions} `);
   });
 
   it('connect with the managed identity, never with a key or connection string', () => {
