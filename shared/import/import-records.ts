@@ -85,7 +85,9 @@ export interface ImportSummary {
 /** Longest accepted line, in characters. */
 const MAX_LINE_LENGTH = 64 * 1024;
 
-function parseLine(text: string): ImportLine | string {
+function parseLine(line: string): ImportLine | string {
+  // Files saved by Windows tools often start with a byte order mark: it is not part of the JSON.
+  const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   if (text.length > MAX_LINE_LENGTH) return `the line is longer than ${MAX_LINE_LENGTH} characters`;
   let value: unknown;
   try {

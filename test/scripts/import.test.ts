@@ -19,9 +19,11 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.close());
 
-async function importFile(lines: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+const importFile = (lines: string[]) => importText(lines.join('\n'));
+
+async function importText(text: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = path.join(folder, `${Math.random().toString(36).slice(2)}.ndjson`);
-  await writeFile(file, lines.join('\n'));
+  await writeFile(file, text);
   const config = service.ctx.config;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', file], {
@@ -41,6 +43,29 @@ async function importFile(lines: string[]): Promise<{ code: number; stdout: stri
 }
 
 describe('npm run import', () => {
+  it('reads a file saved by Windows tools: a byte order mark and CRLF line ends', async () => {
+    const partner = '22222222-2222-4333-8444-555555555555';
+    const id = '22222222-aaaa-4aaa-8aaa-000000000001';
+    const lines = [
+      JSON.stringify({ type: 'partner', id: partner, name: 'Windows Partner' }),
+      JSON.stringify({
+        type: 'customer',
+        id,
+        partnerId: partner,
+        resellerId: null,
+        companyName: 'Crlf Ltd',
+        domain: 'crlf.example',
+        relationship: 'Direct reseller',
+      }),
+    ];
+    const result = await importText(`\ufeff${lines.join('\r\n')}\r\n`);
+    expect(result.stderr).not.toMatch(/^line /m);
+    expect(result.code).toBe(0);
+    const found = await call(service.url, `/api/customers/${id}`, { principal: principal(partner) });
+    expect(found.status).toBe(200);
+    expect(found.body.companyName).toBe('Crlf Ltd');
+  });
+
   it('imports valid lines, reports bad ones by line number, and exits non-zero', async () => {
     const customer = (n: number, extra: Record<string, unknown> = {}) =>
       JSON.stringify({
