@@ -18,3 +18,27 @@ export const HEADERS = {
   subscriptions: ['Subscription ID', 'Subscription', 'Quantity', 'Status', 'Reseller'],
   activity: ['Date', 'Operation', 'Customer ID', 'Customer name', 'User', 'Status', 'Details'],
 };
+
+/** The contract's columns of each file, read from the API's own resources (what the list shows). */
+export const customerCells = (row: { id: string; companyName: string; domain: string; relationship: string }) => [
+  row.id,
+  row.companyName,
+  row.domain,
+  row.relationship,
+];
+export const subscriptionCells = (row: { id: string; offerName: string; quantity: number; status: string; resellerId: string | null }) => [
+  row.id,
+  row.offerName,
+  row.quantity,
+  row.status,
+  row.resellerId ?? '',
+];
+export const activityCells = (row: {
+  dateTime: string;
+  operation: string;
+  customerId: string | null;
+  customerName: string | null;
+  user: string;
+  status: string;
+  details: unknown;
+}) => [row.dateTime, row.operation, row.customerId, row.customerName, row.user, row.status, JSON.stringify(row.details)];
