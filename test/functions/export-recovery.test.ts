@@ -82,6 +82,38 @@ describe('an export that crashes or hands off', () => {
     expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
+  it('a failed upload stops the export at the next page, not at the end of the block being built', async () => {
+    const exports = service.ctx.config.exports;
+    const customers = service.ctx.customers;
+    const blockBytes = exports.blockBytes;
+    // Blocks of 16 KiB: the first is staged after about 33 pages of 7, and the second would take
+    // most of the rest of the file to fill.
+    exports.blockBytes = 16 * 1024;
+    let pagesAfterFailure = 0;
+    let retried = false;
+    service.ctx.customers = Object.assign(Object.create(customers) as typeof customers, {
+      searchCustomers: (...args: Parameters<typeof customers.searchCustomers>) => {
+        // The retry starts again from the top: the first block was never checkpointed.
+        if (args[2] === undefined && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) retried = true;
+        if (!retried && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) pagesAfterFailure += 1;
+        return customers.searchCustomers(...args);
+      },
+    });
+    try {
+      service.ctx.faults.arm('export.afterBlockStaged', 1);
+      const done = await waitForExport(service, await exportCustomers(service));
+      expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(1);
+      expect(retried).toBe(true);
+      // At most one page, asked for before the failure was known, may still be answered.
+      expect(pagesAfterFailure).toBeLessThanOrEqual(1);
+      expect(done.status).toBe('Succeeded');
+      expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
+    } finally {
+      exports.blockBytes = blockBytes;
+      service.ctx.customers = customers;
+    }
+  });
+
   it('a retried export is recorded once in the activity log', async () => {
     service.ctx.faults.arm('export.afterBlockStaged', 3);
     const id = await exportCustomers(service, { type: 'customers', search: 'bulk' });

@@ -28,6 +28,16 @@ describe('CSV rows', () => {
     );
   });
 
+  it('of a range are the text of just those rows, as an export appends them', () => {
+    const rows = fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 12 });
+    fc.assert(
+      fc.property(rows, fc.nat(12), fc.nat(12), (all, first, second) => {
+        const [from, to] = [Math.min(first, second, all.length), Math.min(Math.max(first, second), all.length)];
+        expect(csvRows(all, from, to)).toBe(csvRowsByLibrary(all.slice(from, to)));
+      }),
+    );
+  });
+
   it('quote fields with quotes, commas or line breaks, doubling the quotes, and end lines with CRLF', () => {
     expect(csvRows([['plain', 'Smith, Jones', 'say "hi"', 'two\nlines', 'cr\ronly', '']])).toBe(
       'plain,"Smith, Jones","say ""hi""","two\nlines","cr\ronly",\r\n',
