@@ -105,7 +105,9 @@ async function resumeMode() {
   const seconds = (performance.now() - started) / 1000;
   const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
   if (!crashed || done?.status !== 'Succeeded') throw new Error('The resume run did not crash and then succeed.');
-  const properties = await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName).getProperties();
+  const blob = blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName);
+  const properties = await blob.getProperties();
+  await blob.delete();
   return {
     rows: done.rowCount,
     bytes: properties.contentLength ?? 0,
@@ -158,6 +160,8 @@ async function rawMode() {
     });
     const seconds = (performance.now() - started) / 1000;
     await handle.close();
+    // Done with both: the export's file and this copy of it.
+    await Promise.all([target.delete(), container.getBlobClient(String(extra)).delete()]);
     return { bytes, seconds };
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -37,7 +37,8 @@ export function syntheticCustomerId(index: number): string {
 
 /** The row the customers query projects, for the i-th customer (names sort in index order). */
 function syntheticRow(index: number) {
-  const companyName = `${STEMS[index % STEMS.length]} ${String(index).padStart(8, '0')} ${SUFFIXES[index % SUFFIXES.length]}`;
+  const padded = String(index).padStart(8, '0');
+  const companyName = `${STEMS[index % STEMS.length]} ${padded} ${SUFFIXES[index % SUFFIXES.length]}`;
   return {
     id: syntheticCustomerId(index),
     companyName,
@@ -45,7 +46,7 @@ function syntheticRow(index: number) {
     relationship: index % 3 === 0 ? 'Direct reseller' : 'Indirect reseller',
     resellerId: null,
     // The stored sort key is the folded name; here the index, so names come in index order.
-    sortKey: String(index).padStart(8, '0'),
+    sortKey: padded,
   };
 }
 

@@ -35,7 +35,9 @@ export interface RunningServer {
 }
 
 export async function startCosmosEndpoint(port = 0): Promise<RunningServer> {
-  const server = createHttpsServer();
+  // Without keepAlive the endpoint answers every request with `connection: close`, and each call
+  // then pays a new TLS handshake on both sides (about 5 ms of CPU on this machine).
+  const server = createHttpsServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
