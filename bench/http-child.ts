@@ -7,7 +7,8 @@
  *                  the local Cosmos endpoint (bench/pages.ts)
  *
  * Talks to the bench runner over IPC: sends {url} when listening; answers {type:'misses'} with the
- * number of requests the replaying containers had to send to the real store; takes
+ * number of requests the replaying containers had to send to the real store; answers {type:'cpu'}
+ * with the CPU time this process has used (microseconds, user and system); takes
  * {type:'baselineBody', body} to set what the baseline answers.
  */
 import { functionTable } from '../functions/table.js';
@@ -26,7 +27,8 @@ const ports = {
   queue: Number(process.env.BENCH_QUEUE_PORT),
 };
 
-let baselineBody = '{"value":[]}';
+/** What the baseline answers: fixed bytes, encoded once (the cheapest body there is). */
+let baselineBody = Buffer.from('{"value":[]}');
 const baseline: HttpFunctionEntry = httpFunction({
   name: 'bench-baseline',
   methods: ['GET'],
@@ -61,8 +63,9 @@ async function main() {
         type: 'misses',
         misses: replays.reduce((sum, replay) => sum + replay.misses, 0),
       });
+    if (message.type === 'cpu') process.send?.({ type: 'cpu', microseconds: process.cpuUsage().user + process.cpuUsage().system });
     if (message.type === 'baselineBody' && message.body !== undefined) {
-      baselineBody = message.body;
+      baselineBody = Buffer.from(message.body);
       process.send?.({ type: 'baselineBody' });
     }
     if (message.type === 'stop') void runner.close().then(() => process.exit(0));

@@ -7,9 +7,9 @@
  *   order the real query returns them (sort key, then id), honouring the query's TOP and keyset
  *   parameters. The local Cosmos endpoint scans every document on every page, so at a million rows
  *   it measures the emulator, not us; this measures us.
- * - `ReplayingContainer`: answers each distinct request from a page recorded from the real local
- *   Cosmos endpoint (as JSON text, parsed per request as the SDK parses a response). Misses go to the
- *   real container and are counted, so a benchmark can prove it ran on recorded pages only.
+ * - `ReplayingContainer`: answers each distinct request with the page recorded from the real local
+ *   Cosmos endpoint (the objects the SDK returned, deep-frozen). Misses go to the real container and
+ *   are counted, so a benchmark can prove it ran on recorded pages only.
  */
 import type { Container, FeedOptions, SqlQuerySpec } from '@azure/cosmos';
 
@@ -75,10 +75,24 @@ export function syntheticCustomers(count: number): Container {
   } as unknown as Container;
 }
 
-/** Answers repeated requests from pages recorded from a real container. */
+/** Deep-freezes a recorded answer, so that no caller can change what the next request gets. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) frozen(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Answers repeated requests from pages recorded from a real container, as the objects the SDK
+ * returned (each document deep-frozen: the service must not, and cannot, change them; each answer
+ * a new array). Parsing the store's JSON is the SDK's work, not the service's, so it is not
+ * repeated per request.
+ */
 export class ReplayingContainer {
-  private readonly pages = new Map<string, string>();
-  private readonly documents = new Map<string, string | null>();
+  private readonly pages = new Map<string, unknown[]>();
+  private readonly documents = new Map<string, unknown>();
   /** Requests that had to go to the real container (only the recording pass may have any). */
   misses = 0;
 
@@ -93,11 +107,11 @@ export class ReplayingContainer {
             let page = this.pages.get(key);
             if (page === undefined) {
               this.misses += 1;
-              const { resources } = await this.real.items.query(spec, options).fetchAll();
-              page = JSON.stringify(resources);
+              page = (await this.real.items.query(spec, options).fetchAll()).resources.map(frozen);
               this.pages.set(key, page);
             }
-            return { resources: JSON.parse(page) };
+            // A new array each time (V8 copies a frozen array slowly, which the SDK's never is).
+            return { resources: page.slice() };
           },
         }),
       },
@@ -107,14 +121,10 @@ export class ReplayingContainer {
           let document = this.documents.get(key);
           if (document === undefined) {
             this.misses += 1;
-            const { resource } = await this.real.item(id, partitionKey).read();
-            document = resource === undefined ? null : JSON.stringify(resource);
+            document = frozen((await this.real.item(id, partitionKey).read()).resource ?? null);
             this.documents.set(key, document);
           }
-          return {
-            resource: document === null ? undefined : JSON.parse(document),
-            statusCode: document === null ? 404 : 200,
-          };
+          return { resource: document ?? undefined, statusCode: document === null ? 404 : 200 };
         },
       }),
     } as unknown as Container;

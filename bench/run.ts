@@ -7,7 +7,8 @@
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
  * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
- * runs one half; BENCH_SIZES=100000,1000000 sets the export sizes.
+ * runs one half; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
+ * BENCH_CONNECTIONS=16 narrow the load runs.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -30,6 +31,8 @@ const repeat = Number(process.env.BENCH_REPEAT ?? 2);
 const profile = process.env.BENCH_PROFILE === '1';
 const only = process.env.BENCH_ONLY;
 const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
+const setups = (process.env.BENCH_SETUPS ?? 'a,b').split(',') as Array<'a' | 'b'>;
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 const execFileAsync = promisify(execFile);
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
@@ -272,7 +275,7 @@ async function loadBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; b
     baseline: '/api/bench/baseline',
   };
   const loadRows: Array<Record<string, unknown>> = [];
-  for (const setup of ['a', 'b'] as const) {
+  for (const setup of setups) {
     console.error(`search and detail under load, set-up (${setup})...`);
     const { child, ready: server } = await forkChild('http-child.js', [setup], {
       ...env,
@@ -285,11 +288,15 @@ async function loadBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; b
       await ask(child, { type: 'baselineBody', body: searchBody });
       const recorded = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
       const names = setup === 'a' ? (['search', 'detail'] as const) : (['baseline', 'search', 'detail'] as const);
-      for (const connections of [1, 16, 64]) {
+      for (const connections of connectionCounts) {
         for (const name of names) {
           await load(url + targets[name], connections, headers);
+          const cpuBefore = (await ask<{ microseconds: number }>(child, { type: 'cpu' })).microseconds;
           const figures = await load(url + targets[name], connections, headers);
-          loadRows.push({ setup, target: name, connections, ...figures });
+          const cpuAfter = (await ask<{ microseconds: number }>(child, { type: 'cpu' })).microseconds;
+          // The service's own CPU time per request (its process only: not the load generator's).
+          const serverCpuMicroseconds = Math.round((cpuAfter - cpuBefore) / Math.max(1, figures.requestsPerSecond * loadSeconds));
+          loadRows.push({ setup, target: name, connections, ...figures, serverCpuMicroseconds });
         }
       }
       const misses = (await ask<{ misses: number }>(child, { type: 'misses' })).misses;
@@ -312,7 +319,7 @@ function printTables(results: Record<string, unknown>) {
   if (!load) return;
   console.log(`Search and detail under load (${loadSeconds} s each; (a) local Cosmos endpoint, (b) recorded pages)`);
   console.table(load);
-  for (const connections of [1, 16, 64]) {
+  for (const connections of connectionCounts) {
     const of = (target: string) => load.find((row) => row.setup === 'b' && row.target === target && row.connections === connections);
     const baseline = Number(of('baseline')?.p50Milliseconds);
     const added = ['search', 'detail'].map((target) => `${target} +${(Number(of(target)?.p50Milliseconds) - baseline).toFixed(3)} ms`);

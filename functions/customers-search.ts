@@ -1,11 +1,11 @@
 /** GET /api/customers: search the caller's customer list, paged. */
 import { z } from 'zod';
-import { toCustomerRow } from '../shared/customers/customer.js';
+import { CustomerPageJson } from '../shared/customers/customer-json.js';
 import { customerCursor, customerFilter } from '../shared/customers/customer-service.js';
 import { authorize } from '../shared/http/auth.js';
 import { decodeContinuation, encodeContinuation, nextLink, queryFingerprint, topParameter } from '../shared/http/paging.js';
 import { parseQuery } from '../shared/http/request.js';
-import { jsonResponse } from '../shared/http/responses.js';
+import { jsonTextResponse } from '../shared/http/responses.js';
 import { httpFunction } from '../shared/host/function-table.js';
 
 const querySchema = z.object({
@@ -14,6 +14,9 @@ const querySchema = z.object({
   top: topParameter(1000, 100),
   continuationToken: z.string().optional(),
 });
+
+/** Rows' JSON, remembered by content across the requests of this process (see CustomerPageJson). */
+const pages = new CustomerPageJson();
 
 export const customersSearch = httpFunction({
   name: 'customers-search',
@@ -26,10 +29,7 @@ export const customersSearch = httpFunction({
     const fingerprint = queryFingerprint(['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals]);
     const after = customerCursor(decodeContinuation(query.continuationToken, fingerprint));
     const page = filter ? await ctx.customers.searchCustomers(filter, query.top, after) : { rows: [] };
-    const value = page.rows.map((row) => toCustomerRow(row, ctx.config.serviceLinks));
-    return jsonResponse(200, {
-      value,
-      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
-    });
+    const next = page.next ? nextLink(request, encodeContinuation(fingerprint, page.next)) : undefined;
+    return jsonTextResponse(200, pages.page(page.rows, ctx.config.serviceLinks, next));
   },
 });

@@ -72,15 +72,26 @@ export interface ServiceLinkTemplates {
   azurePortal: string;
 }
 
+/** A template cut at each `{customerId}`, once per template: filling it is then one join. */
+const templateParts = new Map<string, string[]>();
+function fillTemplate(template: string, encodedId: string): string {
+  let parts = templateParts.get(template);
+  if (!parts) {
+    parts = template.split('{customerId}');
+    templateParts.set(template, parts);
+  }
+  return parts.length === 1 ? template : parts.join(encodedId);
+}
+
 export function customerLinks(customerId: string, templates: ServiceLinkTemplates) {
   const encoded = encodeURIComponent(customerId);
-  const fill = (template: string) => template.replaceAll('{customerId}', encoded);
+  const self = `/api/customers/${encoded}`;
   return {
-    self: `/api/customers/${encoded}`,
-    subscriptions: `/api/customers/${encoded}/subscriptions`,
+    self,
+    subscriptions: `${self}/subscriptions`,
     services: [
-      { name: 'Microsoft 365 admin center', url: fill(templates.adminCenter) },
-      { name: 'Azure portal', url: fill(templates.azurePortal) },
+      { name: 'Microsoft 365 admin center', url: fillTemplate(templates.adminCenter, encoded) },
+      { name: 'Azure portal', url: fillTemplate(templates.azurePortal, encoded) },
     ],
   };
 }

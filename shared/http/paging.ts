@@ -3,7 +3,7 @@
  * served and a fingerprint of the query it belongs to, so following it can neither repeat nor skip a
  * row, and a token replayed against another query (or scope) is a 400, never a wrong page.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import { invalid } from '../errors.js';
@@ -20,7 +20,7 @@ const tokenSchema = z.object({
 });
 
 export function queryFingerprint(parts: Array<string | null | undefined>): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
+  return hash('sha256', JSON.stringify(parts), 'base64url').slice(0, 16);
 }
 
 export function encodeContinuation(fingerprint: string, cursor: Cursor): string {

@@ -21,7 +21,12 @@ const STATUS_OF: Record<ErrorKind, number> = {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, body: JSON.stringify(body), headers: { 'content-type': JSON_TYPE, ...headers } };
+  return jsonTextResponse(status, JSON.stringify(body), headers);
+}
+
+/** A response whose body is JSON already serialized, as text or as UTF-8 bytes. */
+export function jsonTextResponse(status: number, json: string | Buffer, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, body: json, headers: { 'content-type': JSON_TYPE, ...headers } };
 }
 
 export function errorResponse(error: ServiceError): HttpResponseInit {
