@@ -1,6 +1,5 @@
 /** GET /api/customers: search the caller's customer list, paged. */
 import { z } from 'zod';
-import { CustomerPageJson } from '../shared/customers/customer-json.js';
 import { customerCursor, customerFilter } from '../shared/customers/customer-service.js';
 import { authorize } from '../shared/http/auth.js';
 import { decodeContinuation, encodeContinuation, nextLink, queryFingerprint, topParameter } from '../shared/http/paging.js';
@@ -15,9 +14,6 @@ const querySchema = z.object({
   continuationToken: z.string().optional(),
 });
 
-/** Rows' JSON, remembered by content across the requests of this process (see CustomerPageJson). */
-const pages = new CustomerPageJson();
-
 export const customersSearch = httpFunction({
   name: 'customers-search',
   methods: ['GET'],
@@ -30,6 +26,6 @@ export const customersSearch = httpFunction({
     const after = customerCursor(decodeContinuation(query.continuationToken, fingerprint));
     const page = filter ? await ctx.customers.searchCustomers(filter, query.top, after) : { rows: [] };
     const next = page.next ? nextLink(request, encodeContinuation(fingerprint, page.next)) : undefined;
-    return jsonTextResponse(200, pages.page(page.rows, ctx.config.serviceLinks, next));
+    return jsonTextResponse(200, ctx.searchPages.page(page.rows, ctx.config.serviceLinks, next));
   },
 });

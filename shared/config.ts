@@ -47,6 +47,8 @@ const settingsSchema = z.object({
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
   EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
   LOCAL_DEV_PRINCIPAL: z.string().optional(),
+  /** Search rows whose JSON is remembered per process generation (see CustomerPageJson); 0: none. */
+  SEARCH_ROWS_REMEMBERED: z.coerce.number().int().min(0).max(100_000).default(5000),
   SERVICE_LINK_ADMIN_CENTER: z.string().default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
   SERVICE_LINK_AZURE_PORTAL: z.string().default('https://portal.azure.com/#@{customerId}'), // documented-default
 });
@@ -82,6 +84,7 @@ export interface Config {
   activityRetentionDays: number;
   /** Quick links to a customer's services; `{customerId}` is replaced. */
   serviceLinks: { adminCenter: string; azurePortal: string };
+  search: { rowsRemembered: number };
   /** Base64 principal used for requests without one; local runs only. */
   localDevPrincipal: string | undefined;
 }
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     activityRetentionDays: s.ACTIVITY_RETENTION_DAYS,
     serviceLinks: { adminCenter: s.SERVICE_LINK_ADMIN_CENTER, azurePortal: s.SERVICE_LINK_AZURE_PORTAL },
+    search: { rowsRemembered: s.SEARCH_ROWS_REMEMBERED },
     // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
     localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
   };

@@ -2,6 +2,7 @@
  * The dependencies every handler gets: one small object, wired once per host (the Azure entry
  * point, the local runner, tests and benchmarks all build it the same way).
  */
+import type { CustomerPageJson } from './customers/customer-json.js';
 import type { ActivityRepository } from './activity/activity.js';
 import type { Config } from './config.js';
 import type { CustomerRepository } from './customers/ports.js';
@@ -19,6 +20,8 @@ export interface ServiceContext {
   exportJobs: ExportRepository;
   exportFiles: ExportFileStore;
   exportQueue: ExportQueue;
+  /** Search pages as JSON, with rows remembered across requests. */
+  searchPages: CustomerPageJson;
   /** Resolves when the store answers; throws otherwise. */
   checkHealth(): Promise<void>;
   now(): Date;

@@ -2,6 +2,7 @@
  * Builds the service context from configuration: Cosmos DB repositories, Blob and Queue storage.
  * Every host (Azure, the local runner, tests, benchmarks) calls this one function.
  */
+import { CustomerPageJson } from './customers/customer-json.js';
 import type { Config } from './config.js';
 import type { ServiceContext } from './context.js';
 import { FaultInjector } from './faults.js';
@@ -35,6 +36,7 @@ export function createService(config: Config): WiredService {
     exportJobs: new CosmosExportRepository(store.exports),
     exportFiles,
     exportQueue,
+    searchPages: new CustomerPageJson(config.search.rowsRemembered),
     async checkHealth() {
       await store.database.read();
     },

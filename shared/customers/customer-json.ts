@@ -6,8 +6,9 @@
  * the link templates, so remembered bytes are reused only when all of them are exactly equal: a
  * renamed customer, a moved reseller or new templates get new bytes at once.
  *
- * Bounded: two generations of at most `rowsPerGeneration` rows each. A row used from the older
- * generation moves to the newer one; when the newer one is full, the older one is dropped.
+ * Bounded: two generations of at most `rowsPerGeneration` rows each (SEARCH_ROWS_REMEMBERED; 0
+ * remembers nothing). A row used from the older generation moves to the newer one; when the newer
+ * one is full, the older one is dropped. About 700 bytes a row: 5,000 a generation is 7 MB at most.
  */
 import { type CustomerRow, type ServiceLinkTemplates, toCustomerRow } from './customer.js';
 
@@ -83,6 +84,7 @@ export class CustomerPageJson {
   }
 
   private remember(id: string, row: RememberedRow): void {
+    if (this.rowsPerGeneration === 0) return;
     if (!this.newer.has(id) && this.newer.size >= this.rowsPerGeneration) {
       this.older = this.newer;
       this.newer = new Map();

@@ -89,5 +89,9 @@ describe('a search page as JSON bytes', () => {
       expect(pages.size).toBeLessThanOrEqual(20);
     }
     expect(pages.size).toBeGreaterThan(0);
+
+    const forgetful = new CustomerPageJson(0);
+    expect(forgetful.page(rows, templates, 'next').toString()).toBe(expected(rows, templates, 'next'));
+    expect(forgetful.size).toBe(0);
   });
 });
