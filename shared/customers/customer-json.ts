@@ -39,6 +39,11 @@ export class CustomerPageJson {
    * without `nextLink` when there is none.
    */
   page(rows: readonly CustomerRow[], templates: ServiceLinkTemplates, nextLink?: string): Buffer {
+    if (this.rowsPerGeneration === 0) {
+      // Nothing to remember: one serialization of the whole page is the cheapest.
+      const value = rows.map((row) => toCustomerRow(row, templates));
+      return Buffer.from(JSON.stringify(nextLink === undefined ? { value } : { value, nextLink }));
+    }
     const parts = new Array<Buffer>(rows.length + 2);
     parts[0] = PAGE_START;
     for (let index = 0; index < rows.length; index += 1) {
@@ -84,7 +89,6 @@ export class CustomerPageJson {
   }
 
   private remember(id: string, row: RememberedRow): void {
-    if (this.rowsPerGeneration === 0) return;
     if (!this.newer.has(id) && this.newer.size >= this.rowsPerGeneration) {
       this.older = this.newer;
       this.newer = new Map();
