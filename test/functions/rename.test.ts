@@ -31,6 +31,22 @@ async function activityFor(id: string, who = writer) {
 }
 
 describe('PATCH /api/customers/{id}/billing-profile', () => {
+  it('shows the new name in a search row the service has served (and remembered) before', async () => {
+    const target = providerCustomers[2];
+    const search = async () => (await call(service.url, `/api/customers?search=${target.id}`, { principal: writer })).body.value;
+    const [seen] = await search();
+    expect(seen.id).toBe(target.id);
+    expect((await search())[0]).toEqual(seen);
+    const before = await read(target.id);
+    const newName = `${seen.companyName} Nouveau`;
+    const renamed = await rename(target.id, { companyName: newName }, before.headers.get('etag') ?? '');
+    expect(renamed.status).toBe(200);
+    expect(await search()).toEqual([{ ...seen, companyName: newName }]);
+    // Back to the fixture's name, which the other tests expect.
+    expect((await rename(target.id, { companyName: seen.companyName }, renamed.headers.get('etag') ?? '')).status).toBe(200);
+    expect(await search()).toEqual([seen]);
+  });
+
   it('renames the Bill-to name and list value only, returns the new ETag, and is searchable at once', async () => {
     const target = providerCustomers[0];
     const before = await read(target.id);
