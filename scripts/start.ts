@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
+import { refreshCustomerKeys } from '../shared/customers/refresh-keys.js';
 import { DEMO_ADMIN, demoRecords } from '../shared/demo/demo-data.js';
 import { encodePrincipal } from '../shared/http/principal.js';
 import { loadSnapshot, saveSnapshot, startAzurite, startCosmosEndpoint } from '../shared/host/local-stack.js';
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
     await saveSnapshot(service.store, snapshotFolder);
   } else {
     console.log(`Restored ${restored} documents from ${path.relative(root, snapshotFolder)}.`);
+    // Documents saved by an older version may lack keys derived since (e.g. the CJK bigrams).
+    const { updated } = await refreshCustomerKeys(service.ctx.customers);
+    if (updated) console.log(`Refreshed the search keys of ${updated} customers.`);
   }
 
   const runner = await startLocalRunner(functionTable, service.ctx, { port, host: '127.0.0.1' });

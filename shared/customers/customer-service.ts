@@ -11,7 +11,7 @@ import type { Scope } from '../tenants/tenant.js';
 import { canonicalId } from '../tenants/tenant.js';
 import { type CustomerRecord, buildCustomerRecord } from './customer.js';
 import type { CustomerFilter } from './ports.js';
-import { foldText } from './search-keys.js';
+import { cjkInsideQuery, foldText, queryBigrams } from './search-keys.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -24,10 +24,12 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
   if (scope.resellerId && requestedReseller !== undefined && requestedReseller !== scope.resellerId) return undefined;
   const effectiveReseller = scope.resellerId ?? requestedReseller;
   const searchPrefix = search === undefined ? '' : foldText(search);
+  const inside = cjkInsideQuery(searchPrefix);
   return {
     partnerId: scope.partnerId,
     ...(effectiveReseller !== undefined ? { resellerId: effectiveReseller } : {}),
     ...(searchPrefix ? { searchPrefix, idEquals: canonicalId(search ?? '') } : {}),
+    ...(inside !== undefined ? { insideName: { text: inside, bigrams: queryBigrams(inside) } } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * The customer as stored and as the contract shows it. A customer lives in its partner's logical
  * partition; `companyName` is the customer list value and always equals the Bill-to company name.
  */
-import { customerSearchKeys, customerSortKey } from './search-keys.js';
+import { customerSearchBigrams, customerSearchKeys, customerSortKey } from './search-keys.js';
 
 export interface CompanyProfile {
   companyName: string;
@@ -23,6 +23,8 @@ export interface CustomerRecord {
   sortKey: string;
   /** Folded name, its words, domain and domain labels: what a search prefix-matches. */
   searchKeys: string[];
+  /** Bigrams of the CJK runs of the folded name: what narrows a search inside CJK names. */
+  searchBigrams: string[];
   /**
    * Activity record ids of the latest renames (newest last, at most RECENT_RENAMES_KEPT), so a crash
    * between a rename's two writes can be reconciled exactly.
@@ -59,6 +61,7 @@ export function buildCustomerRecord(input: {
     billingProfile: { companyName: input.companyName },
     sortKey: customerSortKey(input.companyName),
     searchKeys: customerSearchKeys(input.companyName, input.domain),
+    searchBigrams: customerSearchBigrams(input.companyName),
     ...(input.recentRenameActivityIds ? { recentRenameActivityIds: input.recentRenameActivityIds.slice(-RECENT_RENAMES_KEPT) } : {}),
   };
 }

@@ -10,6 +10,11 @@ export interface CustomerFilter {
   searchPrefix?: string;
   /** Canonical id the search may equal (the Microsoft ID). */
   idEquals?: string;
+  /**
+   * A search of two or more CJK characters, which also matches when the folded company name
+   * contains `text`; a matching customer stores every one of `bigrams` (the index narrows by them).
+   */
+  insideName?: { text: string; bigrams: string[] };
 }
 
 export interface Page<T> {
@@ -25,4 +30,9 @@ export interface CustomerRepository {
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;
   upsertCustomer(record: CustomerRecord): Promise<void>;
+  /**
+   * Every customer of every partner, one page of at most `pageSize` records at a time (a read of
+   * the whole container: for maintenance such as refreshing derived keys, never for a request).
+   */
+  listAllCustomers(pageSize: number, continuationToken?: string): Promise<{ records: CustomerRecord[]; continuationToken?: string }>;
 }

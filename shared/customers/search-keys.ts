@@ -46,16 +46,74 @@ export function foldText(text: string): string {
 }
 
 /**
- * The words of a folded name: its white-space separated tokens, and the letter/digit runs inside
- * them ("o'brien" yields "o'brien", "o" and "brien"), so a search for either finds the customer.
+ * A letter, digit or mark of a script written without spaces. Script_Extensions, so that marks shared
+ * by Hiragana and Katakana (the prolonged sound mark ー) count; letters, digits and marks only, so
+ * that CJK punctuation (、。「」) does not.
+ */
+const CJK_CHARACTER = /^(?=[\p{L}\p{N}\p{M}])[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]$/u;
+
+/** Runs of CJK and of other letters/digits: a change of script is a word boundary too. */
+const SCRIPT_RUNS =
+  /(?:(?=[\p{L}\p{N}\p{M}])[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}])+|(?:(?![\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}])[\p{L}\p{N}\p{M}])+/gu;
+
+/** Whether one character (a code point) is a Han, Hiragana, Katakana or Hangul letter, digit or mark. */
+export function isCjkCharacter(character: string): boolean {
+  return CJK_CHARACTER.test(character);
+}
+
+/**
+ * The words of a folded name: its white-space separated tokens, the letter/digit runs inside them
+ * ("o'brien" yields "o'brien", "o" and "brien"), and inside a run the parts in one script
+ * ("台灣contoso" yields "台灣" and "contoso"), so a search for either finds the customer.
  */
 export function nameWords(foldedName: string): string[] {
   const words = new Set<string>();
   for (const token of foldedName.split(' ')) {
     if (token) words.add(token);
-    for (const run of token.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []) words.add(run);
+    for (const run of token.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []) {
+      words.add(run);
+      for (const part of run.match(SCRIPT_RUNS) ?? []) words.add(part);
+    }
   }
   return [...words];
+}
+
+/** Distinct bigrams of consecutive CJK characters (code points) in a folded text. */
+export function cjkBigrams(foldedText: string): string[] {
+  const bigrams = new Set<string>();
+  let previous: string | undefined;
+  for (const character of foldedText) {
+    const cjk = isCjkCharacter(character);
+    if (cjk && previous !== undefined) bigrams.add(previous + character);
+    previous = cjk ? character : undefined;
+  }
+  return [...bigrams];
+}
+
+/**
+ * The folded query when it is a run of two or more CJK characters (and nothing else), which also
+ * matches anywhere inside a company name; otherwise undefined.
+ */
+export function cjkInsideQuery(foldedQuery: string): string | undefined {
+  const characters = [...foldedQuery];
+  return characters.length >= 2 && characters.every(isCjkCharacter) ? foldedQuery : undefined;
+}
+
+/**
+ * How many of a query's bigrams the store requires when narrowing (the containment check confirms
+ * the rest): enough to be selective, few enough to keep the query short for a 255-character search.
+ */
+export const MAX_QUERY_BIGRAMS = 8;
+
+/**
+ * The bigrams a CJK query narrows by: up to MAX_QUERY_BIGRAMS distinct ones, spread over the query
+ * so that a long query is narrowed by its whole length.
+ */
+export function queryBigrams(insideQuery: string): string[] {
+  const all = cjkBigrams(insideQuery);
+  if (all.length <= MAX_QUERY_BIGRAMS) return all;
+  const step = (all.length - 1) / (MAX_QUERY_BIGRAMS - 1);
+  return Array.from({ length: MAX_QUERY_BIGRAMS }, (_, index) => all[Math.round(index * step)] ?? '');
 }
 
 /**
@@ -78,10 +136,17 @@ export function customerSortKey(companyName: string): string {
   return foldText(companyName);
 }
 
+/** The stored CJK bigrams of a company name (see the top of this file). */
+export function customerSearchBigrams(companyName: string): string[] {
+  return cjkBigrams(foldText(companyName));
+}
+
 /** The reference matcher, in memory: what the store query must agree with. */
 export function matchesSearch(customer: { id: string; companyName: string; domain: string }, search: string): boolean {
   const query = foldText(search);
   if (!query) return true;
   if (customer.id.toLowerCase() === search.trim().toLowerCase()) return true;
-  return customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(query));
+  if (customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(query))) return true;
+  const inside = cjkInsideQuery(query);
+  return inside !== undefined && foldText(customer.companyName).includes(inside);
 }

@@ -97,7 +97,7 @@ export function openApiDocument() {
         get: {
           operationId: 'Customers_List',
           summary:
-            'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name then id.',
+            'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; a search of two or more Han, Hiragana, Katakana or Hangul characters (scripts written without spaces) also matches anywhere inside the company name; case-, accent- and width-insensitive; ordered by company name then id.',
           parameters: [query('search', 'Search text.'), query('resellerId', "Only this indirect reseller's customers."), top(1000, 100), continuation],
           responses: { 200: { description: 'A page of customers.', content: json(page('CustomerRow')) }, ...errorResponses(400, 401, 403) },
         },

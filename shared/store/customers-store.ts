@@ -26,14 +26,23 @@ export class CosmosCustomerRepository implements CustomerRepository {
       parameters.push({ name: '@resellerId', value: filter.resellerId });
     }
     if (filter.searchPrefix) {
-      const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+      const alternatives = ['EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))'];
       parameters.push({ name: '@search', value: filter.searchPrefix });
       if (filter.idEquals) {
-        where.push(`(${keyMatch} OR c.id = @idEquals)`);
+        alternatives.push('c.id = @idEquals');
         parameters.push({ name: '@idEquals', value: filter.idEquals });
-      } else {
-        where.push(keyMatch);
       }
+      if (filter.insideName) {
+        // The bigrams narrow through the index (ARRAY_CONTAINS is served by the range index on
+        // searchBigrams); CONTAINS on the folded name then confirms the run is contiguous.
+        const inside = filter.insideName.bigrams.map((bigram, index) => {
+          parameters.push({ name: `@bigram${index}`, value: bigram });
+          return `ARRAY_CONTAINS(c.searchBigrams, @bigram${index})`;
+        });
+        parameters.push({ name: '@inside', value: filter.insideName.text });
+        alternatives.push(`(${[...inside, 'CONTAINS(c.sortKey, @inside)'].join(' AND ')})`);
+      }
+      where.push(alternatives.length === 1 ? (alternatives[0] ?? '') : `(${alternatives.join(' OR ')})`);
     }
     if (after) {
       where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
@@ -63,6 +72,16 @@ export class CosmosCustomerRepository implements CustomerRepository {
       if (cosmosStatus(err) === 412 || cosmosStatus(err) === 404) return 'PreconditionFailed';
       throw err;
     }
+  }
+
+  async listAllCustomers(pageSize: number, continuationToken?: string): Promise<{ records: CustomerRecord[]; continuationToken?: string }> {
+    const response = await this.container.items
+      .readAll<StoredCustomer>({ maxItemCount: pageSize, ...(continuationToken ? { continuationToken } : {}) })
+      .fetchNext();
+    return {
+      records: response.resources.map(fromStored),
+      ...(response.continuationToken ? { continuationToken: response.continuationToken } : {}),
+    };
   }
 
   async upsertCustomer(record: CustomerRecord): Promise<void> {
