@@ -4,10 +4,18 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import type { ServiceContext } from '../context.js';
-import { type Role, type Scope, resolveScope } from '../tenants/tenant.js';
+import { type Caller, type Role, type Scope, describeCaller, resolveScope } from '../tenants/tenant.js';
 import { parsePrincipal } from './principal.js';
 
+function principalHeader(request: HttpRequest, ctx: ServiceContext): string | null | undefined {
+  return request.headers.get('x-ms-client-principal') ?? ctx.config.localDevPrincipal;
+}
+
 export async function authorize(request: HttpRequest, ctx: ServiceContext, role: Role = 'Customers.Read'): Promise<Scope> {
-  const header = request.headers.get('x-ms-client-principal') ?? ctx.config.localDevPrincipal;
-  return resolveScope(parsePrincipal(header), role, ctx.tenants);
+  return resolveScope(parsePrincipal(principalHeader(request, ctx)), role, ctx.tenants);
+}
+
+/** The caller as `GET /api/me` shows it; the same checks as `authorize` with the read role. */
+export async function identifyCaller(request: HttpRequest, ctx: ServiceContext): Promise<Caller> {
+  return describeCaller(parsePrincipal(principalHeader(request, ctx)), ctx.tenants);
 }

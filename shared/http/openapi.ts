@@ -93,6 +93,13 @@ export function openApiDocument() {
           responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
         },
       },
+      '/api/me': {
+        get: {
+          operationId: 'Me_Get',
+          summary: 'The caller: its tenant (a partner, or an indirect reseller), its name, the user name and the roles it holds.',
+          responses: { 200: { description: 'The caller.', content: json(ref('Caller')) }, ...errorResponses(401, 403) },
+        },
+      },
       '/api/customers': {
         get: {
           operationId: 'Customers_List',
@@ -243,6 +250,17 @@ export function openApiDocument() {
         ]),
       ),
       schemas: {
+        Caller: {
+          type: 'object',
+          required: ['tenantId', 'tenantType', 'tenantName', 'userName', 'roles'],
+          properties: {
+            tenantId: { type: 'string', format: 'uuid' },
+            tenantType: { enum: ['partner', 'reseller'], description: 'A partner (direct partner or indirect provider), or an indirect reseller.' },
+            tenantName: { type: 'string' },
+            userName: { type: 'string' },
+            roles: { type: 'array', items: { enum: ['Customers.Read', 'Customers.ReadWrite'] } },
+          },
+        },
         ErrorResponse: {
           type: 'object',
           required: ['error'],

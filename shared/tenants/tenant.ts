@@ -52,6 +52,32 @@ export function canonicalId(id: string): string {
   return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(trimmed) ? trimmed.toLowerCase() : trimmed;
 }
 
+/** Who the caller is, as `GET /api/me` shows it (the portal shapes itself to it). */
+export interface Caller {
+  tenantId: string;
+  tenantType: 'partner' | 'reseller';
+  tenantName: string;
+  userName: string;
+  /** The service's roles the caller holds (other roles in the principal are left out). */
+  roles: Role[];
+}
+
+const ROLES: readonly Role[] = ['Customers.Read', 'Customers.ReadWrite'];
+
+/** The caller behind a principal: its tenant and roles. Unknown tenant or no role: Forbidden (403). */
+export async function describeCaller(principal: Principal, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Caller> {
+  const scope = await resolveScope(principal, 'Customers.Read', tenants);
+  const tenant = await tenants.findTenant(scope.tenantId);
+  if (!tenant) throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
+  return {
+    tenantId: tenant.id,
+    tenantType: tenant.type,
+    tenantName: tenant.name,
+    userName: principal.userName,
+    roles: ROLES.filter((role) => principal.roles.includes(role)),
+  };
+}
+
 /**
  * Resolves the caller's scope and checks the role the operation needs.
  * Unknown tenant or missing role: Forbidden (403).
