@@ -1,20 +1,19 @@
 /**
  * The activity view (#/activity): the log for a date range, newest first, paged over nextLink, and
- * its export. Dates are the reader's local days: "from" is the start of the first day, "to" the end
- * of the last.
+ * its export. Days are the reader's days in the reader's time zone, which the view states: "from"
+ * is the start of the first day, "to" the end of the last; the export writes its dates in that
+ * same time zone.
  */
 import { api, describeError, query } from './api.js';
-import { byId, el, plural, time } from './dom.js';
+import { byId, el, time } from './dom.js';
 import { startExport } from './exports.js';
+import { readerTimeZone, t } from './i18n.js';
 
 const DAY_MILLISECONDS = 86_400_000;
-const OPERATION_LABELS = {
-  UpdateCustomerCompanyName: 'Renamed a customer',
-  ExportCustomers: 'Exported customers',
-  ExportSubscriptions: 'Exported subscriptions',
-  ExportActivity: 'Exported activity',
-  UpdateExportSchedule: 'Changed an export schedule',
-};
+/** The longest range the service answers (GET /api/activity). */
+const MAX_DAYS = 90;
+const OPERATIONS = new Set(['UpdateCustomerCompanyName', 'ExportCustomers', 'ExportSubscriptions', 'ExportActivity', 'UpdateExportSchedule']);
+const STATUSES = new Set(['Succeeded', 'Failed', 'Pending']);
 
 const state = {
   /** @type {string | null} */
@@ -33,6 +32,8 @@ export function initActivity(options) {
   const today = new Date();
   to.value = localDate(today);
   from.value = localDate(new Date(today.getTime() - 6 * DAY_MILLISECONDS));
+  const zone = readerTimeZone();
+  byId('activity-time-zone').textContent = t('activity.timeZone', { zoneName: zone.name, zoneId: zone.id });
   byId('activity-form').addEventListener('submit', (event) => {
     event.preventDefault();
     loadFirstPage();
@@ -57,11 +58,19 @@ function selectedRange() {
   const fromDate = parseLocalDate(from);
   const toDate = parseLocalDate(to);
   if (!fromDate || !toDate) {
-    status.textContent = 'Choose both a “From” and a “To” date.';
+    status.textContent = t('activity.needDates');
     return null;
   }
   if (fromDate > toDate) {
-    status.textContent = '“From” must be on or before “To”.';
+    status.textContent = t('activity.fromAfterTo');
+    return null;
+  }
+  const days =
+    (Date.UTC(toDate.getFullYear(), toDate.getMonth(), toDate.getDate()) - Date.UTC(fromDate.getFullYear(), fromDate.getMonth(), fromDate.getDate())) /
+      DAY_MILLISECONDS +
+    1;
+  if (days > MAX_DAYS) {
+    status.textContent = t('activity.tooLong');
     return null;
   }
   const endOfTo = new Date(toDate.getFullYear(), toDate.getMonth(), toDate.getDate() + 1).getTime() - 1;
@@ -84,7 +93,7 @@ async function loadPage(path, generation) {
   const status = byId('activity-status');
   const table = byId('activity-table');
   table.setAttribute('aria-busy', 'true');
-  status.textContent = 'Loading activity…';
+  status.textContent = t('activity.loading');
   try {
     const page = await api(path);
     if (generation !== state.generation) return;
@@ -94,10 +103,9 @@ async function loadPage(path, generation) {
     state.nextLink = page.body.nextLink ?? null;
     byId('activity-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
-    status.textContent =
-      state.loaded === 0 ? 'No activity in these dates.' : `${plural(state.loaded, 'activity record', 'activity records')}${state.nextLink ? ' so far' : ''}.`;
+    status.textContent = state.loaded === 0 ? t('activity.none') : t(state.nextLink ? 'activity.countSoFar' : 'activity.count', { count: state.loaded });
   } catch (error) {
-    if (generation === state.generation) status.textContent = `Activity could not be loaded. ${describeError(error)}`;
+    if (generation === state.generation) status.textContent = t('activity.loadFailed', { reason: describeError(error) });
   } finally {
     table.removeAttribute('aria-busy');
   }
@@ -108,12 +116,16 @@ function activityRow(record) {
   return el(
     'tr',
     { 'data-activity-id': record.id },
-    el('td', { 'data-label': 'Date', class: 'when' }, time(record.dateTime)),
-    el('th', { scope: 'row', 'data-label': 'Operation' }, OPERATION_LABELS[record.operation] ?? record.operation),
-    el('td', { 'data-label': 'Customer' }, record.customerName || record.customerId || '—'),
-    el('td', { 'data-label': 'User', class: 'breakable' }, record.user ?? ''),
-    el('td', { 'data-label': 'Status' }, record.status ?? ''),
-    el('td', { 'data-label': 'Details', class: 'breakable' }, describeDetails(record)),
+    el('td', { 'data-label': t('activity.columnDate'), class: 'when' }, time(record.dateTime)),
+    el(
+      'th',
+      { scope: 'row', 'data-label': t('activity.columnOperation') },
+      OPERATIONS.has(record.operation) ? t(`operation.${record.operation}`) : record.operation,
+    ),
+    el('td', { 'data-label': t('activity.columnCustomer') }, record.customerName || record.customerId || t('app.none')),
+    el('td', { 'data-label': t('activity.columnUser'), class: 'breakable' }, record.user ?? ''),
+    el('td', { 'data-label': t('activity.columnStatus') }, STATUSES.has(record.status) ? t(`activityStatus.${record.status}`) : (record.status ?? '')),
+    el('td', { 'data-label': t('activity.columnDetails'), class: 'breakable' }, describeDetails(record)),
   );
 }
 
@@ -121,12 +133,12 @@ function activityRow(record) {
 function describeDetails(record) {
   const details = record.details ?? {};
   if (typeof details.oldCompanyName === 'string' && typeof details.newCompanyName === 'string') {
-    return `“${details.oldCompanyName}” → “${details.newCompanyName}”`;
+    return t('activity.renamed', { oldName: details.oldCompanyName, newName: details.newCompanyName });
   }
   if (typeof details.fileName === 'string') {
-    const rows = typeof details.rowCount === 'number' ? `, ${details.rowCount.toLocaleString()} ${details.rowCount === 1 ? 'row' : 'rows'}` : '';
-    const problem = typeof details.error === 'string' ? `: ${details.error}` : '';
-    return `${details.fileName}${rows}${problem}`;
+    if (typeof details.error === 'string') return t('activity.exportFileFailed', { fileName: details.fileName });
+    if (typeof details.rowCount === 'number') return t('activity.exportFile', { fileName: details.fileName, count: details.rowCount });
+    return details.fileName;
   }
   return Object.entries(details)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')

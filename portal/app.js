@@ -3,13 +3,18 @@
  * are chosen by the URL hash (#/, #/customers/{id}/subscriptions, #/activity), so the server only
  * ever serves index.html and these modules.
  *
+ * The page speaks the reader's language (i18n.js) and shapes itself to the caller (GET /api/me):
+ * a read-only user is not offered Rename, and an indirect reseller is not offered the reseller
+ * filter; each is told why in a short note instead.
+ *
  * `?pageSize=N` (1 to 1000) sets how many rows each request asks for; the default is 100.
  */
-import { api, describeError } from './api.js';
-import { byId } from './dom.js';
 import { initActivity, showActivity } from './activity.js';
+import { api, describeError } from './api.js';
 import { initCustomers } from './customers.js';
+import { byId, el } from './dom.js';
 import { initExports } from './exports.js';
+import { LANGUAGES, currentLanguage, rememberLanguage, startLanguage, t, translatePage } from './i18n.js';
 import { initSubscriptions, showSubscriptions } from './subscriptions.js';
 
 const VIEWS = ['customers', 'subscriptions', 'activity'];
@@ -19,42 +24,82 @@ function pageSize() {
   return Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 100;
 }
 
-/** @param {string} name @param {string} title */
+/** @param {string} name @param {string} title the view's name in the page's language */
 function showView(name, title) {
   for (const view of VIEWS) byId(`${view}-view`).hidden = view !== name;
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.getAttribute('data-nav') === (name === 'subscriptions' ? 'customers' : name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  document.title = `${title} · Partner portal`;
+  document.title = t('app.title', { view: title });
 }
 
 let firstRoute = true;
 
 function route() {
   const hash = window.location.hash;
-  // Other fragments (the skip link's #main) are in-page jumps, not views.
+  // Other fragments (the skip links' #main and #exports) are in-page jumps, not views.
   if (hash && !hash.startsWith('#/')) return;
   const moveFocus = !firstRoute;
   firstRoute = false;
   const subscriptions = /^#\/customers\/([^/]+)\/subscriptions$/.exec(hash);
   if (subscriptions?.[1]) {
-    showView('subscriptions', 'Subscriptions');
+    showView('subscriptions', t('subscriptions.heading'));
     showSubscriptions(decodeURIComponent(subscriptions[1]));
     return;
   }
   if (hash === '#/activity') {
-    showView('activity', 'Activity');
+    showView('activity', t('activity.heading'));
     showActivity();
     if (moveFocus) byId('activity-heading').focus();
     return;
   }
-  showView('customers', 'Customers');
+  showView('customers', t('customers.heading'));
   if (moveFocus) byId('customers-heading').focus();
 }
 
+/** The language switcher: each language named in itself; a choice is remembered and the page reloads in it. */
+function initLanguageSwitcher() {
+  const select = /** @type {HTMLSelectElement} */ (byId('language'));
+  for (const language of LANGUAGES) {
+    select.append(el('option', { value: language.tag, lang: language.tag, selected: language.tag === currentLanguage() }, language.name));
+  }
+  select.addEventListener('change', () => {
+    rememberLanguage(select.value);
+    window.location.reload();
+  });
+}
+
+/**
+ * The caller (GET /api/me), or a read-only partner when it cannot be read (the calls that follow
+ * explain the failure; the page offers nothing it cannot know is allowed).
+ */
+async function loadCaller() {
+  try {
+    return /** @type {{tenantId: string, tenantType: string, tenantName: string, userName: string, roles: string[]}} */ ((await api('/api/me')).body);
+  } catch (error) {
+    byId('customers-status').textContent = describeError(error);
+    return null;
+  }
+}
+
 async function start() {
+  startLanguage();
+  translatePage();
+  initLanguageSwitcher();
   const size = pageSize();
+  const caller = await loadCaller();
+  const canWrite = caller?.roles.includes('Customers.ReadWrite') ?? false;
+  const isReseller = caller?.tenantType === 'reseller';
+  if (caller) byId('caller').textContent = t('app.signedIn', { userName: caller.userName, tenantName: caller.tenantName });
+  if (caller && !canWrite) {
+    byId('role-note').textContent = t('app.readOnly');
+    byId('role-note').hidden = false;
+  }
+  if (caller && isReseller) {
+    byId('reseller-note').textContent = t('app.resellerScope', { tenantName: caller.tenantName });
+    byId('reseller-note').hidden = false;
+  }
   let resellers = [];
   try {
     resellers = (await api('/api/resellers')).body.value;
@@ -68,7 +113,7 @@ async function start() {
   initActivity({ pageSize: size });
   window.addEventListener('hashchange', route);
   route();
-  await initCustomers({ pageSize: size, resellers });
+  await initCustomers({ pageSize: size, resellers: isReseller ? [] : resellers, resellerName, canWrite });
   document.body.setAttribute('data-ready', 'true');
 }
 

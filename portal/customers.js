@@ -4,8 +4,9 @@
  * when scrolled into view), and rows that expand to the customer's details and the inline rename.
  */
 import { api, describeError, query } from './api.js';
-import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
+import { byId, debounce, el, externalLink, replace } from './dom.js';
 import { startExport } from './exports.js';
+import { t, tNodes } from './i18n.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 
@@ -24,15 +25,18 @@ const state = {
   pageSize: 100,
   /** @type {(id: string | null) => string} */
   resellerName: (id) => id ?? '',
+  /** Whether the caller may rename (Customers.ReadWrite); a read-only caller is not offered Rename. */
+  canWrite: false,
 };
 
 /**
- * @param {{ pageSize: number, resellers: Array<{id: string, name: string}> }} options
+ * @param {{ pageSize: number, resellers: Array<{id: string, name: string}>, resellerName: (id: string | null) => string, canWrite: boolean }} options
+ *   resellers: the filter's choices (none for an indirect reseller, which sees only its own customers)
  */
 export function initCustomers(options) {
   state.pageSize = options.pageSize;
-  const names = new Map(options.resellers.map((reseller) => [reseller.id, reseller.name]));
-  state.resellerName = (id) => (id ? (names.get(id) ?? id) : '');
+  state.resellerName = options.resellerName;
+  state.canWrite = options.canWrite;
 
   const search = /** @type {HTMLInputElement} */ (byId('customer-search'));
   const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
@@ -96,7 +100,7 @@ async function loadPage(path, first) {
   const status = byId('customers-status');
   const more = byId('customers-more');
   table.setAttribute('aria-busy', 'true');
-  status.textContent = first ? 'Loading customers…' : 'Loading more customers…';
+  status.textContent = first ? t('customers.loading') : t('customers.loadingMore');
   try {
     const page = await api(path, { signal: controller.signal });
     if (controller.signal.aborted) return;
@@ -119,7 +123,7 @@ async function loadPage(path, first) {
     }
   } catch (error) {
     if (controller.signal.aborted) return;
-    status.textContent = `Customers could not be loaded. ${describeError(error)}`;
+    status.textContent = t('customers.loadFailed', { reason: describeError(error) });
   } finally {
     if (state.inFlight === controller) {
       state.inFlight = null;
@@ -130,12 +134,11 @@ async function loadPage(path, first) {
 }
 
 function listSummary() {
-  const narrowed = [state.search ? `matching “${state.search}”` : '', state.resellerId ? `of ${state.resellerName(state.resellerId)}` : '']
-    .filter(Boolean)
-    .join(' ');
-  if (state.loaded === 0) return narrowed ? `No customers ${narrowed}.` : 'No customers yet.';
-  const counted = `${plural(state.loaded, 'customer', 'customers')}${narrowed ? ` ${narrowed}` : ''}`;
-  return state.nextLink ? `Showing the first ${counted}; more load as you scroll.` : `${counted.charAt(0).toUpperCase()}${counted.slice(1)}.`;
+  const params = { count: state.loaded, search: state.search, reseller: state.resellerName(state.resellerId) };
+  const variant = state.search && state.resellerId ? 'MatchingOfReseller' : state.search ? 'Matching' : state.resellerId ? 'OfReseller' : '';
+  if (state.loaded === 0) return t(`customers.none${variant}`, params);
+  const counted = t(`customers.count${variant}`, params);
+  return state.nextLink ? t('app.twoSentences', { first: counted, second: t('customers.moreOnScroll') }) : counted;
 }
 
 /**
@@ -145,18 +148,23 @@ function listSummary() {
 function customerRows(customer) {
   const nameId = `customer-${customer.id}-name`;
   const detailsId = `customer-${customer.id}-details`;
-  const nameLink = el('a', { id: nameId, class: 'company-name', href: subscriptionsHash(customer.id), title: 'Subscriptions' }, customer.companyName);
+  const nameLink = el(
+    'a',
+    { id: nameId, class: 'company-name', href: subscriptionsHash(customer.id), title: t('customers.subscriptionsOf', { name: customer.companyName }) },
+    customer.companyName,
+  );
   const detailsCell = el('td', { colspan: '4' });
   const detailsRow = el('tr', { id: detailsId, class: 'details-row', hidden: true }, detailsCell);
   const toggle = el(
     'button',
     { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-controls': detailsId, 'aria-describedby': nameId },
     el('span', { class: 'chevron', 'aria-hidden': 'true' }),
-    'Show details',
+    el('span', { class: 'toggle-label', text: t('customers.showDetails') }),
   );
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
+    replace(/** @type {HTMLElement} */ (toggle.querySelector('.toggle-label')), open ? t('customers.hideDetails') : t('customers.showDetails'));
     detailsRow.hidden = !open;
     if (open && !detailsCell.hasChildNodes()) renderDetails(detailsCell, customer, nameLink);
   });
@@ -164,12 +172,31 @@ function customerRows(customer) {
   const row = el(
     'tr',
     { class: 'customer-row', 'data-customer-id': customer.id },
-    el('th', { scope: 'row', 'data-label': 'Company name', class: 'breakable' }, nameLink),
-    el('td', { 'data-label': 'Primary domain', class: 'breakable' }, customer.domain),
-    el('td', { 'data-label': 'Relationship' }, customer.relationship, reseller ? el('span', { class: 'reseller', text: reseller }) : null),
+    el('th', { scope: 'row', 'data-label': t('customers.columnCompanyName'), class: 'breakable' }, nameLink),
+    el('td', { 'data-label': t('customers.columnDomain'), class: 'breakable' }, customer.domain),
+    el(
+      'td',
+      { 'data-label': t('customers.columnRelationship') },
+      known('relationship', customer.relationship),
+      reseller ? el('span', { class: 'reseller', text: reseller }) : null,
+    ),
     el('td', { class: 'actions' }, toggle),
   );
   return [row, detailsRow];
+}
+
+/**
+ * A value from the service that the portal knows in words (a relationship, a service's name), in
+ * the page's language; a value it does not know is shown as the service sent it.
+ * @param {string} kind @param {string} value
+ */
+function known(kind, value) {
+  const key = `${kind}.${value}`;
+  try {
+    return t(key);
+  } catch {
+    return value;
+  }
 }
 
 /** @param {string} customerId */
@@ -186,51 +213,65 @@ async function renderDetails(cell, row, nameLink) {
   const billTo = el('span', { class: 'bill-to', text: row.companyName });
   const message = el('p', { class: 'message', role: 'alert' });
   const input = /** @type {HTMLInputElement} */ (el('input', { type: 'text', id: `rename-${row.id}`, autocomplete: 'off', spellcheck: 'false' }));
-  const save = el('button', { type: 'submit', class: 'primary' }, 'Save');
-  const cancel = el('button', { type: 'button' }, 'Cancel');
-  const renameButton = el('button', { type: 'button', 'aria-describedby': `${row.id}-billto-label` }, 'Rename');
+  const save = el('button', { type: 'submit', class: 'primary' }, t('app.save'));
+  const cancel = el('button', { type: 'button' }, t('app.cancel'));
+  const renameButton = el('button', { type: 'button', 'aria-describedby': `${row.id}-billto-label` }, t('details.rename'));
   const form = el(
     'form',
     { class: 'rename', hidden: true, novalidate: true },
-    el('label', { for: input.id, text: 'New Bill-to company name' }),
+    el('label', { for: input.id, text: t('details.newName') }),
     el('div', { class: 'rename-controls' }, input, save, cancel),
   );
-  const reload = el('button', { type: 'button', class: 'link-button' }, 'Reload');
-  const copy = el('button', { type: 'button', 'aria-label': 'Copy Microsoft ID' }, 'Copy');
+  const reload = el('button', { type: 'button', class: 'link-button' }, t('details.reload'));
+  const copy = el('button', { type: 'button', 'aria-label': t('details.copyLabel') }, t('details.copy'));
   const idText = el('code', { class: 'customer-id', text: row.id });
   const orgName = el('dd', { text: '…' });
-  const services = el('ul', { class: 'quick-links' }, el('li', {}, el('a', { href: subscriptionsHash(row.id) }, 'Subscriptions')));
-  for (const service of row.links?.services ?? []) services.append(el('li', {}, externalLink(service.url, service.name)));
+  const services = el('ul', { class: 'quick-links' }, el('li', {}, el('a', { href: subscriptionsHash(row.id) }, t('details.subscriptions'))));
+  for (const service of row.links?.services ?? []) services.append(el('li', {}, externalLink(service.url, known('service', service.name))));
 
   replace(
     cell,
     el(
       'dl',
       { class: 'details' },
-      el('div', {}, el('dt', { text: 'Microsoft ID' }), el('dd', { class: 'with-action' }, idText, copy)),
-      el('div', {}, el('dt', { text: 'Quick links' }), el('dd', {}, services)),
+      el('div', {}, el('dt', { text: t('details.microsoftId') }), el('dd', { class: 'with-action' }, idText, copy)),
+      el('div', {}, el('dt', { text: t('details.quickLinks') }), el('dd', {}, services)),
       el(
         'div',
         {},
-        el('dt', { id: `${row.id}-billto-label`, text: 'Bill-to company name' }),
-        el('dd', {}, el('div', { class: 'with-action' }, billTo, renameButton), form, message),
+        el('dt', { id: `${row.id}-billto-label`, text: t('details.billTo') }),
+        el(
+          'dd',
+          {},
+          el('div', { class: 'with-action' }, billTo, state.canWrite ? renameButton : null),
+          state.canWrite ? form : el('p', { class: 'hint', text: t('details.renameReadOnly') }),
+          message,
+        ),
       ),
-      el('div', {}, el('dt', { text: 'Organization name (from the tenant)' }), orgName),
+      el('div', {}, el('dt', { text: t('details.organizationName') }), orgName),
     ),
   );
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let copiedTimer;
   copy.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(row.id);
-      copy.textContent = 'Copied';
-      setTimeout(() => (copy.textContent = 'Copy'), 2000);
+      // The accessible name follows the visible state: "Microsoft ID copied", then back to "Copy Microsoft ID".
+      copy.textContent = t('details.copied');
+      copy.setAttribute('aria-label', t('details.copiedLabel'));
+      clearTimeout(copiedTimer);
+      copiedTimer = setTimeout(() => {
+        copy.textContent = t('details.copy');
+        copy.setAttribute('aria-label', t('details.copyLabel'));
+      }, 2000);
     } catch {
       const selection = window.getSelection();
       const range = document.createRange();
       range.selectNodeContents(idText);
       selection?.removeAllRanges();
       selection?.addRange(range);
-      message.textContent = 'The ID is selected: press Ctrl+C (or ⌘C) to copy it.';
+      message.textContent = t('details.copySelected');
     }
   });
 
@@ -271,7 +312,7 @@ async function renderDetails(cell, row, nameLink) {
   reload.addEventListener('click', async () => {
     try {
       await readCustomer();
-      replace(message, `Reloaded. The current name is “${billTo.textContent}”. Save again to replace it with yours.`);
+      replace(message, t('details.reloaded', { name: billTo.textContent ?? '' }));
       input.focus();
     } catch (error) {
       replace(message, describeError(error));
@@ -281,7 +322,7 @@ async function renderDetails(cell, row, nameLink) {
     event.preventDefault();
     save.setAttribute('disabled', '');
     message.className = 'message';
-    replace(message, 'Saving…');
+    replace(message, t('details.saving'));
     try {
       const response = await api(`/api/customers/${encodeURIComponent(row.id)}/billing-profile`, {
         method: 'PATCH',
@@ -295,7 +336,7 @@ async function renderDetails(cell, row, nameLink) {
       form.hidden = true;
       renameButton.hidden = false;
       message.className = 'message success';
-      replace(message, `Saved. The Bill-to company name is now “${billTo.textContent}”.`);
+      replace(message, t('details.saved', { name: billTo.textContent ?? '' }));
       renameButton.focus();
     } catch (error) {
       message.className = 'message error';
@@ -309,23 +350,15 @@ async function renderDetails(cell, row, nameLink) {
     await readCustomer();
   } catch (error) {
     message.className = 'message error';
-    replace(message, `The details could not be loaded. ${describeError(error)}`);
+    replace(message, t('details.loadFailed', { reason: describeError(error) }));
   }
 }
 
 /** Plain words for a failed rename. @param {unknown} error @param {HTMLElement} reload */
 function renameFailure(error, reload) {
   const status = /** @type {{status?: number}} */ (error).status;
-  if (status === 412) {
-    return [
-      'This customer was changed by someone else since you opened it, so your name was not saved. ',
-      reload,
-      ' to see the current name, then save again.',
-    ];
-  }
-  if (status === 403) {
-    return ['You can view and export customers but not rename them: your role is read-only. Ask an admin for the Customers.ReadWrite role.'];
-  }
-  if (status === 400) return [`The name was not saved: ${/** @type {Error} */ (error).message}`];
-  return [`The name was not saved. ${describeError(error)}`];
+  if (status === 412) return tNodes('rename.conflict', { reload });
+  if (status === 403) return [t('rename.forbidden')];
+  if (status === 400) return [t('rename.invalidName')];
+  return [t('rename.failed', { reason: describeError(error) })];
 }

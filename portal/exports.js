@@ -4,11 +4,13 @@
  * download link (a short-lived read-only URL minted at each GET) appears and the change is announced.
  */
 import { api, describeError } from './api.js';
-import { byId, el, plural, time } from './dom.js';
+import { byId, el, time } from './dom.js';
+import { formatDate, formatDateRange, formatUnits, t } from './i18n.js';
 
 const POLL_MILLISECONDS = 1500;
 const PENDING = new Set(['NotStarted', 'Running']);
-const TYPE_LABELS = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' };
+const TYPES = new Set(['customers', 'subscriptions', 'activity']);
+const STATUSES = new Set(['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled']);
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let pollTimer;
@@ -30,14 +32,14 @@ export function initExports(options = {}) {
  * @param {HTMLElement} statusElement where to say that it started (or why not)
  */
 export async function startExport(body, statusElement) {
-  statusElement.textContent = 'Starting the export…';
+  statusElement.textContent = t('exports.starting');
   try {
     const started = await api('/api/exports', { method: 'POST', body });
-    statusElement.textContent = `Export started: ${started.body.fileName}. It is listed under Exports, with a download link when it is ready.`;
+    statusElement.textContent = t('exports.started', { fileName: started.body.fileName });
     lastStatus.set(started.body.id, started.body.status);
     await refreshExports();
   } catch (error) {
-    statusElement.textContent = `The export did not start. ${describeError(error)}`;
+    statusElement.textContent = t('exports.startFailed', { reason: describeError(error) });
   }
 }
 
@@ -57,18 +59,22 @@ export async function refreshExports(options = {}) {
     for (const job of exportJobs) {
       const before = lastStatus.get(job.id);
       if (before && before !== job.status && !PENDING.has(job.status)) {
-        announcements.push(job.status === 'Succeeded' ? `${job.fileName} is ready to download.` : `${job.fileName}: ${job.status}.`);
+        announcements.push(
+          job.status === 'Succeeded'
+            ? t('exports.ready', { fileName: job.fileName })
+            : t('exports.ended', { fileName: job.fileName, status: statusLabel(job.status) }),
+        );
       }
       lastStatus.set(job.id, job.status);
     }
     const pending = exportJobs.filter((job) => PENDING.has(job.status)).length;
-    if (exportJobs.length === 0) status.textContent = 'No exports yet.';
-    else if (announcements.length > 0) status.textContent = announcements.join(' ');
-    else if (pending > 0) status.textContent = `${plural(pending, 'export', 'exports')} in progress.`;
-    else status.textContent = `${plural(exportJobs.length, 'recent export', 'recent exports')}.`;
+    if (exportJobs.length === 0) status.textContent = t('exports.none');
+    else if (announcements.length > 0) status.textContent = announcements.reduce((first, second) => t('app.twoSentences', { first, second }));
+    else if (pending > 0) status.textContent = t('exports.inProgress', { count: pending });
+    else status.textContent = t('exports.recent', { count: exportJobs.length });
     if (pending > 0) pollTimer = setTimeout(refreshExports, POLL_MILLISECONDS);
   } catch (error) {
-    status.textContent = `Exports could not be listed. ${describeError(error)}`;
+    status.textContent = t('exports.listFailed', { reason: describeError(error) });
   } finally {
     list.removeAttribute('aria-busy');
   }
@@ -108,10 +114,10 @@ function exportItem(job) {
             class: 'download',
             href: safeUrl(job.downloadUrl),
             download: job.fileName,
+            'aria-label': t('exports.downloadLabel', { fileName: job.fileName }),
             onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job),
           },
-          'Download',
-          el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }),
+          t('exports.download'),
         )
       : null;
   return el(
@@ -123,15 +129,8 @@ function exportItem(job) {
       el('span', { class: 'export-file', text: job.fileName }),
       el('span', { class: statusClass, text: statusLabel(job.status) }),
     ),
-    el(
-      'div',
-      { class: 'export-meta' },
-      `${TYPE_LABELS[job.type] ?? job.type}${describeFilter(job)} · `,
-      plural(job.rowCount ?? 0, 'row', 'rows'),
-      ' · ',
-      time(job.createdDateTime),
-    ),
-    job.status === 'Failed' && job.error ? el('p', { class: 'error', text: job.error.message ?? 'The export failed.' }) : null,
+    el('div', { class: 'export-meta' }, describeType(job), ' · ', t('exports.rows', { count: job.rowCount ?? 0 }), ' · ', time(job.createdDateTime)),
+    job.status === 'Failed' ? el('p', { class: 'error', text: t('exports.failed') }) : null,
     download,
   );
 }
@@ -149,29 +148,29 @@ async function followFreshLink(event, job) {
     const fresh = await api(`/api/exports/${encodeURIComponent(job.id)}`);
     if (fresh.body.downloadUrl) window.location.assign(safeUrl(fresh.body.downloadUrl));
   } catch (error) {
-    byId('exports-status').textContent = `The download link could not be renewed. ${describeError(error)}`;
+    byId('exports-status').textContent = t('exports.renewFailed', { reason: describeError(error) });
   }
 }
 
 /** @param {string} status */
 function statusLabel(status) {
-  return { NotStarted: 'Queued', Running: 'Running', Succeeded: 'Ready', Failed: 'Failed', Canceled: 'Canceled' }[status] ?? status;
+  return STATUSES.has(status) ? t(`exportStatus.${status}`) : status;
 }
 
-/** @param {any} job */
-function describeFilter(job) {
+/** What the export holds, with its filter: "Customers (“contoso”, Adatum)". @param {any} job */
+function describeType(job) {
+  const type = TYPES.has(job.type) ? t(`exportType.${job.type}`) : String(job.type);
   const filter = job.filter ?? {};
+  /** @type {string[]} */
   const parts = [];
-  if (filter.search) parts.push(`“${filter.search}”`);
+  if (filter.search) parts.push(t('exports.search', { search: filter.search }));
   if (filter.resellerId) parts.push(resellerName(filter.resellerId));
   if (filter.customerId) parts.push(filter.customerName ?? filter.customerId);
-  if (filter.from || filter.to) parts.push(`${shortDate(filter.from)} to ${shortDate(filter.to)}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
-
-/** @param {string | undefined} iso */
-function shortDate(iso) {
-  return iso ? new Date(iso).toLocaleDateString() : '…';
+  const from = filter.from ? new Date(filter.from) : null;
+  const to = filter.to ? new Date(filter.to) : null;
+  if (from && to) parts.push(formatDateRange(from, to));
+  else if (from || to) parts.push(formatDate(/** @type {Date} */ (from ?? to)));
+  return parts.length > 0 ? t('exports.typeWithFilter', { type, filter: formatUnits(parts) }) : type;
 }
 
 /** @param {string} url */

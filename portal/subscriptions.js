@@ -3,10 +3,11 @@
  * and reseller, paged over nextLink, with "Export subscriptions".
  */
 import { api, describeError, query } from './api.js';
-import { byId, el, plural, replace } from './dom.js';
+import { byId, el, replace } from './dom.js';
 import { startExport } from './exports.js';
+import { formatNumber, t, tNodes } from './i18n.js';
 
-const STATUS_LABELS = { active: 'Active', suspended: 'Suspended', deleted: 'Deleted', expired: 'Expired', pending: 'Pending' };
+const STATUSES = new Set(['active', 'suspended', 'deleted', 'expired', 'pending']);
 
 const state = {
   customerId: '',
@@ -38,7 +39,7 @@ export async function showSubscriptions(customerId) {
   state.nextLink = null;
   state.loaded = 0;
   const heading = byId('subscriptions-heading');
-  replace(heading, 'Subscriptions');
+  replace(heading, t('subscriptions.heading'));
   byId('subscriptions-customer').textContent = '';
   byId('subscriptions-export-status').textContent = '';
   byId('subscriptions-more').hidden = true;
@@ -47,9 +48,9 @@ export async function showSubscriptions(customerId) {
   api(`/api/customers/${encodeURIComponent(customerId)}`)
     .then((response) => {
       if (generation !== state.generation) return;
-      replace(heading, 'Subscriptions of ', el('span', { class: 'heading-name', text: response.body.companyName }));
-      byId('subscriptions-customer').textContent = `${response.body.domain} · Microsoft ID ${response.body.id}`;
-      document.title = `${response.body.companyName}: subscriptions · Partner portal`;
+      replace(heading, ...tNodes('subscriptions.headingOf', { name: el('span', { class: 'heading-name', text: response.body.companyName }) }));
+      byId('subscriptions-customer').textContent = t('subscriptions.customerLine', { domain: response.body.domain, id: response.body.id });
+      document.title = t('app.title', { view: t('subscriptions.title', { name: response.body.companyName }) });
     })
     .catch((error) => {
       if (generation === state.generation) byId('subscriptions-customer').textContent = describeError(error);
@@ -62,7 +63,7 @@ async function loadPage(path, generation) {
   const status = byId('subscriptions-status');
   const table = byId('subscriptions-table');
   table.setAttribute('aria-busy', 'true');
-  status.textContent = 'Loading subscriptions…';
+  status.textContent = t('subscriptions.loading');
   try {
     const page = await api(path);
     if (generation !== state.generation) return;
@@ -75,11 +76,9 @@ async function loadPage(path, generation) {
     byId('subscriptions-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
     status.textContent =
-      state.loaded === 0
-        ? 'This customer has no subscriptions.'
-        : `${plural(state.loaded, 'subscription', 'subscriptions')}${state.nextLink ? ' so far' : ''}.`;
+      state.loaded === 0 ? t('subscriptions.none') : t(state.nextLink ? 'subscriptions.countSoFar' : 'subscriptions.count', { count: state.loaded });
   } catch (error) {
-    if (generation === state.generation) status.textContent = `Subscriptions could not be loaded. ${describeError(error)}`;
+    if (generation === state.generation) status.textContent = t('subscriptions.loadFailed', { reason: describeError(error) });
   } finally {
     table.removeAttribute('aria-busy');
   }
@@ -87,13 +86,18 @@ async function loadPage(path, generation) {
 
 /** @param {any} subscription */
 function subscriptionRow(subscription) {
-  const statusText = STATUS_LABELS[subscription.status] ?? subscription.status;
+  const statusText = STATUSES.has(subscription.status) ? t(`subscriptionStatus.${subscription.status}`) : String(subscription.status);
   return el(
     'tr',
     { 'data-subscription-id': subscription.id },
-    el('th', { scope: 'row', 'data-label': 'Subscription' }, subscription.offerName, el('span', { class: 'secondary', text: subscription.id })),
-    el('td', { 'data-label': 'Quantity', class: 'number' }, Number(subscription.quantity).toLocaleString()),
-    el('td', { 'data-label': 'Status' }, el('span', { class: `badge badge-${String(subscription.status)}`, text: statusText })),
-    el('td', { 'data-label': 'Reseller' }, subscription.resellerId ? state.resellerName(subscription.resellerId) : '—'),
+    el(
+      'th',
+      { scope: 'row', 'data-label': t('subscriptions.columnSubscription') },
+      subscription.offerName,
+      el('span', { class: 'secondary', text: subscription.id }),
+    ),
+    el('td', { 'data-label': t('subscriptions.columnQuantity'), class: 'number' }, formatNumber(Number(subscription.quantity))),
+    el('td', { 'data-label': t('subscriptions.columnStatus') }, el('span', { class: `badge badge-${String(subscription.status)}`, text: statusText })),
+    el('td', { 'data-label': t('subscriptions.columnReseller') }, subscription.resellerId ? state.resellerName(subscription.resellerId) : t('app.none')),
   );
 }

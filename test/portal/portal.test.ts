@@ -136,7 +136,7 @@ async function exportFromPage(page: Page, buttonName: string) {
 async function expandRow(page: Page, name: string) {
   const row = customerRow(page, name);
   await row.getByRole('button', { name: 'Show details' }).click();
-  const details = page.locator(`#${await row.getByRole('button', { name: 'Show details' }).getAttribute('aria-controls')}`);
+  const details = page.locator(`#${await row.getByRole('button', { name: 'Hide details' }).getAttribute('aria-controls')}`);
   // The details are read (with the ETag) when the row opens.
   await details.locator('td[data-loaded]').waitFor();
   return details;
@@ -254,19 +254,24 @@ describe("a customer's details and rename", () => {
     const fabrikam = providerCustomers.find((customer) => customer.companyName === 'Fabrikam Inc.');
     const details = page.locator(`#customer-${fabrikam?.id}-details`);
     await details.locator('td[data-loaded]').waitFor();
-    expect(await customerRow(page, 'Fabrikam Inc.').getByRole('button', { name: 'Show details' }).getAttribute('aria-expanded')).toBe('true');
+    // The toggle says what it will do next, and its state.
+    expect(await customerRow(page, 'Fabrikam Inc.').getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
     expect(await details.locator('code').innerText()).toBe(fabrikam?.id);
     await details.getByRole('button', { name: 'Copy Microsoft ID' }).click();
     await waitForStatus(page, `#customer-${fabrikam?.id}-details dd button`, 'Copied');
+    // The accessible name follows the visible state.
+    expect(await details.getByRole('button', { name: 'Microsoft ID copied' }).count()).toBe(1);
+    await details.getByRole('button', { name: 'Copy Microsoft ID' }).waitFor({ timeout: 5000 });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fabrikam?.id);
     expect(await details.getByRole('link', { name: 'Subscriptions' }).getAttribute('href')).toBe(`#/customers/${fabrikam?.id}/subscriptions`);
     expect(await details.getByRole('link', { name: /^Microsoft 365 admin center/ }).getAttribute('href')).toMatch(/^https:\/\//);
     expect(await details.getByRole('link', { name: /^Azure portal/ }).getAttribute('href')).toMatch(/^https:\/\//);
     expect(await details.locator('.bill-to').innerText()).toBe('Fabrikam Inc.');
-    const toggle = customerRow(page, 'Fabrikam Inc.').getByRole('button', { name: 'Show details' });
+    const toggle = customerRow(page, 'Fabrikam Inc.').locator('button.toggle');
     await toggle.focus();
     await page.keyboard.press('Enter');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await toggle.innerText()).toBe('Show details');
     expect(await details.isVisible()).toBe(false);
   });
 
@@ -309,27 +314,26 @@ describe("a customer's details and rename", () => {
     expect((await call(service.url, `/api/customers/${zeta?.id}`, { principal: ADMIN })).body.companyName).toBe('Zeta Systems Mine');
   });
 
-  it("shows the API's validation message, and Cancel leaves the name as it was", async () => {
+  it('explains a name the service refuses, and Cancel leaves the name as it was', async () => {
     const { page } = await openPortal();
     const details = await expandRow(page, 'Ålesund Shipping');
     await details.getByRole('button', { name: 'Rename' }).click();
     await details.getByLabel('New Bill-to company name').fill('   ');
     await details.getByRole('button', { name: 'Save' }).click();
     await details.getByRole('alert').getByText('The name was not saved', { exact: false }).waitFor();
-    expect(await details.getByRole('alert').innerText()).toMatch(/companyName.*must not be empty/);
+    expect(await details.getByRole('alert').innerText()).toMatch(/1 to 255 characters/);
     await details.getByRole('button', { name: 'Cancel' }).click();
     expect(await details.getByLabel('New Bill-to company name').isVisible()).toBe(false);
     expect(await details.locator('.bill-to').innerText()).toBe('Ålesund Shipping');
   });
 
-  it('tells a read-only user plainly that renaming needs another role', async () => {
+  it('does not offer Rename to a read-only user, and says why', async () => {
     const { page } = await openPortal({ as: READER });
+    expect(await page.locator('#role-note').innerText()).toContain('read-only');
     const details = await expandRow(page, "O'Brien Consulting");
-    await details.getByRole('button', { name: 'Rename' }).click();
-    await details.getByLabel('New Bill-to company name').fill('OBrien');
-    await details.getByRole('button', { name: 'Save' }).click();
-    await details.getByRole('alert').getByText('read-only', { exact: false }).waitFor();
-    expect(await details.getByRole('alert').innerText()).toContain('Customers.ReadWrite');
+    expect(await details.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    expect(await details.getByLabel('New Bill-to company name').count()).toBe(0);
+    expect(await details.innerText()).toContain('Renaming needs the Customers.ReadWrite role');
   });
 });
 
