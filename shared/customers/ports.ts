@@ -1,5 +1,5 @@
 /** What the customer use cases need from a store (implemented in shared/store). */
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, Page } from '../kernel/page.js';
 import type { CustomerRecord, CustomerRow } from './customer.js';
 
 export interface CustomerFilter {
@@ -10,12 +10,6 @@ export interface CustomerFilter {
   searchPrefix?: string;
   /** Canonical id the search may equal (the Microsoft ID). */
   idEquals?: string;
-}
-
-export interface Page<T> {
-  rows: T[];
-  /** Position after the last row, present when more rows may follow. */
-  next?: Cursor;
 }
 
 export interface CustomerRepository {

@@ -3,11 +3,10 @@
  * turned into CSV cells. Each page ends at a keyset cursor, which is what an export checkpoints.
  */
 import type { ServiceContext } from '../context.js';
-import type { Page } from '../customers/ports.js';
 import { customerFilter } from '../customers/customer-service.js';
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, Page } from '../kernel/page.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
-import type { Scope } from '../tenants/tenant.js';
+import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
 import type { ExportJob } from './export-job.js';
 
@@ -15,7 +14,7 @@ import type { ExportJob } from './export-job.js';
 export type ExportSource = (after: Cursor | undefined, pageSize: number) => Promise<Page<CsvCell[]>>;
 
 export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
-  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy, canWrite: false };
+  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
 export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource {

@@ -1,9 +1,9 @@
 /** Activity records in Cosmos DB: newest first over the (dateTime desc, id desc) composite index. */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import type { ActivityFilter, ActivityRecord, ActivityRepository } from '../activity/activity.js';
-import type { Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { ActivityRecord } from '../activity/activity.js';
+import type { ActivityFilter, ActivityRepository } from '../activity/ports.js';
+import type { Cursor, Page } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, queryKeysetPage } from './cosmos.js';
 
 const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
 
@@ -27,15 +27,12 @@ export class CosmosActivityRepository implements ActivityRepository {
       where.push(`c.${field} = @${field}`);
       parameters.push({ name: `@${field}`, value });
     }
-    if (after) {
-      where.push('(c.dateTime < @afterDateTime OR (c.dateTime = @afterDateTime AND c.id < @afterId))');
-      parameters.push({ name: '@afterDateTime', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} ${FIELDS} FROM c WHERE ${where.join(' AND ')} ORDER BY c.dateTime DESC, c.id DESC`;
-    const { resources } = await this.container.items
-      .query<ActivityRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.dateTime, row.id]);
+    return queryKeysetPage(
+      this.container,
+      { partitionKey: filter.partnerId, select: FIELDS, where, parameters, keyset: ['dateTime', 'id'], descending: true },
+      top,
+      after,
+    );
   }
 
   async createActivity(record: ActivityRecord): Promise<void> {

@@ -3,9 +3,10 @@
  * emulator key against the local endpoint, with DefaultAzureCredential (managed identity) in Azure.
  */
 import https from 'node:https';
-import { CosmosClient, type Container, type Database } from '@azure/cosmos';
+import { type Container, CosmosClient, type Database, type SqlParameter } from '@azure/cosmos';
 import type { Config } from '../config.js';
-import { azureCredential } from '../storage/credential.js';
+import { azureCredential } from '../credential.js';
+import type { Cursor, Page } from '../kernel/page.js';
 
 export interface CosmosContainers {
   client: CosmosClient;
@@ -58,12 +59,39 @@ export interface CosmosSystemProperties {
   _attachments?: string;
 }
 
+/** A single-partition query over rows ordered by two fields, read a page at a time. */
+export interface KeysetQuery {
+  partitionKey: string;
+  /** The projection: `*` or `c.a, c.b`; it must include both keyset fields. */
+  select: string;
+  where: string[];
+  parameters: SqlParameter[];
+  /** The two fields rows are ordered by (a sort key or a date, then the id): a page's cursor. */
+  keyset: [string, string];
+  descending?: boolean;
+  /** A field the WHERE fixes to one value, ordered first so the composite index serves the query. */
+  leadingOrder?: string;
+}
+
 /**
- * A keyset page from a query that asked for one row more than `top`: the extra row only tells that
- * more follow, so the last page never comes back empty.
+ * Up to `top` rows after `after`. The query asks for one row more than `top`: the extra row only
+ * tells that more follow, so the last page never comes back empty.
  */
-export function keysetPage<T>(resources: T[], top: number, cursorOf: (row: T) => Array<string | number>): { rows: T[]; next?: Array<string | number> } {
+export async function queryKeysetPage<T extends object>(container: Container, query: KeysetQuery, top: number, after?: Cursor): Promise<Page<T>> {
+  const [first, second] = query.keyset;
+  const direction = query.descending ? 'DESC' : 'ASC';
+  const beyond = query.descending ? '<' : '>';
+  const where = [...query.where];
+  const parameters = [...query.parameters];
+  if (after) {
+    where.push(`(c.${first} ${beyond} @afterFirst OR (c.${first} = @afterFirst AND c.${second} ${beyond} @afterSecond))`);
+    parameters.push({ name: '@afterFirst', value: after[0] }, { name: '@afterSecond', value: after[1] });
+  }
+  const order = [...(query.leadingOrder ? [`c.${query.leadingOrder} ${direction}`] : []), `c.${first} ${direction}`, `c.${second} ${direction}`];
+  const text = `SELECT TOP ${top + 1} ${query.select} FROM c WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')}`;
+  const { resources } = await container.items.query<T>({ query: text, parameters }, { partitionKey: query.partitionKey, maxItemCount: top + 1 }).fetchAll();
   if (resources.length <= top) return { rows: resources };
   const rows = resources.slice(0, top);
-  return { rows, next: cursorOf(rows[top - 1] as T) };
+  const last = rows[top - 1] as Record<string, unknown>;
+  return { rows, next: [String(last[first]), String(last[second])] };
 }

@@ -4,9 +4,9 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository, Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
+import type { Cursor, Page } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, queryKeysetPage } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -35,15 +35,8 @@ export class CosmosCustomerRepository implements CustomerRepository {
         where.push(keyMatch);
       }
     }
-    if (after) {
-      where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-      parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey ASC, c.id ASC`;
-    const { resources } = await this.container.items
-      .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+    const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
+    return queryKeysetPage(this.container, { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'] }, top, after);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

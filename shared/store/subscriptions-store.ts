@@ -1,9 +1,9 @@
 /** Subscriptions in Cosmos DB: keyset pages over (customerId, sortKey, id) in the partner's partition. */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import type { Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { keysetPage } from './cosmos.js';
-import type { SubscriptionFilter, SubscriptionRecord, SubscriptionRepository } from '../subscriptions/subscription.js';
+import type { Cursor, Page } from '../kernel/page.js';
+import type { SubscriptionFilter, SubscriptionRepository } from '../subscriptions/ports.js';
+import type { SubscriptionRecord } from '../subscriptions/subscription.js';
+import { queryKeysetPage } from './cosmos.js';
 
 export class CosmosSubscriptionRepository implements SubscriptionRepository {
   constructor(private readonly container: Container) {}
@@ -18,15 +18,13 @@ export class CosmosSubscriptionRepository implements SubscriptionRepository {
       where.push('c.resellerId = @resellerId');
       parameters.push({ name: '@resellerId', value: filter.resellerId });
     }
-    if (after) {
-      where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-      parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.customerId ASC, c.sortKey ASC, c.id ASC`;
-    const { resources } = await this.container.items
-      .query<SubscriptionRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+    const select = 'c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey';
+    return queryKeysetPage(
+      this.container,
+      { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder: 'customerId' },
+      top,
+      after,
+    );
   }
 
   async upsertSubscription(record: SubscriptionRecord): Promise<void> {

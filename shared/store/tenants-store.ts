@@ -1,7 +1,8 @@
 /** Partners and resellers in Cosmos DB, one point read per caller (cached briefly: they rarely change). */
 import type { Container } from '@azure/cosmos';
-import { foldText } from '../customers/search-keys.js';
-import type { ResellerRecord, TenantRecord, TenantRepository } from '../tenants/tenant.js';
+import { foldText } from '../kernel/text.js';
+import type { TenantRepository } from '../tenants/ports.js';
+import type { ResellerRecord, TenantRecord } from '../tenants/tenant.js';
 
 const CACHE_MILLISECONDS = 30_000;
 

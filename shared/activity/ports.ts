@@ -1,0 +1,24 @@
+/** What the activity use cases need from a store (implemented in shared/store). */
+import type { Cursor, Page } from '../kernel/page.js';
+import type { ActivityRecord } from './activity.js';
+
+export interface ActivityFilter {
+  partnerId: string;
+  resellerId?: string;
+  /** Inclusive lower bound, ISO 8601. */
+  from: string;
+  /** Inclusive upper bound, ISO 8601. */
+  to: string;
+  customerId?: string;
+  operation?: string;
+}
+
+export interface ActivityRepository {
+  /** Newest first: ordered by dateTime then id, both descending. */
+  listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>>;
+  createActivity(record: ActivityRecord): Promise<void>;
+  upsertActivity(record: ActivityRecord): Promise<void>;
+  deleteActivity(partnerId: string, id: string): Promise<void>;
+  /** Pending records written before `before`, across partners (for reconciliation). */
+  listPendingActivity(before: string, limit: number): Promise<ActivityRecord[]>;
+}
