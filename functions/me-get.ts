@@ -1,7 +1,8 @@
 /** GET /api/me: the caller (tenant, partner or reseller, user name, roles), so a client can shape itself. */
+
+import { httpFunction } from '../shared/host/function-table.js';
 import { identifyCaller } from '../shared/http/auth.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const meGet = httpFunction({
   name: 'me-get',

@@ -14,7 +14,7 @@ import { api, describeError } from './api.js';
 import { initCustomers } from './customers.js';
 import { byId, el } from './dom.js';
 import { initExports } from './exports.js';
-import { LANGUAGES, currentLanguage, rememberLanguage, startLanguage, t, translatePage } from './i18n.js';
+import { currentLanguage, LANGUAGES, rememberLanguage, startLanguage, t, translatePage } from './i18n.js';
 import { initSubscriptions, showSubscriptions } from './subscriptions.js';
 
 const VIEWS = ['customers', 'subscriptions', 'activity'];

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
 import type { ServiceContext } from '../context.js';
-import { ServiceError, notFound } from '../errors.js';
-import type { Cursor } from '../http/paging.js';
-import type { Scope } from '../tenants/tenant.js';
-import { canonicalId } from '../tenants/tenant.js';
-import { type CustomerRecord, buildCustomerRecord } from './customer.js';
+import { notFound, ServiceError } from '../kernel/errors.js';
+import { canonicalId } from '../kernel/ids.js';
+import { foldText } from '../kernel/text.js';
+import type { Scope } from '../tenants/scope.js';
+import { buildCustomerRecord, type CustomerRecord } from './customer.js';
 import type { CustomerFilter } from './ports.js';
-import { cjkInsideQuery, foldText, queryBigrams } from './search-keys.js';
+import { cjkInsideQuery, queryBigrams } from './search-keys.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -31,14 +31,6 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
     ...(searchPrefix ? { searchPrefix, idEquals: canonicalId(search ?? '') } : {}),
     ...(inside !== undefined ? { insideName: { text: inside, bigrams: queryBigrams(inside) } } : {}),
   };
-}
-
-/** Cursor shape of a customer page: [sortKey, id]. */
-export function customerCursor(cursor: Cursor | undefined): Cursor | undefined {
-  if (cursor && (cursor.length !== 2 || cursor.some((part) => typeof part !== 'string'))) {
-    throw new ServiceError('Invalid', 'InvalidContinuationToken', 'continuationToken is malformed.', 'continuationToken');
-  }
-  return cursor;
 }
 
 /** One customer in scope, or NotFound. */

@@ -4,7 +4,7 @@
  * search inside a CJK name could not find. New and renamed customers get them when written; this
  * is for documents already stored. Idempotent: a customer whose fields are current is not written.
  */
-import { type CustomerRecord, buildCustomerRecord } from './customer.js';
+import { buildCustomerRecord, type CustomerRecord } from './customer.js';
 import type { CustomerRepository } from './ports.js';
 
 const PAGE_SIZE = 200;

@@ -4,7 +4,8 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import type { ServiceContext } from '../context.js';
-import { type Caller, type Role, type Scope, describeCaller, resolveScope } from '../tenants/tenant.js';
+import { type Caller, describeCaller } from '../tenants/caller.js';
+import { type Role, resolveScope, type Scope } from '../tenants/scope.js';
 import { parsePrincipal } from './principal.js';
 
 function principalHeader(request: HttpRequest, ctx: ServiceContext): string | null | undefined {

@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCustomerKeys } from '../../shared/customers/refresh-keys.js';
-import { foldText, matchesSearch } from '../../shared/customers/search-keys.js';
-import { type TestService, allPages, principal, startTestService } from '../support/service.js';
+import { foldText } from '../../shared/kernel/text.js';
+import { matchesSearch } from '../support/oracles.js';
+import { allPages, principal, startTestService, type TestService } from '../support/service.js';
 
 const PARTNER = 'aaaaaaaa-0000-4000-8000-0000000000c1';
 const RESELLER = 'cccccccc-0000-4000-8000-0000000000c2';

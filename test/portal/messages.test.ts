@@ -2,7 +2,7 @@
  * The portal's message catalogues: every language has every message, with the same placeholders
  * and the plural forms its language needs, and every key the portal's code asks for exists.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import de from '../../portal/messages/de.js';
