@@ -1,0 +1,342 @@
+/**
+ * The portal in each of its languages, in a real browser (Chromium through playwright-core) with
+ * the browser's language and time zone set as a Taiwanese or German admin's would be: the page
+ * speaks that language (no English left in its chrome), dates follow it in the reader's time zone,
+ * the switcher's choice is remembered, search finds words inside Chinese and Japanese names, and
+ * axe-core (the real package, run in the page) finds no violation in any view or state.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import de from '../../portal/messages/de.js';
+import en from '../../portal/messages/en.js';
+import zhTW from '../../portal/messages/zh-TW.js';
+import { customerId, fixtureRecords, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
+import { call, principal, startTestService, type TestService } from '../support/service.js';
+
+const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
+const READER = principal(PROVIDER, ['Customers.Read'], 'rita@provider.example');
+const RESELLER = principal(RESELLER_A, ['Customers.ReadWrite'], 'rolf@reseller-a.example');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const CJK_CUSTOMERS = [
+  { id: customerId(701), companyName: '台北雲端科技股份有限公司', domain: 'taipei-cloud.com.tw' },
+  { id: customerId(702), companyName: '高雄雲端服務有限公司', domain: 'kaohsiung-cloud.com.tw' },
+  { id: customerId(703), companyName: '株式会社さくらソフト', domain: 'sakura-soft.co.jp' },
+  { id: customerId(704), companyName: 'Contoso 台灣', domain: 'contoso.com.tw' },
+];
+
+type Message = string | Partial<Record<string, string>>;
+const CATALOGUES: Record<string, Record<string, Message>> = { en, 'zh-TW': zhTW, de };
+
+/** The Latin-letter words a catalogue uses: the only ones the page's chrome may show in that language. */
+function catalogueWords(language: string): Set<string> {
+  const words = new Set<string>();
+  for (const message of Object.values(CATALOGUES[language] ?? {})) {
+    for (const text of typeof message === 'string' ? [message] : Object.values(message)) {
+      for (const word of (text ?? '').replace(/\{\w+\}/g, ' ').match(/[A-Za-zÀ-ÿ]+/g) ?? []) words.add(word.toLowerCase());
+    }
+  }
+  return words;
+}
+
+let service: TestService;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let pageProblems: string[] = [];
+
+beforeAll(async () => {
+  [service, browser] = await Promise.all([
+    startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
+    chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    }),
+  ]);
+  const records = fixtureRecords();
+  for (const customer of CJK_CUSTOMERS) {
+    records.push({
+      type: 'customer',
+      ...customer,
+      partnerId: PROVIDER,
+      resellerId: RESELLER_A,
+      relationship: 'Indirect reseller',
+      companyProfile: { companyName: customer.companyName, tenantId: customer.id, domain: customer.domain },
+    });
+  }
+  expect((await service.importLines(records)).problems).toEqual([]);
+  // Some activity to show: a rename.
+  const target = providerCustomers.find((customer) => customer.companyName === 'Zeta Systems');
+  const current = await call(service.url, `/api/customers/${target?.id}`, { principal: ADMIN });
+  const renamed = await call(service.url, `/api/customers/${target?.id}/billing-profile`, {
+    method: 'PATCH',
+    principal: ADMIN,
+    headers: { 'if-match': current.headers.get('etag') ?? '' },
+    body: { companyName: 'Zeta Systems AG' },
+  });
+  expect(renamed.status).toBe(200);
+});
+
+afterEach(() => {
+  const problems = pageProblems;
+  pageProblems = [];
+  expect(problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+  await browser?.close();
+  await service?.close();
+});
+
+async function newContext(options: { locale: string; timezoneId: string; as?: string }): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    locale: options.locale,
+    timezoneId: options.timezoneId,
+    viewport: { width: 1280, height: 900 },
+    ...(options.as ? { extraHTTPHeaders: { 'x-ms-client-principal': options.as } } : {}),
+  });
+  contexts.push(context);
+  return context;
+}
+
+async function openPage(context: BrowserContext, path = '/'): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
+  });
+  page.on('pageerror', (error) => pageProblems.push(error.message));
+  await page.goto(`${service.url}${path}`);
+  await page.waitForSelector('body[data-ready]');
+  return page;
+}
+
+/** Runs axe-core in the page (through the debugging protocol, so the page's CSP stays as served). */
+async function expectNoAxeViolations(page: Page, state: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> };
+      }
+    ).axe;
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((violation) => `${violation.id}: ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
+  });
+  expect(violations, state).toEqual([]);
+}
+
+/**
+ * The page's words outside the data it shows: every text node and every accessible label or title,
+ * with the data removed (names, domains, ids, user names, file names, the time zone id) and with
+ * proper names kept as they are written in every language.
+ */
+async function chromeWords(page: Page, data: string[]): Promise<string[]> {
+  const texts = await page.evaluate(() => {
+    const found: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      // Dates come from Intl in the page's language (checked on their own below).
+      if (!parent || parent.closest('script, style, option[lang], code, time')) continue;
+      found.push(node.textContent ?? '');
+    }
+    for (const element of document.querySelectorAll('[aria-label], [title]'))
+      found.push(element.getAttribute('aria-label') ?? '', element.getAttribute('title') ?? '');
+    // The time zone's name comes from Intl in the page's language, like a date.
+    const zoneName =
+      new Intl.DateTimeFormat(document.documentElement.lang, { timeZoneName: 'longGeneric' })
+        .formatToParts(new Date())
+        .find((part) => part.type === 'timeZoneName')?.value ?? '';
+    return found.map((text) => (zoneName ? text.split(zoneName).join(' ') : text));
+  });
+  const words: string[] = [];
+  for (let text of texts) {
+    for (const value of [...data].sort((a, b) => b.length - a.length)) text = text.split(value).join(' ');
+    text = text
+      .replace(/[\w.-]+\.(csv|xlsx)\b/g, ' ')
+      .replace(/[\w.+-]+@[\w.-]+/g, ' ')
+      .replace(/\b[0-9a-f]{8}-[0-9a-f-]{27}\b/g, ' ');
+    words.push(...(text.match(/[A-Za-zÀ-ÿ]+/g) ?? []));
+  }
+  return words;
+}
+
+const dataStrings = () => [
+  ...providerCustomers.flatMap((customer) => [`${customer.companyName} (tenant)`, customer.companyName, customer.domain]),
+  ...CJK_CUSTOMERS.flatMap((customer) => [customer.companyName, customer.domain]),
+  'Zeta Systems AG',
+  'Provider Partner',
+  'Reseller A',
+  'Reseller B',
+  'Microsoft 365',
+  'Microsoft',
+  'Azure',
+  'Excel',
+  'CSV',
+  'UTF-8',
+  'Customers.ReadWrite',
+  'Ctrl',
+  'English',
+  'Deutsch',
+  'Asia/Taipei',
+  'Europe/Berlin',
+  'America/New_York',
+  'Microsoft 365 E3',
+  'Azure plan',
+  'Power BI Pro',
+];
+
+/** Every view and state a user reaches, each checked by axe and for words outside the language. */
+async function visitEveryView(page: Page, language: string) {
+  const allowed = catalogueWords(language);
+  const data = dataStrings();
+  const check = async (state: string) => {
+    await expectNoAxeViolations(page, `${language}: ${state}`);
+    const foreign = (await chromeWords(page, data)).filter((word) => !allowed.has(word.toLowerCase()));
+    expect(foreign, `${language}: ${state}`).toEqual([]);
+  };
+  await check('customer list');
+
+  const row = page.locator('tr.customer-row', { has: page.getByRole('link', { name: 'Fabrikam Inc.', exact: true }) });
+  await row.locator('button.toggle').click();
+  await page.locator('tr.details-row:not([hidden]) td[data-loaded]').waitFor();
+  expect(await row.locator('button.toggle').getAttribute('aria-expanded')).toBe('true');
+  await check('details open');
+
+  await page.locator('#export-customers').click();
+  await page.locator('#exports-list a.download').first().waitFor({ timeout: 30_000 });
+  await check('an export ready to download');
+
+  await page.getByRole('link', { name: 'Fabrikam Inc.', exact: true }).click();
+  await page.locator('#subscriptions-table tbody tr').first().waitFor();
+  await page.waitForFunction(() => document.querySelector('#subscriptions-heading .heading-name') !== null);
+  await check('subscriptions');
+
+  await page.locator('[data-nav="activity"]').click();
+  await page.locator('#activity-table tbody tr').first().waitFor();
+  await check('activity');
+}
+
+describe('the portal in English', () => {
+  it('has no axe violation in any view or state, and nothing outside its catalogue', async () => {
+    const page = await openPage(await newContext({ locale: 'en-US', timezoneId: 'America/New_York' }));
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await visitEveryView(page, 'en');
+  });
+
+  it('the axe check finds a violation when the page has one (the harness can fail)', async () => {
+    const page = await openPage(await newContext({ locale: 'en-US', timezoneId: 'UTC' }));
+    await page.evaluate(() => {
+      const image = document.createElement('img');
+      image.src = 'icon.svg';
+      document.querySelector('main')?.append(image);
+    });
+    await expect(expectNoAxeViolations(page, 'an image without alt text')).rejects.toThrow(/an image without alt text: expected \[ Array\(1\) \]/);
+  });
+
+  it('offers a skip link to the exports, right after the one to the content', async () => {
+    const page = await openPage(await newContext({ locale: 'en-US', timezoneId: 'America/New_York' }));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to exports');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'exports');
+    expect(await page.locator('#customers-view').isVisible()).toBe(true);
+  });
+
+  it('shows a read-only user and an indirect reseller what they can do, with no axe violation', async () => {
+    const reader = await openPage(await newContext({ locale: 'en-US', timezoneId: 'UTC', as: READER }));
+    expect(await reader.locator('#role-note').innerText()).toContain('read-only');
+    await reader.locator('tr.customer-row button.toggle').first().click();
+    await reader.locator('tr.details-row:not([hidden]) td[data-loaded]').waitFor();
+    expect(await reader.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    await expectNoAxeViolations(reader, 'read-only details');
+
+    const reseller = await openPage(await newContext({ locale: 'en-US', timezoneId: 'UTC', as: RESELLER }));
+    expect(await reseller.locator('#reseller-field').isVisible()).toBe(false);
+    expect(await reseller.locator('#reseller-note').innerText()).toBe('You see the customers that Reseller A serves as an indirect reseller.');
+    await expectNoAxeViolations(reseller, 'reseller');
+  });
+});
+
+describe('the portal in Traditional Chinese (zh-TW), in Asia/Taipei', () => {
+  it('speaks zh-TW everywhere, with dates in zh-TW in the stated time zone, and passes axe', async () => {
+    const page = await openPage(await newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei' }));
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-TW');
+    expect(await page.title()).toBe('客戶 · 合作夥伴入口網站');
+    expect(await page.locator('#customers-status').innerText()).toMatch(/^共 \d+ 位客戶。$/);
+    await visitEveryView(page, 'zh-TW');
+    expect(await page.locator('#activity-time-zone').innerText()).toContain('Asia/Taipei');
+    const when = await page.locator('#activity-table tbody time').first().innerText();
+    expect(when).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日/);
+    const iso = (await page.locator('#activity-table tbody time').first().getAttribute('datetime')) ?? '';
+    const taipeiHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Taipei', hour: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    expect(when).toContain(`${Number(taipeiHour) % 12 || 12}:`);
+  });
+
+  it('finds words inside Chinese and Japanese names as the user types', async () => {
+    const page = await openPage(await newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei' }));
+    const search = page.getByRole('searchbox', { name: '搜尋客戶' });
+    await search.fill('雲端');
+    await page.waitForFunction(() => document.querySelector('#customers-status')?.textContent === '有 2 位客戶符合「雲端」。');
+    expect((await page.locator('#customers-table tbody tr.customer-row th').allInnerTexts()).sort()).toEqual(
+      ['台北雲端科技股份有限公司', '高雄雲端服務有限公司'].sort(),
+    );
+    await search.fill('ソフト');
+    await page.waitForFunction(() => document.querySelector('#customers-status')?.textContent === '有 1 位客戶符合「ソフト」。');
+    expect(await page.locator('#customers-table tbody tr.customer-row th').allInnerTexts()).toEqual(['株式会社さくらソフト']);
+    await search.fill('台灣');
+    await page.waitForFunction(() => document.querySelector('#customers-status')?.textContent === '有 1 位客戶符合「台灣」。');
+    await search.fill('端雲');
+    await page.waitForFunction(() => document.querySelector('#customers-status')?.textContent === '沒有符合「端雲」的客戶。');
+    await expectNoAxeViolations(page, 'zh-TW: a search that finds nothing');
+  });
+});
+
+describe('the portal in German, in Europe/Berlin', () => {
+  it('speaks German everywhere, with German dates, and passes axe', async () => {
+    const page = await openPage(await newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' }));
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page.getByRole('button', { name: 'Kunden exportieren' }).isVisible()).toBe(true);
+    await visitEveryView(page, 'de');
+    expect(await page.locator('#activity-table tbody time').first().innerText()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+    expect(await page.locator('#activity-time-zone').innerText()).toContain('Europe/Berlin');
+  });
+});
+
+describe('the language switcher', () => {
+  it('changes the language and remembers the choice over the browser language', async () => {
+    const context = await newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    const page = await openPage(context);
+    expect(await page.getByLabel('Language').inputValue()).toBe('en');
+    await Promise.all([page.waitForEvent('load'), page.getByLabel('Language').selectOption('de')]);
+    await page.waitForSelector('body[data-ready]');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page.getByLabel('Sprache').inputValue()).toBe('de');
+    const again = await openPage(context);
+    expect(await again.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await again.getByRole('heading', { level: 1 }).first().innerText()).toBe('Kunden');
+    await Promise.all([again.waitForEvent('load'), again.getByLabel('Sprache').selectOption('zh-TW')]);
+    await again.waitForSelector('body[data-ready]');
+    expect(await again.evaluate(() => document.documentElement.lang)).toBe('zh-TW');
+  });
+
+  it('takes Traditional Chinese from zh-HK and skips Simplified Chinese for the next language', async () => {
+    const hongKong = await openPage(await newContext({ locale: 'zh-HK', timezoneId: 'Asia/Hong_Kong' }));
+    expect(await hongKong.evaluate(() => document.documentElement.lang)).toBe('zh-TW');
+    const simplified = await openPage(await newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }));
+    expect(await simplified.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+});
