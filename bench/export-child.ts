@@ -124,12 +124,7 @@ async function drainMode() {
   const source = exportSource(stores, job);
   const started = performance.now();
   let count = 0;
-  let after: Awaited<ReturnType<typeof source>>['next'];
-  do {
-    const page = await source(after, config.exports.pageSize);
-    count += page.rows.length;
-    after = page.next;
-  } while (after);
+  for await (const page of source(undefined, config.exports.pageSize)) count += page.rows.length;
   return { rows: count, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -7,11 +7,11 @@
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
  * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
- * runs one half; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
+ * (or BENCH_ONLY=calls: Cosmos DB calls per operation) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
  * BENCH_CONNECTIONS=16 narrow the load runs.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { startAzurite } from '../shared/host/local-stack.js';
 import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
+import { measureCalls } from './calls.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -197,14 +198,30 @@ async function main() {
     },
   };
   try {
-    if (only !== 'load') results.exports = await exportBenchmarks(env);
-    if (only !== 'exports') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
+    if (!only || only === 'load') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'calls') {
+      console.error('Cosmos DB calls per operation...');
+      const calls = await measureCalls(ports, async () => (await ask<{ requests: number }>(cosmos, { type: 'requests' })).requests);
+      // At a million rows: the plan, 1,000 pages, a checkpoint per block but the last, the rest as measured.
+      const million = (results.exports as Array<Record<string, number>> | undefined)?.find((row) => row.rows === 1_000_000);
+      const checkpoints = million ? Number(million.blocks) - 1 : undefined;
+      results.calls = {
+        ...calls,
+        ...(checkpoints !== undefined
+          ? { exportCallsPer1000RowsAt1M: Number(((1 + 1000 + checkpoints + calls.exportBookkeeping) / 1000).toFixed(3)), checkpointsAt1M: checkpoints }
+          : {}),
+      };
+    }
   } finally {
     await azurite.close();
     await stopChild(cosmos);
   }
 
-  await writeFile(path.join(projectRoot, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (BENCH_ONLY) replaces only its own part of the results file.
+  const resultsFile = path.join(projectRoot, 'bench/results.json');
+  const previous = only ? (JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Record<string, unknown>) : {};
+  await writeFile(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   printTables(results);
 }
 
@@ -240,6 +257,7 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
       resumeSeconds: resumed.seconds,
       resumeOverheadPercent: Number(((resumed.seconds / exported.seconds - 1) * 100).toFixed(1)),
       resumeCrashedAtRow: resumed.crashedAtRow,
+      blocks: exported.blocks,
       rawPeakRssMB: Math.round(raw.peakRssMB),
     });
   }
@@ -314,6 +332,10 @@ function printTables(results: Record<string, unknown>) {
   if (results.exports) {
     console.log('Exports (customers CSV into Azurite block blobs)');
     console.table(results.exports);
+  }
+  if (results.calls) {
+    console.log('Cosmos DB calls per operation, counted at the local endpoint');
+    console.table([results.calls]);
   }
   const load = results.load as Array<Record<string, number | string>> | undefined;
   if (!load) return;

@@ -3,10 +3,10 @@
  * emulator key against the local endpoint, with DefaultAzureCredential (managed identity) in Azure.
  */
 import https from 'node:https';
-import { type Container, CosmosClient, type Database, type SqlParameter } from '@azure/cosmos';
+import { type Container, CosmosClient, type Database, type SqlParameter, type SqlQuerySpec } from '@azure/cosmos';
 import type { Config } from '../config.js';
 import { azureCredential } from '../credential.js';
-import type { Cursor, Page } from '../kernel/page.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
 
 export interface CosmosContainers {
   client: CosmosClient;
@@ -59,25 +59,24 @@ export interface CosmosSystemProperties {
   _attachments?: string;
 }
 
-/** A single-partition query over rows ordered by two fields, read a page at a time. */
+/** A single-partition query over rows ordered by two fields, read a page at a time or as a stream. */
 export interface KeysetQuery {
   partitionKey: string;
   /** The projection: `*` or `c.a, c.b`; it must include both keyset fields. */
   select: string;
   where: string[];
   parameters: SqlParameter[];
+  /**
+   * Fields the WHERE fixes to one value, which lead the ORDER BY (ascending) so that a composite
+   * index serves the filters and the order together; the order of rows is the same.
+   */
+  leadingOrder?: string[];
   /** The two fields rows are ordered by (a sort key or a date, then the id): a page's cursor. */
   keyset: [string, string];
   descending?: boolean;
-  /** A field the WHERE fixes to one value, ordered first so the composite index serves the query. */
-  leadingOrder?: string;
 }
 
-/**
- * Up to `top` rows after `after`. The query asks for one row more than `top`: the extra row only
- * tells that more follow, so the last page never comes back empty.
- */
-export async function queryKeysetPage<T extends object>(container: Container, query: KeysetQuery, top: number, after?: Cursor): Promise<Page<T>> {
+function keysetSpec(query: KeysetQuery, after: Cursor | undefined, top?: number): SqlQuerySpec {
   const [first, second] = query.keyset;
   const direction = query.descending ? 'DESC' : 'ASC';
   const beyond = query.descending ? '<' : '>';
@@ -87,11 +86,38 @@ export async function queryKeysetPage<T extends object>(container: Container, qu
     where.push(`(c.${first} ${beyond} @afterFirst OR (c.${first} = @afterFirst AND c.${second} ${beyond} @afterSecond))`);
     parameters.push({ name: '@afterFirst', value: after[0] }, { name: '@afterSecond', value: after[1] });
   }
-  const order = [...(query.leadingOrder ? [`c.${query.leadingOrder} ${direction}`] : []), `c.${first} ${direction}`, `c.${second} ${direction}`];
-  const text = `SELECT TOP ${top + 1} ${query.select} FROM c WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')}`;
-  const { resources } = await container.items.query<T>({ query: text, parameters }, { partitionKey: query.partitionKey, maxItemCount: top + 1 }).fetchAll();
+  const order = [...(query.leadingOrder ?? []).map((field) => `c.${field} ASC`), `c.${first} ${direction}`, `c.${second} ${direction}`];
+  const text = `SELECT ${top ? `TOP ${top} ` : ''}${query.select} FROM c WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')}`;
+  return { query: text, parameters };
+}
+
+function cursorOf(query: KeysetQuery, row: object): Cursor {
+  const fields = row as Record<string, unknown>;
+  return [String(fields[query.keyset[0]]), String(fields[query.keyset[1]])];
+}
+
+/**
+ * Up to `top` rows after `after`. The query asks for one row more than `top`: the extra row only
+ * tells that more follow, so the last page never comes back empty.
+ */
+export async function queryKeysetPage<T extends object>(container: Container, query: KeysetQuery, top: number, after?: Cursor): Promise<Page<T>> {
+  const { resources } = await container.items
+    .query<T>(keysetSpec(query, after, top + 1), { partitionKey: query.partitionKey, maxItemCount: top + 1 })
+    .fetchAll();
   if (resources.length <= top) return { rows: resources };
   const rows = resources.slice(0, top);
-  const last = rows[top - 1] as Record<string, unknown>;
-  return { rows, next: [String(last[first]), String(last[second])] };
+  return { rows, next: cursorOf(query, rows[top - 1] as T) };
+}
+
+/**
+ * All rows after `after`, read with one iterator: the SDK asks for the query plan once, then makes
+ * one request per page of up to `pageSize` rows (it may answer fewer). A page-at-a-time query with
+ * TOP would pay a plan and a query for every page.
+ */
+export async function* queryKeysetStream<T extends object>(container: Container, query: KeysetQuery, pageSize: number, after?: Cursor): PageStream<T> {
+  const iterator = container.items.query<T>(keysetSpec(query, after), { partitionKey: query.partitionKey, maxItemCount: pageSize });
+  while (iterator.hasMoreResults()) {
+    const { resources } = await iterator.fetchNext();
+    if (resources.length > 0) yield { rows: resources, cursor: cursorOf(query, resources[resources.length - 1] as T) };
+  }
 }

@@ -5,8 +5,8 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
-import type { Cursor, Page } from '../kernel/page.js';
-import { type CosmosSystemProperties, cosmosStatus, queryKeysetPage } from './cosmos.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -15,28 +15,46 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
+type SearchRow = CustomerRow & { sortKey: string };
+
+/**
+ * The search in the partner's partition, ordered by (sortKey, id). With the reseller filter the
+ * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it:
+ * an equality-filtered property must lead the ORDER BY for a composite to serve both. The order of
+ * rows is the same, since every row has that one reseller id.
+ */
+function searchQuery(filter: CustomerFilter): KeysetQuery {
+  const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
+  const where = ['c.partnerId = @partnerId'];
+  const leadingOrder: string[] = [];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+    leadingOrder.push('resellerId');
+  }
+  if (filter.searchPrefix) {
+    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+    parameters.push({ name: '@search', value: filter.searchPrefix });
+    if (filter.idEquals) {
+      where.push(`(${keyMatch} OR c.id = @idEquals)`);
+      parameters.push({ name: '@idEquals', value: filter.idEquals });
+    } else {
+      where.push(keyMatch);
+    }
+  }
+  const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
+  return { partitionKey: filter.partnerId, select, where, parameters, leadingOrder, keyset: ['sortKey', 'id'] };
+}
+
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
-  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
-    const where = ['c.partnerId = @partnerId'];
-    if (filter.resellerId !== undefined) {
-      where.push('c.resellerId = @resellerId');
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
-    if (filter.searchPrefix) {
-      const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
-      parameters.push({ name: '@search', value: filter.searchPrefix });
-      if (filter.idEquals) {
-        where.push(`(${keyMatch} OR c.id = @idEquals)`);
-        parameters.push({ name: '@idEquals', value: filter.idEquals });
-      } else {
-        where.push(keyMatch);
-      }
-    }
-    const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
-    return queryKeysetPage(this.container, { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'] }, top, after);
+  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<SearchRow>> {
+    return queryKeysetPage(this.container, searchQuery(filter), top, after);
+  }
+
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<SearchRow> {
+    return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

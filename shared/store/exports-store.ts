@@ -50,6 +50,7 @@ export class CosmosExportRepository implements ExportRepository {
           { name: '@partnerId', value: partnerId },
           { name: '@scopeTenantId', value: scopeTenantId },
         ],
+        leadingOrder: ['kind', 'scopeTenantId'],
         keyset: ['createdDateTime', 'id'],
         descending: true,
       },
@@ -97,7 +98,8 @@ export class CosmosExportRepository implements ExportRepository {
     const { resources } = await this.container.items
       .query<ExportSchedule & CosmosSystemProperties>(
         {
-          query: "SELECT * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND c.scopeTenantId = @scopeTenantId ORDER BY c.name ASC, c.id ASC",
+          query:
+            "SELECT * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND c.scopeTenantId = @scopeTenantId ORDER BY c.kind ASC, c.scopeTenantId ASC, c.name ASC, c.id ASC",
           parameters: [
             { name: '@partnerId', value: partnerId },
             { name: '@scopeTenantId', value: scopeTenantId },

@@ -1,5 +1,5 @@
 /** What the subscription use cases need from a store (implemented in shared/store). */
-import type { Cursor, Page } from '../kernel/page.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import type { SubscriptionRecord } from './subscription.js';
 
 export interface SubscriptionFilter {
@@ -11,5 +11,7 @@ export interface SubscriptionFilter {
 
 export interface SubscriptionRepository {
   listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>>;
+  /** The same rows as `listSubscriptions`, all of them, in pages of up to `pageSize`. */
+  streamSubscriptions(filter: SubscriptionFilter, pageSize: number, after?: Cursor): PageStream<SubscriptionRecord>;
   upsertSubscription(record: SubscriptionRecord): Promise<void>;
 }

@@ -87,15 +87,18 @@ describe('an export that crashes or hands off', () => {
     // most of the rest of the file to fill.
     let pagesAfterFailure = 0;
     let retried = false;
+    const failures = () => faulty.faults.thrownCount('export.afterBlockStaged');
     const faulty = await startService({
       env: { EXPORT_BLOCK_KIB: '16' },
       ports: ({ customers }) => ({
         customers: Object.assign(Object.create(customers) as typeof customers, {
-          searchCustomers: (...args: Parameters<typeof customers.searchCustomers>) => {
+          streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
             // The retry starts again from the top: the first block was never checkpointed.
-            if (args[2] === undefined && faulty.faults.thrownCount('export.afterBlockStaged') > 0) retried = true;
-            if (!retried && faulty.faults.thrownCount('export.afterBlockStaged') > 0) pagesAfterFailure += 1;
-            return customers.searchCustomers(...args);
+            if (args[2] === undefined && failures() > 0) retried = true;
+            for await (const page of customers.streamCustomers(...args)) {
+              if (!retried && failures() > 0) pagesAfterFailure += 1;
+              yield page;
+            }
           },
         }),
       }),

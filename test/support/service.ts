@@ -12,6 +12,7 @@ import { type ImportSummary, importRecords } from '../../shared/import/import-re
 import { FaultInjector } from '../../shared/kernel/faults.js';
 import type { Clock } from '../../shared/kernel/time.js';
 import { createService, type Ports, prepareLocalResources, type Services, type WiredService } from '../../shared/wiring.js';
+import { recordQueries } from './query-log.js';
 
 export interface TestService {
   url: string;
@@ -54,6 +55,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ports ? { ports: options.ports } : {}),
   });
+  const { tenants, customers, subscriptions, activity, exports } = service.store;
+  recordQueries({ tenants, customers, subscriptions, activity, exports });
   await prepareLocalResources(service);
   const logs: string[] = [];
   const runner = await startLocalRunner(functionTable, service, {
