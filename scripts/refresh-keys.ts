@@ -36,10 +36,10 @@ async function main(): Promise<void> {
   }
   const service = createService(loadConfig(env));
   if (embedded) {
-    await bootstrapStore(service.ctx.config, service.store);
+    await bootstrapStore(service.config, service.store);
     await loadSnapshot(service.store, snapshotFolder);
   }
-  const { checked, updated } = await refreshCustomerKeys(service.ctx.customers);
+  const { checked, updated } = await refreshCustomerKeys(service.ports.customers);
   if (embedded) {
     await saveSnapshot(service.store, snapshotFolder);
     await embedded.close();

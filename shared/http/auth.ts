@@ -3,20 +3,27 @@
  * LOCAL_DEV_PRINCIPAL fallback), its tenant looked up among partners and resellers, and its role.
  */
 import type { HttpRequest } from '@azure/functions';
-import type { ServiceContext } from '../context.js';
-import { type Caller, describeCaller } from '../tenants/caller.js';
-import { type Role, resolveScope, type Scope } from '../tenants/scope.js';
+import type { Caller, Role, Scope, TenantService } from '../tenants/scope.js';
 import { parsePrincipal } from './principal.js';
 
-function principalHeader(request: HttpRequest, ctx: ServiceContext): string | null | undefined {
-  return request.headers.get('x-ms-client-principal') ?? ctx.config.localDevPrincipal;
-}
+export class Authorizer {
+  constructor(
+    private readonly tenants: TenantService,
+    /** Base64 principal for requests without one; local runs only. */
+    private readonly localDevPrincipal: string | undefined,
+  ) {}
 
-export async function authorize(request: HttpRequest, ctx: ServiceContext, role: Role = 'Customers.Read'): Promise<Scope> {
-  return resolveScope(parsePrincipal(principalHeader(request, ctx)), role, ctx.tenants);
-}
+  /** The scope of the request's caller, who must have `role`: 401 without a principal, 403 without the role. */
+  scope(request: HttpRequest, role: Role = 'Customers.Read'): Promise<Scope> {
+    return this.tenants.scopeOf(parsePrincipal(this.principalHeader(request)), role);
+  }
 
-/** The caller as `GET /api/me` shows it; the same checks as `authorize` with the read role. */
-export async function identifyCaller(request: HttpRequest, ctx: ServiceContext): Promise<Caller> {
-  return describeCaller(parsePrincipal(principalHeader(request, ctx)), ctx.tenants);
+  /** The request's caller as `GET /api/me` shows it: the same 401 and 403 as `scope` with the read role. */
+  caller(request: HttpRequest): Promise<Caller> {
+    return this.tenants.callerOf(parsePrincipal(this.principalHeader(request)));
+  }
+
+  private principalHeader(request: HttpRequest): string | null | undefined {
+    return request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal;
+  }
 }

@@ -6,6 +6,7 @@
 import { ServiceError } from '../kernel/errors.js';
 import { canonicalId } from '../kernel/ids.js';
 import type { TenantRepository } from './ports.js';
+import type { ResellerRecord } from './tenant.js';
 
 export type Role = 'Customers.Read' | 'Customers.ReadWrite';
 
@@ -42,4 +43,50 @@ export async function resolveScope(principal: Principal, required: Role, tenants
   return tenant.type === 'partner'
     ? { partnerId: tenant.id, resellerId: null, tenantId: tenant.id, userName: principal.userName }
     : { partnerId: tenant.partnerId, resellerId: tenant.id, tenantId: tenant.id, userName: principal.userName };
+}
+
+/** Who the caller is, as `GET /api/me` shows it: a client (the portal) shapes itself to it. */
+export interface Caller {
+  tenantId: string;
+  tenantType: 'partner' | 'reseller';
+  tenantName: string;
+  userName: string;
+  /** The service's roles the caller holds (other roles in the principal are left out). */
+  roles: Role[];
+}
+
+const ROLES: readonly Role[] = ['Customers.Read', 'Customers.ReadWrite'];
+
+/** The caller behind a principal: its tenant and roles. Unknown tenant or no role: Forbidden (403), as for every call. */
+export async function describeCaller(principal: Principal, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Caller> {
+  const scope = await resolveScope(principal, 'Customers.Read', tenants);
+  const tenant = await tenants.findTenant(scope.tenantId);
+  if (!tenant) throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
+  return {
+    tenantId: tenant.id,
+    tenantType: tenant.type,
+    tenantName: tenant.name,
+    userName: principal.userName,
+    roles: ROLES.filter((role) => principal.roles.includes(role)),
+  };
+}
+
+export class TenantService {
+  constructor(private readonly ports: { tenants: TenantRepository }) {}
+
+  /** The caller's scope, when it has the role; Forbidden otherwise. */
+  scopeOf(principal: Principal, required: Role): Promise<Scope> {
+    return resolveScope(principal, required, this.ports.tenants);
+  }
+
+  /** Who the caller is (GET /api/me); Forbidden like `scopeOf` with the read role. */
+  callerOf(principal: Principal): Promise<Caller> {
+    return describeCaller(principal, this.ports.tenants);
+  }
+
+  /** The indirect resellers a scope sees: all of a partner's, or a reseller itself. */
+  async visibleResellers(scope: Scope): Promise<ResellerRecord[]> {
+    const resellers = await this.ports.tenants.listResellers(scope.partnerId);
+    return scope.resellerId ? resellers.filter((reseller) => reseller.id === scope.resellerId) : resellers;
+  }
 }

@@ -121,17 +121,17 @@ describe('search inside CJK names', () => {
 
   it('customers stored before the CJK keys existed are found once their keys are refreshed', async () => {
     const target = customers[0];
-    const stored = await service.ctx.customers.getCustomer(PARTNER, target?.id ?? '');
+    const stored = await service.service.ports.customers.getCustomer(PARTNER, target?.id ?? '');
     if (!stored) throw new Error('fixture missing');
     const { searchBigrams: _dropped, etag: _etag, ...older } = stored;
     await service.service.store.customers.items.upsert(older);
     expect(await search('端科技')).not.toContain(target?.companyName);
     expect(await search('雲端')).not.toContain(target?.companyName);
 
-    const first = await refreshCustomerKeys(service.ctx.customers);
+    const first = await refreshCustomerKeys(service.service.ports.customers);
     expect(first.checked).toBe(customers.length);
     expect(first.updated).toBe(1);
     expect(await search('雲端')).toContain(target?.companyName);
-    expect(await refreshCustomerKeys(service.ctx.customers)).toEqual({ checked: customers.length, updated: 0 });
+    expect(await refreshCustomerKeys(service.service.ports.customers)).toEqual({ checked: customers.length, updated: 0 });
   });
 });
