@@ -5,9 +5,9 @@
  * same time zone.
  */
 import { api, describeError, query } from './api.js';
-import { byId, el, time } from './dom.js';
+import { byId, el, replace, time } from './dom.js';
 import { startExport } from './exports.js';
-import { readerTimeZone, t } from './i18n.js';
+import { formatDateRange, readerTimeZone, t, tNodes } from './i18n.js';
 
 const DAY_MILLISECONDS = 86_400_000;
 /** The longest range the service answers (GET /api/activity). */
@@ -21,6 +21,8 @@ const state = {
   loaded: 0,
   generation: 0,
   loadedOnce: false,
+  /** The days shown, written in the page's language (the date inputs follow the browser's own). */
+  range: '',
   pageSize: 100,
 };
 
@@ -81,6 +83,7 @@ function loadFirstPage() {
   const range = selectedRange();
   if (!range) return;
   state.loadedOnce = true;
+  state.range = formatDateRange(new Date(range.from), new Date(range.to));
   state.generation += 1;
   state.nextLink = null;
   state.loaded = 0;
@@ -103,7 +106,11 @@ async function loadPage(path, generation) {
     state.nextLink = page.body.nextLink ?? null;
     byId('activity-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
-    status.textContent = state.loaded === 0 ? t('activity.none') : t(state.nextLink ? 'activity.countSoFar' : 'activity.count', { count: state.loaded });
+    if (state.loaded === 0) status.textContent = t('activity.none');
+    else {
+      const range = el('span', { class: 'date-range', text: state.range });
+      replace(status, ...tNodes(state.nextLink ? 'activity.countSoFar' : 'activity.count', { count: state.loaded, range }));
+    }
   } catch (error) {
     if (generation === state.generation) status.textContent = t('activity.loadFailed', { reason: describeError(error) });
   } finally {

@@ -11,6 +11,7 @@
  */
 import { initActivity, showActivity } from './activity.js';
 import { api, describeError } from './api.js';
+import { canWrite, isReseller, setCaller } from './caller.js';
 import { initCustomers } from './customers.js';
 import { byId, el } from './dom.js';
 import { initExports } from './exports.js';
@@ -76,7 +77,7 @@ function initLanguageSwitcher() {
  */
 async function loadCaller() {
   try {
-    return /** @type {{tenantId: string, tenantType: string, tenantName: string, userName: string, roles: string[]}} */ ((await api('/api/me')).body);
+    return /** @type {import('./caller.js').Caller} */ ((await api('/api/me')).body);
   } catch (error) {
     byId('customers-status').textContent = describeError(error);
     return null;
@@ -89,14 +90,13 @@ async function start() {
   initLanguageSwitcher();
   const size = pageSize();
   const caller = await loadCaller();
-  const canWrite = caller?.roles.includes('Customers.ReadWrite') ?? false;
-  const isReseller = caller?.tenantType === 'reseller';
+  setCaller(caller);
   if (caller) byId('caller').textContent = t('app.signedIn', { userName: caller.userName, tenantName: caller.tenantName });
-  if (caller && !canWrite) {
+  if (caller && !canWrite()) {
     byId('role-note').textContent = t('app.readOnly');
     byId('role-note').hidden = false;
   }
-  if (caller && isReseller) {
+  if (caller && isReseller()) {
     byId('reseller-note').textContent = t('app.resellerScope', { tenantName: caller.tenantName });
     byId('reseller-note').hidden = false;
   }
@@ -113,7 +113,7 @@ async function start() {
   initActivity({ pageSize: size });
   window.addEventListener('hashchange', route);
   route();
-  await initCustomers({ pageSize: size, resellers: isReseller ? [] : resellers, resellerName, canWrite });
+  await initCustomers({ pageSize: size, resellers: isReseller() ? [] : resellers, resellerName, canWrite: canWrite() });
   document.body.setAttribute('data-ready', 'true');
 }
 

@@ -35,6 +35,7 @@ let pluralRules = new Intl.PluralRules('en');
 let numberFormat = new Intl.NumberFormat('en');
 let dateTimeFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 let dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
+let longDateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'long' });
 
 /**
  * The portal language for a stored choice and the browser's languages (BCP 47 tags, most wanted
@@ -72,6 +73,7 @@ export function setLanguage(tag) {
   numberFormat = new Intl.NumberFormat(language);
   dateTimeFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
   dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium' });
+  longDateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'long' });
   document.documentElement.lang = language;
 }
 
@@ -156,9 +158,9 @@ export function formatDate(date) {
   return dateFormat.format(date);
 }
 
-/** A range of days, as the language writes one ("3.–9. Nov. 2026", "2026年11月3日至9日"). @param {Date} from @param {Date} to */
+/** A range of days, as the language writes one ("3.–9. November 2026", "2026年11月3日至9日"). @param {Date} from @param {Date} to */
 export function formatDateRange(from, to) {
-  return dateFormat.formatRange(from, to);
+  return longDateFormat.formatRange(from, to);
 }
 
 /** Items as the language lists them ("A, B and C"; "A、B和C"). @param {string[]} items */

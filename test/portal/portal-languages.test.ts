@@ -5,8 +5,9 @@
  * the switcher's choice is remembered, search finds words inside Chinese and Japanese names, and
  * axe-core (the real package, run in the page) finds no violation in any view or state.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import de from '../../portal/messages/de.js';
@@ -18,6 +19,7 @@ import { call, principal, startTestService, type TestService } from '../support/
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const READER = principal(PROVIDER, ['Customers.Read'], 'rita@provider.example');
 const RESELLER = principal(RESELLER_A, ['Customers.ReadWrite'], 'rolf@reseller-a.example');
+const ARTIFACTS = path.resolve('test/artifacts');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const CJK_CUSTOMERS = [
@@ -47,6 +49,7 @@ const contexts: BrowserContext[] = [];
 let pageProblems: string[] = [];
 
 beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
   [service, browser] = await Promise.all([
     startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
     chromium.launch({
@@ -148,7 +151,7 @@ async function chromeWords(page: Page, data: string[]): Promise<string[]> {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       // Dates come from Intl in the page's language (checked on their own below).
-      if (!parent || parent.closest('script, style, option[lang], code, time')) continue;
+      if (!parent || parent.closest('script, style, option[lang], code, time, .date-range')) continue;
       found.push(node.textContent ?? '');
     }
     for (const element of document.querySelectorAll('[aria-label], [title]'))
@@ -207,6 +210,7 @@ async function visitEveryView(page: Page, language: string) {
     expect(foreign, `${language}: ${state}`).toEqual([]);
   };
   await check('customer list');
+  await page.screenshot({ path: path.join(ARTIFACTS, `portal-${language}-customers.png`) });
 
   const row = page.locator('tr.customer-row', { has: page.getByRole('link', { name: 'Fabrikam Inc.', exact: true }) });
   await row.locator('button.toggle').click();
@@ -226,6 +230,7 @@ async function visitEveryView(page: Page, language: string) {
   await page.locator('[data-nav="activity"]').click();
   await page.locator('#activity-table tbody tr').first().waitFor();
   await check('activity');
+  await page.screenshot({ path: path.join(ARTIFACTS, `portal-${language}-activity.png`) });
 }
 
 describe('the portal in English', () => {
@@ -279,6 +284,9 @@ describe('the portal in Traditional Chinese (zh-TW), in Asia/Taipei', () => {
     expect(await page.locator('#customers-status').innerText()).toMatch(/^共 \d+ 位客戶。$/);
     await visitEveryView(page, 'zh-TW');
     expect(await page.locator('#activity-time-zone').innerText()).toContain('Asia/Taipei');
+    // The native date inputs follow the browser's own format; the page states the range as CLDR
+    // writes one in zh-TW ("2026/11/20至2026/11/26").
+    expect(await page.locator('#activity-status').innerText()).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2}至\d{4}\/\d{1,2}\/\d{1,2}共有 \d+ 筆活動記錄。$/);
     const when = await page.locator('#activity-table tbody time').first().innerText();
     expect(when).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日/);
     const iso = (await page.locator('#activity-table tbody time').first().getAttribute('datetime')) ?? '';
@@ -313,6 +321,9 @@ describe('the portal in German, in Europe/Berlin', () => {
     await visitEveryView(page, 'de');
     expect(await page.locator('#activity-table tbody time').first().innerText()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
     expect(await page.locator('#activity-time-zone').innerText()).toContain('Europe/Berlin');
+    expect(await page.locator('#activity-status').innerText()).toMatch(
+      /^\d+ Aktivitäten? im Zeitraum \d{1,2}\.\s?–\s?\d{1,2}\. [A-Z][a-zä]+ \d{4}\.$|^\d+ Aktivitäten? im Zeitraum \d{1,2}\. [A-Z][a-zä]+\s?–/,
+    );
   });
 });
 

@@ -369,7 +369,7 @@ describe('subscriptions and activity', () => {
     const target = providerCustomers.find((customer) => customer.companyName === 'Ærø Fisk ApS');
     await renameThroughApi(target?.id ?? '', 'Ærø Fisk & Co');
     const { page } = await openPortal({ path: '/#/activity' });
-    await waitForStatus(page, '#activity-status', /^\d+ activity records?\.$/);
+    await waitForStatus(page, '#activity-status', /^\d+ activity records? in [A-Z][a-z]+ \d+\s–\s.*\d{4}\.$/);
     const row = page.locator('#activity-table tbody tr', { hasText: '“Ærø Fisk ApS” → “Ærø Fisk & Co”' });
     expect(await row.innerText()).toContain('Renamed a customer');
     expect(await row.innerText()).toContain('ada@provider.example');
