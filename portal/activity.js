@@ -1,13 +1,13 @@
 /**
  * The activity view (#/activity): the log for a date range, newest first, paged over nextLink, and
  * its export. Days are the reader's days in the reader's time zone, which the view states: "from"
- * is the start of the first day, "to" the end of the last; the export writes its dates in that
- * same time zone.
+ * is the start of the first day, "to" the end of the last.
  */
-import { api, describeError, query } from './api.js';
-import { byId, el, replace, time } from './dom.js';
+import { query } from './api.js';
+import { byId, el, time } from './dom.js';
 import { startExport } from './exports.js';
 import { formatDateRange, readerTimeZone, t, tNodes } from './i18n.js';
+import { pagedList } from './paged-list.js';
 
 const DAY_MILLISECONDS = 86_400_000;
 /** The longest range the service answers (GET /api/activity). */
@@ -16,10 +16,6 @@ const OPERATIONS = new Set(['UpdateCustomerCompanyName', 'ExportCustomers', 'Exp
 const STATUSES = new Set(['Succeeded', 'Failed', 'Pending']);
 
 const state = {
-  /** @type {string | null} */
-  nextLink: null,
-  loaded: 0,
-  generation: 0,
   loadedOnce: false,
   /** The days shown, written in the page's language (the date inputs follow the browser's own). */
   range: '',
@@ -40,7 +36,7 @@ export function initActivity(options) {
     event.preventDefault();
     loadFirstPage();
   });
-  byId('activity-more').addEventListener('click', () => state.nextLink && loadPage(state.nextLink, state.generation));
+  byId('activity-more').addEventListener('click', () => activityList().loadNext());
   byId('export-activity').addEventListener('click', () => {
     const range = selectedRange();
     if (range) startExport({ type: 'activity', ...range }, byId('activity-export-status'));
@@ -84,38 +80,26 @@ function loadFirstPage() {
   if (!range) return;
   state.loadedOnce = true;
   state.range = formatDateRange(new Date(range.from), new Date(range.to));
-  state.generation += 1;
-  state.nextLink = null;
-  state.loaded = 0;
-  /** @type {HTMLTableSectionElement} */ (byId('activity-table').querySelector('tbody')).replaceChildren();
-  loadPage(`/api/activity${query({ ...range, top: state.pageSize })}`, state.generation);
+  activityList().clear();
+  activityList().loadFirst(`/api/activity${query({ ...range, top: state.pageSize })}`);
 }
 
-/** @param {string} path @param {number} generation */
-async function loadPage(path, generation) {
-  const status = byId('activity-status');
-  const table = byId('activity-table');
-  table.setAttribute('aria-busy', 'true');
-  status.textContent = t('activity.loading');
-  try {
-    const page = await api(path);
-    if (generation !== state.generation) return;
-    const tbody = /** @type {HTMLTableSectionElement} */ (table.querySelector('tbody'));
-    for (const record of page.body.value) tbody.append(activityRow(record));
-    state.loaded += page.body.value.length;
-    state.nextLink = page.body.nextLink ?? null;
-    byId('activity-more').hidden = !state.nextLink;
-    table.hidden = state.loaded === 0;
-    if (state.loaded === 0) status.textContent = t('activity.none');
-    else {
-      const range = el('span', { class: 'date-range', text: state.range });
-      replace(status, ...tNodes(state.nextLink ? 'activity.countSoFar' : 'activity.count', { count: state.loaded, range }));
-    }
-  } catch (error) {
-    if (generation === state.generation) status.textContent = t('activity.loadFailed', { reason: describeError(error) });
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+/** @type {import('./paged-list.js').PagedList | undefined} */
+let list;
+
+function activityList() {
+  list ??= pagedList({
+    table: byId('activity-table'),
+    status: byId('activity-status'),
+    more: byId('activity-more'),
+    rows: (record) => [activityRow(record)],
+    summary: (loaded, hasMore) =>
+      loaded === 0
+        ? t('activity.none')
+        : tNodes(hasMore ? 'activity.countSoFar' : 'activity.count', { count: loaded, range: el('span', { class: 'date-range', text: state.range }) }),
+    messages: { first: t('activity.loading'), next: t('activity.loading'), failed: (reason) => t('activity.loadFailed', { reason }) },
+  });
+  return list;
 }
 
 /** @param {any} record */

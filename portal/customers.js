@@ -7,6 +7,7 @@ import { api, describeError, query } from './api.js';
 import { byId, debounce, el, externalLink, replace } from './dom.js';
 import { startExport } from './exports.js';
 import { t, tNodes } from './i18n.js';
+import { pagedList } from './paged-list.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 
@@ -16,12 +17,6 @@ let scrollObserver;
 const state = {
   search: '',
   resellerId: '',
-  /** @type {string | null} */
-  nextLink: null,
-  loaded: 0,
-  loading: false,
-  /** @type {AbortController | null} */
-  inFlight: null,
   pageSize: 100,
   /** @type {(id: string | null) => string} */
   resellerName: (id) => id ?? '',
@@ -55,6 +50,7 @@ export function initCustomers(options) {
   filter.addEventListener('change', () => loadFirstPage());
   byId('customers-more').addEventListener('click', () => loadNextPage());
   byId('export-customers').addEventListener('click', () => {
+    /** @type {Record<string, string>} */
     const body = { type: 'customers' };
     if (state.search) body.search = state.search;
     if (state.resellerId) body.resellerId = state.resellerId;
@@ -65,7 +61,7 @@ export function initCustomers(options) {
   const more = byId('customers-more');
   scrollObserver = new IntersectionObserver(
     (entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && !more.hidden && !state.loading) loadNextPage();
+      if (entries.some((entry) => entry.isIntersecting) && !more.hidden && !customerList().isLoading()) loadNextPage();
     },
     { rootMargin: '200px' },
   );
@@ -80,65 +76,43 @@ async function loadFirstPage() {
   const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
   state.search = search.value.trim();
   state.resellerId = filter.value;
-  state.nextLink = null;
-  state.loaded = 0;
-  const path = `/api/customers${query({ search: state.search, resellerId: state.resellerId, top: state.pageSize })}`;
-  await loadPage(path, true);
+  await customerList().loadFirst(`/api/customers${query({ search: state.search, resellerId: state.resellerId, top: state.pageSize })}`);
 }
 
 async function loadNextPage() {
-  if (state.nextLink && !state.loading) await loadPage(state.nextLink, false);
+  await customerList().loadNext();
 }
 
-/** @param {string} path @param {boolean} first */
-async function loadPage(path, first) {
-  state.inFlight?.abort();
-  const controller = new AbortController();
-  state.inFlight = controller;
-  state.loading = true;
-  const table = byId('customers-table');
-  const status = byId('customers-status');
-  const more = byId('customers-more');
-  table.setAttribute('aria-busy', 'true');
-  status.textContent = first ? t('customers.loading') : t('customers.loadingMore');
-  try {
-    const page = await api(path, { signal: controller.signal });
-    if (controller.signal.aborted) return;
-    const tbody = /** @type {HTMLTableSectionElement} */ (table.querySelector('tbody'));
-    /** @type {Array<any>} */
-    const rows = page.body.value;
-    const fragment = document.createDocumentFragment();
-    for (const customer of rows) fragment.append(...customerRows(customer));
-    if (first) tbody.replaceChildren(fragment);
-    else tbody.append(fragment);
-    state.loaded += rows.length;
-    state.nextLink = page.body.nextLink ?? null;
-    more.hidden = !state.nextLink;
-    table.hidden = state.loaded === 0;
-    status.textContent = listSummary();
+/** @type {import('./paged-list.js').PagedList | undefined} */
+let list;
+
+function customerList() {
+  list ??= pagedList({
+    table: byId('customers-table'),
+    status: byId('customers-status'),
+    more: byId('customers-more'),
+    rows: customerRows,
+    summary: listSummary,
+    messages: { first: t('customers.loading'), next: t('customers.loadingMore'), failed: (reason) => t('customers.loadFailed', { reason }) },
     // The observer only reports changes: observe again so a button still in view loads the next page.
-    if (state.nextLink && scrollObserver) {
-      scrollObserver.unobserve(more);
-      scrollObserver.observe(more);
-    }
-  } catch (error) {
-    if (controller.signal.aborted) return;
-    status.textContent = t('customers.loadFailed', { reason: describeError(error) });
-  } finally {
-    if (state.inFlight === controller) {
-      state.inFlight = null;
-      state.loading = false;
-      table.removeAttribute('aria-busy');
-    }
-  }
+    afterPage: () => {
+      const more = byId('customers-more');
+      if (list?.hasMore() && scrollObserver) {
+        scrollObserver.unobserve(more);
+        scrollObserver.observe(more);
+      }
+    },
+  });
+  return list;
 }
 
-function listSummary() {
-  const params = { count: state.loaded, search: state.search, reseller: state.resellerName(state.resellerId) };
+/** @param {number} loaded @param {boolean} hasMore */
+function listSummary(loaded, hasMore) {
+  const params = { count: loaded, search: state.search, reseller: state.resellerName(state.resellerId) };
   const variant = state.search && state.resellerId ? 'MatchingOfReseller' : state.search ? 'Matching' : state.resellerId ? 'OfReseller' : '';
-  if (state.loaded === 0) return t(`customers.none${variant}`, params);
+  if (loaded === 0) return t(`customers.none${variant}`, params);
   const counted = t(`customers.count${variant}`, params);
-  return state.nextLink ? t('app.twoSentences', { first: counted, second: t('customers.moreOnScroll') }) : counted;
+  return hasMore ? t('app.twoSentences', { first: counted, second: t('customers.moreOnScroll') }) : counted;
 }
 
 /**

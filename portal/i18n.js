@@ -26,11 +26,14 @@ export const LANGUAGES = /** @type {const} */ ([
 /** @type {Record<string, Catalogue>} */
 export const CATALOGUES = { en, 'zh-TW': zhTW, de };
 
+/** The English catalogue, the fallback for a message missing elsewhere. @type {Catalogue} */
+const english = en;
+
 const STORAGE_KEY = 'portal.language';
 
 let language = 'en';
 /** @type {Catalogue} */
-let catalogue = en;
+let catalogue = english;
 let pluralRules = new Intl.PluralRules('en');
 let numberFormat = new Intl.NumberFormat('en');
 let dateTimeFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
@@ -68,7 +71,7 @@ export function currentLanguage() {
 /** Sets the page's language (and `<html lang>`). @param {string} tag one of LANGUAGES */
 export function setLanguage(tag) {
   language = tag in CATALOGUES ? tag : 'en';
-  catalogue = CATALOGUES[language] ?? en;
+  catalogue = CATALOGUES[language] ?? english;
   pluralRules = new Intl.PluralRules(language);
   numberFormat = new Intl.NumberFormat(language);
   dateTimeFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
@@ -109,7 +112,7 @@ function formatValue(value) {
  * @param {Record<string, unknown>} [params] `count` selects the plural form
  */
 function pattern(key, params) {
-  const message = catalogue[key] ?? en[key];
+  const message = catalogue[key] ?? english[key];
   if (message === undefined) throw new Error(`No message ${key}.`);
   if (typeof message === 'string') return message;
   const category = pluralRules.select(Number(params?.count ?? 0));
