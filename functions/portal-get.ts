@@ -1,6 +1,7 @@
 /**
  * GET / and its assets: the partner portal, a static page that calls the public API like any other
- * client. Everything it needs is served from portal/ (no CDN).
+ * client. Everything it needs is served from portal/ (no CDN), which is flat: the route `{file?}`
+ * takes `/` and one-segment paths only, so it can never capture a request under /api/.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -37,9 +38,9 @@ const SECURITY_HEADERS = {
 export const portalGet = httpFunction({
   name: 'portal-get',
   methods: ['GET', 'HEAD'],
-  route: '{*path}',
+  route: '{file?}',
   async handler(request) {
-    const requested = request.params.path || 'index.html';
+    const requested = request.params.file || 'index.html';
     const root = portalDirectory();
     const file = path.resolve(root, requested);
     const type = CONTENT_TYPES[path.extname(file)];

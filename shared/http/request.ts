@@ -15,10 +15,14 @@ function firstIssue(error: z.ZodError): { target: string; message: string } {
   return { target, message: issue?.message ?? 'is invalid' };
 }
 
-/** Parses the query string; a parameter given twice is a 400 (its meaning would be ambiguous). */
+/**
+ * Parses the query string; a parameter given twice is a 400 (its meaning would be ambiguous). Read
+ * from the URL, not `request.query`: the Functions host joins repeated parameters with commas
+ * before the worker sees them, so `search=a&search=b` would arrive as one value "a,b".
+ */
 export function parseQuery<S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> {
   const values: Record<string, string> = {};
-  for (const [name, value] of request.query.entries()) {
+  for (const [name, value] of new URL(request.url).searchParams) {
     if (name in values) throw invalid('InvalidQueryParameter', `Query parameter "${name}" is given more than once.`, name);
     values[name] = value;
   }
