@@ -6,12 +6,14 @@
  * Environment: BENCH_FULL=1 adds the 10,000,000-row export; BENCH_SECONDS (default 5) is the length
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
- * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
- * runs one half; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
- * BENCH_CONNECTIONS=16 narrow the load runs.
+ * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's);
+ * BENCH_ONLY=exports, load or coldstart runs one part (the other parts' figures in
+ * bench/results.json are kept); BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
+ * BENCH_CONNECTIONS=16 narrow the load runs; BENCH_COLD_STARTS (default 15) is the number of fresh
+ * processes of each kind in the cold-start part.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,7 @@ import { encodePrincipal } from '../shared/http/principal.js';
 import { startAzurite } from '../shared/host/local-stack.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
+import { type ColdStartFigures, coldStartBenchmark } from './cold-start.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -33,6 +36,7 @@ const only = process.env.BENCH_ONLY;
 const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
 const setups = (process.env.BENCH_SETUPS ?? 'a,b').split(',') as Array<'a' | 'b'>;
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
+const coldStarts = Number(process.env.BENCH_COLD_STARTS ?? 15);
 const execFileAsync = promisify(execFile);
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
@@ -174,20 +178,11 @@ async function seedHttpData(env: Record<string, string>) {
 }
 
 async function main() {
-  const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
-  const azurite = await startAzurite();
-  const ports = {
-    cosmos: Number(ready.port),
-    blob: azurite.blobPort,
-    queue: azurite.queuePort,
-  };
-  const env = {
-    ...process.env,
-    BENCH_COSMOS_PORT: String(ports.cosmos),
-    BENCH_BLOB_PORT: String(ports.blob),
-    BENCH_QUEUE_PORT: String(ports.queue),
-  };
+  const resultsFile = path.join(projectRoot, 'bench/results.json');
+  // A run of one part keeps the figures of the others.
+  const previous = only ? ((await readFile(resultsFile, 'utf8').then(JSON.parse, () => ({}))) as Record<string, unknown>) : {};
   const results: Record<string, unknown> = {
+    ...previous,
     machine: {
       cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -196,15 +191,37 @@ async function main() {
       date: new Date().toISOString(),
     },
   };
-  try {
-    if (only !== 'load') results.exports = await exportBenchmarks(env);
-    if (only !== 'exports') results.load = await loadBenchmarks(env, ports);
-  } finally {
-    await azurite.close();
-    await stopChild(cosmos);
+  if (!only || only === 'coldstart') {
+    console.error(`cold start: ${coldStarts} fresh processes of each...`);
+    results.coldStart = await coldStartBenchmark(
+      coldStarts,
+      childArgs().filter((arg) => arg !== '--expose-gc'),
+    );
+  }
+  if (!only || only === 'exports' || only === 'load') {
+    const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
+    const azurite = await startAzurite();
+    const ports = {
+      cosmos: Number(ready.port),
+      blob: azurite.blobPort,
+      queue: azurite.queuePort,
+    };
+    const env = {
+      ...process.env,
+      BENCH_COSMOS_PORT: String(ports.cosmos),
+      BENCH_BLOB_PORT: String(ports.blob),
+      BENCH_QUEUE_PORT: String(ports.queue),
+    };
+    try {
+      if (only !== 'load') results.exports = await exportBenchmarks(env);
+      if (only !== 'exports') results.load = await loadBenchmarks(env, ports);
+    } finally {
+      await azurite.close();
+      await stopChild(cosmos);
+    }
   }
 
-  await writeFile(path.join(projectRoot, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   printTables(results);
 }
 
@@ -312,6 +329,14 @@ async function loadBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; b
 function printTables(results: Record<string, unknown>) {
   const machine = results.machine as Record<string, string>;
   console.log(`\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}\n`);
+  const coldStart = results.coldStart as ColdStartFigures | undefined;
+  if (coldStart) {
+    console.log(`Cold start (import of the entry point, median of ${coldStart.processes} fresh processes each)`);
+    console.log(`  deployed entry (${coldStart.packageFiles} files, ${coldStart.packageKiB} KiB package): ${coldStart.appMedianMilliseconds} ms`);
+    console.log(`  minimal app (@azure/functions and one HTTP function): ${coldStart.minimalMedianMilliseconds} ms`);
+    console.log(`  ratio: ${coldStart.ratio}x (target: at most 2x)`);
+    console.log(`  minimal app bundled like the package: ${coldStart.minimalBundledMedianMilliseconds} ms (ratio ${coldStart.ratioToMinimalBundled}x)\n`);
+  }
   if (results.exports) {
     console.log('Exports (customers CSV into Azurite block blobs)');
     console.table(results.exports);

@@ -29,13 +29,16 @@ export interface PackageSummary {
   bundledInputs: string[];
 }
 
-export async function buildPackage(directory = path.join(projectRoot, 'deploy')): Promise<PackageSummary> {
-  await rm(directory, { recursive: true, force: true });
-  await mkdir(directory, { recursive: true });
-  const bundle = await build({
+/**
+ * Bundles an entry point and what it imports into `outdir` (named after the entry, its chunks
+ * under chunks/): ES modules for Node 20; what the entry imports dynamically is split off and
+ * loaded only when imported.
+ */
+export function bundleEntry(entry: string, outdir: string) {
+  return build({
     absWorkingDir: projectRoot,
-    entryPoints: [path.join(projectRoot, 'functions/index.ts')],
-    outdir: path.join(directory, 'functions'),
+    entryPoints: [entry],
+    outdir,
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -53,6 +56,12 @@ export async function buildPackage(directory = path.join(projectRoot, 'deploy'))
     logLevel: 'warning',
     metafile: true,
   });
+}
+
+export async function buildPackage(directory = path.join(projectRoot, 'deploy')): Promise<PackageSummary> {
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  const bundle = await bundleEntry(path.join(projectRoot, 'functions/index.ts'), path.join(directory, 'functions'));
   const project = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
   const manifest = {
     name: project.name,
