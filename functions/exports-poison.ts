@@ -18,7 +18,10 @@ export const exportsPoison: QueueFunctionEntry = {
       context.error(`Ignoring a malformed poison message: ${JSON.stringify(message).slice(0, 200)}`);
       return;
     }
-    context.warn(`Export ${parsed.data.exportId} reached the poison queue.`);
-    await failExport(ctx, parsed.data.partnerId, parsed.data.exportId, 'The export could not be completed after repeated attempts.');
+    context.warn(`Export ${parsed.data.exportId} reached the poison queue (invocation ${context.invocationId}).`);
+    await failExport(ctx, parsed.data.partnerId, parsed.data.exportId, {
+      code: 'ExportFailed',
+      message: `The export could not be completed after repeated attempts. Start it again; if it fails again, give an administrator the reference. Reference: ${context.invocationId}.`,
+    });
   },
 };

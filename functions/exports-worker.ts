@@ -1,10 +1,10 @@
 /**
- * Queue trigger on `exports`: runs one slice of an export. On failure it logs and rethrows, so the
- * host retries; on the last allowed attempt it marks the export Failed first, so it never stays
- * Running.
+ * Queue trigger on `exports`: runs one slice of an export. On failure it logs the error with the
+ * invocation id and rethrows, so the host retries; on the last allowed attempt it marks the export
+ * Failed first (in plain words, with the invocation id as reference), so it never stays Running.
  */
 import { z } from 'zod';
-import { failExport, runExportSlice } from '../shared/exports/export-service.js';
+import { describeExportFailure, failExport, runExportSlice } from '../shared/exports/export-service.js';
 import { ensureErrorType } from '../shared/errors.js';
 import type { QueueFunctionEntry } from '../shared/host/function-table.js';
 
@@ -27,9 +27,9 @@ export const exportsWorker: QueueFunctionEntry = {
     } catch (err) {
       const error = ensureErrorType(err);
       const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
-      context.error(`Export ${exportId} failed on attempt ${dequeueCount}: ${error.stack ?? error.message}`);
+      context.error(`Export ${exportId} failed on attempt ${dequeueCount} (invocation ${context.invocationId}): ${error.stack ?? error.message}`);
       if (dequeueCount >= ctx.config.exports.maxDequeueCount) {
-        await failExport(ctx, partnerId, exportId, `The export failed after ${dequeueCount} attempts: ${error.message}`);
+        await failExport(ctx, partnerId, exportId, describeExportFailure(err, dequeueCount, context.invocationId));
       }
       throw error;
     }

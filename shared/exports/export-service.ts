@@ -182,13 +182,55 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
   await recordExportActivity(ctx, done);
 }
 
+/** Why an export failed, as its client sees it: a stable code and plain words. */
+export interface ExportFailure {
+  code: 'StorageAccessDenied' | 'StorageNotFound' | 'StorageUnavailable' | 'ExportFailed';
+  message: string;
+}
+
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'REQUEST_SEND_ERROR']);
+
+/**
+ * What the client of a failed export is told: never the raw error (its request ids, times and
+ * URLs go to the log, with the invocation id given here as the reference). Storage and Cosmos DB
+ * errors carry the HTTP `statusCode` of the answer, network errors a Node `code`.
+ */
+export function describeExportFailure(err: unknown, attempts: number, reference: string): ExportFailure {
+  const { statusCode, code } = (typeof err === 'object' && err !== null ? err : {}) as { statusCode?: unknown; code?: unknown };
+  const after = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const tail = ` Reference: ${reference}.`;
+  if (statusCode === 401 || statusCode === 403) {
+    return {
+      code: 'StorageAccessDenied',
+      message: `The service was refused access to its storage ${after}; an administrator needs to check its role assignments.${tail}`,
+    };
+  }
+  if (statusCode === 404) {
+    return {
+      code: 'StorageNotFound',
+      message: `The storage the export writes to was not found ${after}; an administrator needs to check the deployment.${tail}`,
+    };
+  }
+  const transient = statusCode === 408 || statusCode === 429 || (typeof statusCode === 'number' && statusCode >= 500);
+  if (transient || (typeof code === 'string' && NETWORK_ERROR_CODES.has(code))) {
+    return { code: 'StorageUnavailable', message: `The storage did not answer ${after}. Start the export again later.${tail}` };
+  }
+  return { code: 'ExportFailed', message: `The export failed ${after}. Start it again; if it fails again, give an administrator the reference.${tail}` };
+}
+
 /** Marks an export Failed for good (the queue gave up on it); does nothing to a finished one. */
-export async function failExport(ctx: ServiceContext, partnerId: string, exportId: string, message: string): Promise<void> {
+export async function failExport(ctx: ServiceContext, partnerId: string, exportId: string, failure: ExportFailure): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const job = await ctx.exportJobs.getExport(partnerId, exportId);
     if (!job || TERMINAL_STATUSES.has(job.status)) return;
     const now = ctx.now().toISOString();
-    const failed: ExportJob = { ...job, status: 'Failed', completedDateTime: now, lastUpdatedDateTime: now, error: { code: 'ExportFailed', message } };
+    const failed: ExportJob = {
+      ...job,
+      status: 'Failed',
+      completedDateTime: now,
+      lastUpdatedDateTime: now,
+      error: { code: failure.code, message: failure.message },
+    };
     if ((await ctx.exportJobs.replaceExport(failed)) !== 'PreconditionFailed') {
       await recordExportActivity(ctx, failed);
       return;
