@@ -123,12 +123,7 @@ async function drainMode() {
   const source = exportSource(ctx, job);
   const started = performance.now();
   let count = 0;
-  let after: Awaited<ReturnType<typeof source>>['next'];
-  do {
-    const page = await source(after, ctx.config.exports.pageSize);
-    count += page.rows.length;
-    after = page.next;
-  } while (after);
+  for await (const page of source(undefined, ctx.config.exports.pageSize)) count += page.rows.length;
   return { rows: count, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -6,9 +6,9 @@
  * Environment: BENCH_FULL=1 adds the 10,000,000-row export; BENCH_SECONDS (default 5) is the length
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
- * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's);
- * BENCH_ONLY=exports, load or coldstart runs one part (the other parts' figures in
- * bench/results.json are kept); BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
+ * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
+ * (or BENCH_ONLY=calls: Cosmos DB calls per operation, BENCH_ONLY=coldstart: the entry point's
+ * import against a minimal function app) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
  * BENCH_CONNECTIONS=16 narrow the load runs; BENCH_COLD_STARTS (default 15) is the number of fresh
  * processes of each kind in the cold-start part.
  */
@@ -24,6 +24,7 @@ import { encodePrincipal } from '../shared/http/principal.js';
 import { startAzurite } from '../shared/host/local-stack.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
+import { measureCalls } from './calls.js';
 import { type ColdStartFigures, coldStartBenchmark } from './cold-start.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -178,11 +179,7 @@ async function seedHttpData(env: Record<string, string>) {
 }
 
 async function main() {
-  const resultsFile = path.join(projectRoot, 'bench/results.json');
-  // A run of one part keeps the figures of the others.
-  const previous = only ? ((await readFile(resultsFile, 'utf8').then(JSON.parse, () => ({}))) as Record<string, unknown>) : {};
   const results: Record<string, unknown> = {
-    ...previous,
     machine: {
       cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -198,31 +195,50 @@ async function main() {
       childArgs().filter((arg) => arg !== '--expose-gc'),
     );
   }
-  if (!only || only === 'exports' || only === 'load') {
-    const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
-    const azurite = await startAzurite();
-    const ports = {
-      cosmos: Number(ready.port),
-      blob: azurite.blobPort,
-      queue: azurite.queuePort,
-    };
-    const env = {
-      ...process.env,
-      BENCH_COSMOS_PORT: String(ports.cosmos),
-      BENCH_BLOB_PORT: String(ports.blob),
-      BENCH_QUEUE_PORT: String(ports.queue),
-    };
-    try {
-      if (only !== 'load') results.exports = await exportBenchmarks(env);
-      if (only !== 'exports') results.load = await loadBenchmarks(env, ports);
-    } finally {
-      await azurite.close();
-      await stopChild(cosmos);
-    }
-  }
+  if (only !== 'coldstart') await stackBenchmarks(results);
 
-  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (BENCH_ONLY) replaces only its own part of the results file.
+  const resultsFile = path.join(projectRoot, 'bench/results.json');
+  const previous = only ? (JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Record<string, unknown>) : {};
+  await writeFile(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   printTables(results);
+}
+
+/** The parts that need the local Cosmos DB endpoint and Azurite: exports, load and calls. */
+async function stackBenchmarks(results: Record<string, unknown>) {
+  const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
+  const azurite = await startAzurite();
+  const ports = {
+    cosmos: Number(ready.port),
+    blob: azurite.blobPort,
+    queue: azurite.queuePort,
+  };
+  const env = {
+    ...process.env,
+    BENCH_COSMOS_PORT: String(ports.cosmos),
+    BENCH_BLOB_PORT: String(ports.blob),
+    BENCH_QUEUE_PORT: String(ports.queue),
+  };
+  try {
+    if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
+    if (!only || only === 'load') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'calls') {
+      console.error('Cosmos DB calls per operation...');
+      const calls = await measureCalls(ports, async () => (await ask<{ requests: number }>(cosmos, { type: 'requests' })).requests);
+      // At a million rows: the plan, 1,000 pages, a checkpoint per block but the last, the rest as measured.
+      const million = (results.exports as Array<Record<string, number>> | undefined)?.find((row) => row.rows === 1_000_000);
+      const checkpoints = million ? Number(million.blocks) - 1 : undefined;
+      results.calls = {
+        ...calls,
+        ...(checkpoints !== undefined
+          ? { exportCallsPer1000RowsAt1M: Number(((1 + 1000 + checkpoints + calls.exportBookkeeping) / 1000).toFixed(3)), checkpointsAt1M: checkpoints }
+          : {}),
+      };
+    }
+  } finally {
+    await azurite.close();
+    await stopChild(cosmos);
+  }
 }
 
 async function exportBenchmarks(env: NodeJS.ProcessEnv) {
@@ -257,6 +273,7 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
       resumeSeconds: resumed.seconds,
       resumeOverheadPercent: Number(((resumed.seconds / exported.seconds - 1) * 100).toFixed(1)),
       resumeCrashedAtRow: resumed.crashedAtRow,
+      blocks: exported.blocks,
       rawPeakRssMB: Math.round(raw.peakRssMB),
     });
   }
@@ -340,6 +357,10 @@ function printTables(results: Record<string, unknown>) {
   if (results.exports) {
     console.log('Exports (customers CSV into Azurite block blobs)');
     console.table(results.exports);
+  }
+  if (results.calls) {
+    console.log('Cosmos DB calls per operation, counted at the local endpoint');
+    console.table([results.calls]);
   }
   const load = results.load as Array<Record<string, number | string>> | undefined;
   if (!load) return;

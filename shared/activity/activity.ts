@@ -2,7 +2,7 @@
  * The activity log: every change and export, accountable to a user. Records live in the partner's
  * partition and expire through the container's TTL (ACTIVITY_RETENTION_DAYS).
  */
-import type { Page } from '../customers/ports.js';
+import type { Page, PageStream } from '../customers/ports.js';
 import type { Cursor } from '../http/paging.js';
 
 export type ActivityStatus = 'Pending' | 'Succeeded' | 'Failed';
@@ -49,6 +49,8 @@ export interface ActivityFilter {
 export interface ActivityRepository {
   /** Newest first: ordered by dateTime then id, both descending. */
   listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>>;
+  /** The same rows as `listActivity`, all of them, in pages of up to `pageSize`. */
+  streamActivity(filter: ActivityFilter, pageSize: number, after?: Cursor): PageStream<ActivityRecord>;
   createActivity(record: ActivityRecord): Promise<void>;
   upsertActivity(record: ActivityRecord): Promise<void>;
   deleteActivity(partnerId: string, id: string): Promise<void>;

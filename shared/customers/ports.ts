@@ -18,9 +18,18 @@ export interface Page<T> {
   next?: Cursor;
 }
 
+/**
+ * Every row after a cursor, in pages read one after another by a single store query (one query plan,
+ * then one request a page). Each page carries the cursor of its last row, so a reader can stop after
+ * any page and resume later with a new stream from that cursor.
+ */
+export type PageStream<T> = AsyncIterable<{ rows: T[]; cursor: Cursor }>;
+
 export interface CustomerRepository {
   /** Up to `top` rows after `after`, ordered by sort key then id. */
   searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>>;
+  /** The same rows as `searchCustomers`, all of them, in pages of up to `pageSize`. */
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }>;
   getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;

@@ -3,8 +3,10 @@
  * emulator key against the local endpoint, with DefaultAzureCredential (managed identity) in Azure.
  */
 import https from 'node:https';
-import { CosmosClient, type Container, type Database } from '@azure/cosmos';
+import { CosmosClient, type Container, type Database, type SqlQuerySpec } from '@azure/cosmos';
 import type { Config } from '../config.js';
+import type { PageStream } from '../customers/ports.js';
+import type { Cursor } from '../http/paging.js';
 import { azureCredential } from '../storage/credential.js';
 
 export interface CosmosContainers {
@@ -66,4 +68,23 @@ export function keysetPage<T>(resources: T[], top: number, cursorOf: (row: T) =>
   if (resources.length <= top) return { rows: resources };
   const rows = resources.slice(0, top);
   return { rows, next: cursorOf(rows[top - 1] as T) };
+}
+
+/**
+ * All rows of a single-partition query after its keyset position, read with one iterator: the SDK
+ * asks for the query plan once, then makes one request per page of up to `pageSize` rows (it may
+ * answer fewer). A page-at-a-time query with TOP would pay a plan and a query for every page.
+ */
+export async function* keysetStream<T>(
+  container: Container,
+  spec: SqlQuerySpec,
+  partitionKey: string,
+  pageSize: number,
+  cursorOf: (row: T) => Cursor,
+): PageStream<T> {
+  const iterator = container.items.query<T>(spec, { partitionKey, maxItemCount: pageSize });
+  while (iterator.hasMoreResults()) {
+    const { resources } = await iterator.fetchNext();
+    if (resources.length > 0) yield { rows: resources, cursor: cursorOf(resources[resources.length - 1] as T) };
+  }
 }

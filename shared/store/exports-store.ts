@@ -50,7 +50,7 @@ export class CosmosExportRepository implements ExportRepository {
       keyset = ' AND (c.createdDateTime < @afterCreated OR (c.createdDateTime = @afterCreated AND c.id < @afterId))';
       parameters.push({ name: '@afterCreated', value: String(after[0]) }, { name: '@afterId', value: String(after[1]) });
     }
-    const query = `SELECT TOP ${top + 1} * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'export' AND c.scopeTenantId = @scopeTenantId${keyset} ORDER BY c.createdDateTime DESC, c.id DESC`;
+    const query = `SELECT TOP ${top + 1} * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'export' AND c.scopeTenantId = @scopeTenantId${keyset} ORDER BY c.kind ASC, c.scopeTenantId ASC, c.createdDateTime DESC, c.id DESC`;
     const { resources } = await this.container.items
       .query<ExportJob & CosmosSystemProperties>({ query, parameters }, { partitionKey: partnerId, maxItemCount: top + 1 })
       .fetchAll();
@@ -99,7 +99,8 @@ export class CosmosExportRepository implements ExportRepository {
     const { resources } = await this.container.items
       .query<ExportSchedule & CosmosSystemProperties>(
         {
-          query: "SELECT * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND c.scopeTenantId = @scopeTenantId ORDER BY c.name ASC, c.id ASC",
+          query:
+            "SELECT * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND c.scopeTenantId = @scopeTenantId ORDER BY c.kind ASC, c.scopeTenantId ASC, c.name ASC, c.id ASC",
           parameters: [
             { name: '@partnerId', value: partnerId },
             { name: '@scopeTenantId', value: scopeTenantId },

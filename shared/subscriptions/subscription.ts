@@ -1,6 +1,6 @@
 /** A customer's subscriptions, stored in the partner's partition beside its customers. */
 import type { Cursor } from '../http/paging.js';
-import type { Page } from '../customers/ports.js';
+import type { Page, PageStream } from '../customers/ports.js';
 import { foldText } from '../customers/search-keys.js';
 
 export const SUBSCRIPTION_STATUSES = ['active', 'suspended', 'deleted', 'expired', 'pending'] as const;
@@ -45,5 +45,7 @@ export interface SubscriptionFilter {
 
 export interface SubscriptionRepository {
   listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>>;
+  /** The same rows as `listSubscriptions`, all of them, in pages of up to `pageSize`. */
+  streamSubscriptions(filter: SubscriptionFilter, pageSize: number, after?: Cursor): PageStream<SubscriptionRecord>;
   upsertSubscription(record: SubscriptionRecord): Promise<void>;
 }

@@ -55,6 +55,16 @@ describe('GET /api/activity', () => {
     expect(foreign.rows).toEqual([]);
   });
 
+  it('an indirect reseller filters its records by operation, and by customer and operation', async () => {
+    const rename = 'operation=UpdateCustomerCompanyName';
+    const byOperation = await allPages(service.url, `/api/activity?${rename}&top=1`, principal(RESELLER_A));
+    expect(byOperation.rows.map((r) => r.details.newCompanyName)).toEqual(['Renamed 3', 'Renamed 0']);
+    const byBoth = await allPages(service.url, `/api/activity?customerId=${resellerACustomer?.id}&${rename}`, principal(RESELLER_A));
+    expect(byBoth.rows.map((r) => r.details.newCompanyName)).toEqual(['Renamed 3', 'Renamed 0']);
+    const foreign = await allPages(service.url, `/api/activity?customerId=${resellerBCustomer?.id}&${rename}`, principal(RESELLER_A));
+    expect(foreign.rows).toEqual([]);
+  });
+
   it('another partner sees none of them', async () => {
     const { rows } = await allPages(service.url, '/api/activity', principal('bbbbbbbb-0000-4000-8000-000000000002'));
     expect(rows).toEqual([]);

@@ -92,12 +92,15 @@ describe('an export that crashes or hands off', () => {
     exports.blockBytes = 16 * 1024;
     let pagesAfterFailure = 0;
     let retried = false;
+    const failures = () => service.ctx.faults.thrownCount('export.afterBlockStaged');
     service.ctx.customers = Object.assign(Object.create(customers) as typeof customers, {
-      searchCustomers: (...args: Parameters<typeof customers.searchCustomers>) => {
+      streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
         // The retry starts again from the top: the first block was never checkpointed.
-        if (args[2] === undefined && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) retried = true;
-        if (!retried && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) pagesAfterFailure += 1;
-        return customers.searchCustomers(...args);
+        if (args[2] === undefined && failures() > 0) retried = true;
+        for await (const page of customers.streamCustomers(...args)) {
+          if (!retried && failures() > 0) pagesAfterFailure += 1;
+          yield page;
+        }
       },
     });
     try {

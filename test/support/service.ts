@@ -10,6 +10,7 @@ import { encodePrincipal } from '../../shared/http/principal.js';
 import { type LocalRunner, startLocalRunner } from '../../shared/host/local-runner.js';
 import { type ImportSummary, importRecords } from '../../shared/import/import-records.js';
 import { type WiredService, createService, prepareLocalResources } from '../../shared/wiring.js';
+import { recordQueries } from './query-log.js';
 
 export interface TestService {
   url: string;
@@ -32,6 +33,8 @@ export async function startTestService(options: { env?: Record<string, string>; 
     ...options.env,
   });
   const service = createService(config);
+  const { tenants, customers, subscriptions, activity, exports } = service.store;
+  recordQueries({ tenants, customers, subscriptions, activity, exports });
   await prepareLocalResources(service);
   const logs: string[] = [];
   const runner = await startLocalRunner(functionTable, service.ctx, {
