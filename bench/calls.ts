@@ -7,8 +7,8 @@
  */
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
-import { encodePrincipal } from '../shared/http/principal.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 

@@ -7,10 +7,11 @@
  * hence the name: "zz-" sorts after every other function. `shadowedRoutes` (run by the local
  * runner at start and by the function table test) fails if any function ever sorts after it.
  */
-import { ServiceError } from '../shared/errors.js';
-import { errorResponse } from '../shared/http/responses.js';
+
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { matchRoute } from '../shared/host/routes.js';
+import { errorResponse } from '../shared/http/responses.js';
+import { ServiceError } from '../shared/kernel/errors.js';
 
 export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunctionEntry {
   return httpFunction({

@@ -1,5 +1,5 @@
 /** What the customer use cases need from a store (implemented in shared/store). */
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import type { CustomerRecord, CustomerRow } from './customer.js';
 
 export interface CustomerFilter {
@@ -11,19 +11,6 @@ export interface CustomerFilter {
   /** Canonical id the search may equal (the Microsoft ID). */
   idEquals?: string;
 }
-
-export interface Page<T> {
-  rows: T[];
-  /** Position after the last row, present when more rows may follow. */
-  next?: Cursor;
-}
-
-/**
- * Every row after a cursor, in pages read one after another by a single store query (one query plan,
- * then one request a page). Each page carries the cursor of its last row, so a reader can stop after
- * any page and resume later with a new stream from that cursor.
- */
-export type PageStream<T> = AsyncIterable<{ rows: T[]; cursor: Cursor }>;
 
 export interface CustomerRepository {
   /** Up to `top` rows after `after`, ordered by sort key then id. */

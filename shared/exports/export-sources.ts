@@ -4,11 +4,10 @@
  * page ends at a keyset cursor, which is what an export checkpoints and resumes from.
  */
 import type { ServiceContext } from '../context.js';
-import type { PageStream } from '../customers/ports.js';
 import { customerFilter } from '../customers/customer-service.js';
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, PageStream } from '../kernel/page.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
-import type { Scope } from '../tenants/tenant.js';
+import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
 import type { ExportJob } from './export-job.js';
 
@@ -26,7 +25,7 @@ async function* mapRows<T>(pages: PageStream<T>, toCells: (row: T) => CsvCell[])
 }
 
 export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
-  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy, canWrite: false };
+  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
 export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource {

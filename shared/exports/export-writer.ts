@@ -6,11 +6,11 @@
  * so the committed file is byte-identical to an uninterrupted run.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { FaultInjector } from '../kernel/faults.js';
 import { csvPreamble, csvRows } from './csv.js';
 import type { ExportCheckpoint, ExportType } from './export-job.js';
-import type { ExportFileStore } from './ports.js';
 import type { ExportSource } from './export-sources.js';
-import type { FaultInjector } from '../faults.js';
+import type { ExportFileStore } from './ports.js';
 
 /** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
 export const BLOCK_BYTES = 4 * 1024 * 1024;

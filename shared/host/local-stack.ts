@@ -38,7 +38,7 @@ export interface RunningServer {
 
 export async function startCosmosEndpoint(port = 0): Promise<RunningServer> {
   // Without keepAlive the endpoint answers every request with `connection: close`, and each call
-  // then pays a new TLS handshake on both sides (about 5 ms of CPU on this machine).
+  // then pays a new TLS handshake on both sides.
   const server = createHttpsServer({ keepAlive: true });
   let requests = 0;
   server.on('request', () => {

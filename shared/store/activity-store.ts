@@ -1,13 +1,11 @@
 /** Activity records in Cosmos DB: newest first over the (dateTime desc, id desc) composite index. */
-import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
-import type { ActivityFilter, ActivityRecord, ActivityRepository } from '../activity/activity.js';
-import type { Page, PageStream } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage, keysetStream } from './cosmos.js';
+import type { Container, SqlParameter } from '@azure/cosmos';
+import type { ActivityRecord } from '../activity/activity.js';
+import type { ActivityFilter, ActivityRepository } from '../activity/ports.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
-
-const cursorOf = (row: ActivityRecord) => [row.dateTime, row.id];
 
 /**
  * Newest first within a date range. Each equality filter present leads the ORDER BY, in this fixed
@@ -16,42 +14,33 @@ const cursorOf = (row: ActivityRecord) => [row.dateTime, row.id];
  */
 const EQUALITY_FILTERS = ['resellerId', 'customerId', 'operation'] as const;
 
-function activityQuery(filter: ActivityFilter, after: Cursor | undefined, top?: number): SqlQuerySpec {
+function activityQuery(filter: ActivityFilter): KeysetQuery {
   const parameters: SqlParameter[] = [
     { name: '@partnerId', value: filter.partnerId },
     { name: '@from', value: filter.from },
     { name: '@to', value: filter.to },
   ];
   const where = ['c.partnerId = @partnerId', 'c.dateTime >= @from', 'c.dateTime <= @to'];
-  const orderBy: string[] = [];
+  const leadingOrder: string[] = [];
   for (const field of EQUALITY_FILTERS) {
     const value = filter[field];
     if (value === undefined) continue;
     where.push(`c.${field} = @${field}`);
     parameters.push({ name: `@${field}`, value });
-    orderBy.push(`c.${field} ASC`);
+    leadingOrder.push(field);
   }
-  if (after) {
-    where.push('(c.dateTime < @afterDateTime OR (c.dateTime = @afterDateTime AND c.id < @afterId))');
-    parameters.push({ name: '@afterDateTime', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-  }
-  orderBy.push('c.dateTime DESC', 'c.id DESC');
-  const query = `SELECT ${top ? `TOP ${top} ` : ''}${FIELDS} FROM c WHERE ${where.join(' AND ')} ORDER BY ${orderBy.join(', ')}`;
-  return { query, parameters };
+  return { partitionKey: filter.partnerId, select: FIELDS, where, parameters, keyset: ['dateTime', 'id'], descending: true, leadingOrder };
 }
 
 export class CosmosActivityRepository implements ActivityRepository {
   constructor(private readonly container: Container) {}
 
   async listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>> {
-    const { resources } = await this.container.items
-      .query<ActivityRecord>(activityQuery(filter, after, top + 1), { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, cursorOf);
+    return queryKeysetPage(this.container, activityQuery(filter), top, after);
   }
 
   streamActivity(filter: ActivityFilter, pageSize: number, after?: Cursor): PageStream<ActivityRecord> {
-    return keysetStream(this.container, activityQuery(filter, after), filter.partnerId, pageSize, cursorOf);
+    return queryKeysetStream(this.container, activityQuery(filter), pageSize, after);
   }
 
   async createActivity(record: ActivityRecord): Promise<void> {

@@ -2,11 +2,11 @@
  * Customers in Cosmos DB: one logical partition per partner; search is a keyset-paged query over the
  * indexed `searchKeys` array and the `sortKey, id` composite index.
  */
-import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
+import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository, Page, PageStream } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage, keysetStream } from './cosmos.js';
+import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -15,22 +15,18 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
-const cursorOf = (row: CustomerRow & { sortKey: string }) => [row.sortKey, row.id];
-
 /**
  * The search in the partner's partition, ordered by (sortKey, id). With the reseller filter the
- * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it:
- * an equality-filtered property must lead the ORDER BY for a composite to serve both. The order of
- * rows is the same, since every row has that one reseller id.
+ * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it.
  */
-function searchQuery(filter: CustomerFilter, after: Cursor | undefined, top?: number): SqlQuerySpec {
+function searchQuery(filter: CustomerFilter): KeysetQuery {
   const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
   const where = ['c.partnerId = @partnerId'];
-  const orderBy = ['c.sortKey ASC', 'c.id ASC'];
+  const leadingOrder: string[] = [];
   if (filter.resellerId !== undefined) {
     where.push('c.resellerId = @resellerId');
     parameters.push({ name: '@resellerId', value: filter.resellerId });
-    orderBy.unshift('c.resellerId ASC');
+    leadingOrder.push('resellerId');
   }
   if (filter.searchPrefix) {
     const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
@@ -42,26 +38,19 @@ function searchQuery(filter: CustomerFilter, after: Cursor | undefined, top?: nu
       where.push(keyMatch);
     }
   }
-  if (after) {
-    where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-    parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-  }
-  const query = `SELECT ${top ? `TOP ${top} ` : ''}c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY ${orderBy.join(', ')}`;
-  return { query, parameters };
+  const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
+  return { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder };
 }
 
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
   async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const { resources } = await this.container.items
-      .query<CustomerRow & { sortKey: string }>(searchQuery(filter, after, top + 1), { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, cursorOf);
+    return queryKeysetPage(this.container, searchQuery(filter), top, after);
   }
 
   streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }> {
-    return keysetStream(this.container, searchQuery(filter, after), filter.partnerId, pageSize, cursorOf);
+    return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

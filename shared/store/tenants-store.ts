@@ -5,8 +5,9 @@
  * would otherwise fan out to every partition on each request.
  */
 import type { Container } from '@azure/cosmos';
-import { foldText } from '../customers/search-keys.js';
-import type { ResellerRecord, TenantRecord, TenantRepository } from '../tenants/tenant.js';
+import { foldText } from '../kernel/text.js';
+import type { TenantRepository } from '../tenants/ports.js';
+import type { ResellerRecord, TenantRecord } from '../tenants/tenant.js';
 
 const CACHE_MILLISECONDS = 30_000;
 /** Entries a cache may hold before it starts over (a process serves a bounded set of partners). */

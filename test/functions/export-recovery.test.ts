@@ -6,8 +6,8 @@
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
-import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
+import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 const partner = principal(PROVIDER, ['Customers.Read'], 'ada@provider.example');
 const MANY = 400;
@@ -29,8 +29,11 @@ function manyCustomers(): Array<Record<string, unknown>> {
   });
 }
 
-async function startService(env: Record<string, string>): Promise<TestService> {
-  const service = await startTestService({ env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7', ...env } });
+async function startService(maxDequeueCount?: number): Promise<TestService> {
+  const service = await startTestService({
+    env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7' },
+    ...(maxDequeueCount ? { host: { maxDequeueCount } } : {}),
+  });
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
   return service;
 }
@@ -49,7 +52,7 @@ describe('an export that crashes or hands off', () => {
   let reference: Buffer;
 
   beforeAll(async () => {
-    service = await startService({});
+    service = await startService();
     const done = await waitForExport(service, await exportCustomers(service));
     expect(done.status).toBe('Succeeded');
     expect(done.rowCount).toBe(MANY + 16);
@@ -133,7 +136,7 @@ describe('an export sliced into many queue messages', () => {
   afterAll(async () => service?.close());
 
   it('hands off after every checkpoint and still writes the same bytes', async () => {
-    service = await startService({});
+    service = await startService();
     const whole = await waitForExport(service, await exportCustomers(service));
     expect(whole.status).toBe('Succeeded');
     const reference = await downloadBytes(whole.downloadUrl);
@@ -157,7 +160,7 @@ describe('an export sliced into many queue messages', () => {
 describe('an export the queue gives up on', () => {
   let service: TestService;
   beforeAll(async () => {
-    service = await startService({ EXPORT_MAX_DEQUEUE_COUNT: '3' });
+    service = await startService(3);
   });
   afterEach(() => service.ctx.faults.disarm());
   afterAll(async () => service?.close());

@@ -1,8 +1,8 @@
+import type { HttpMethod } from '@azure/functions';
 import azureFunctions from '@azure/functions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { functionTable } from '../../functions/table.js';
 import { registerFunctions } from '../../shared/host/azure-host.js';
-import type { HttpMethod } from '@azure/functions';
 import type { HttpFunctionEntry } from '../../shared/host/function-table.js';
 import { dispatch, hostOrder, matchRoute, shadowedRoutes } from '../../shared/host/routes.js';
 

@@ -11,9 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionTable } from '../../functions/table.js';
+import { buildPackage, type PackageSummary, projectRoot } from '../../scripts/build-package.js';
 import type { HttpFunctionEntry } from '../../shared/host/function-table.js';
 import { dispatch, shadowedRoutes } from '../../shared/host/routes.js';
-import { buildPackage, type PackageSummary, projectRoot } from '../../scripts/build-package.js';
 
 const execFileAsync = promisify(execFile);
 let built: PackageSummary;

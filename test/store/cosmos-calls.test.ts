@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startCosmosEndpoint } from '../../shared/host/local-stack.js';
-import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, call, principal, startTestService } from '../support/service.js';
+import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { call, principal, startTestService, type TestService } from '../support/service.js';
 
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const ROWS = 300;
