@@ -50,7 +50,7 @@ describe('the deployment package', () => {
     const devDependencies = Object.keys(JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).devDependencies);
     const sources = built.bundledInputs.filter((input) => !input.startsWith('node_modules/'));
     expect(sources).toContain('functions/index.ts');
-    for (const input of sources) expect(input).toMatch(/^(functions|shared|infra)\//);
+    for (const input of sources) expect(input).toMatch(/^((functions|shared|infra)\/|host\.json$)/);
     for (const input of sources) expect(input).not.toMatch(/^shared\/(demo\/|host\/local-|import\/)/);
     for (const input of built.bundledInputs) {
       for (const name of devDependencies) expect(input.startsWith(`node_modules/${name}/`), input).toBe(false);
