@@ -33,8 +33,8 @@ const echo = (name: string, route: string): HttpFunctionEntry =>
 let runner: LocalRunner;
 
 beforeAll(async () => {
-  const ctx = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused'))).ctx;
-  runner = await startLocalRunner([echo('b-items-get', 'api/items/{id}'), echo('a-items-recent', 'api/items/recent')], ctx, { queues: false, timers: false });
+  const app = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused')));
+  runner = await startLocalRunner([echo('b-items-get', 'api/items/{id}'), echo('a-items-recent', 'api/items/recent')], app, { queues: false, timers: false });
 });
 
 afterAll(async () => {
@@ -85,9 +85,9 @@ describe('the local runner, as the Functions host', () => {
   });
 
   it('refuses to start with a table in which one route shadows another', async () => {
-    const ctx = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused'))).ctx;
+    const app = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused')));
     await expect(
-      startLocalRunner([echo('a-items-get', 'api/items/{id}'), echo('b-items-recent', 'api/items/recent')], ctx, { queues: false, timers: false }),
+      startLocalRunner([echo('a-items-get', 'api/items/{id}'), echo('b-items-recent', 'api/items/recent')], app, { queues: false, timers: false }),
     ).rejects.toThrow(/b-items-recent \(GET, POST api\/items\/recent\) is shadowed by a-items-get/);
   });
 });
