@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpFunction } from '../shared/host/function-table.js';
+import { errorResponse } from '../shared/http/responses.js';
+import { ServiceError } from '../shared/kernel/errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,7 +47,8 @@ export const portalGet = httpFunction({
     const file = path.resolve(root, requested);
     const type = CONTENT_TYPES[path.extname(file)];
     if (!file.startsWith(root + path.sep) || !type || !existsSync(file)) {
-      return { status: 404, body: 'Not found', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+      // In the contract's error format: `/api` (one segment) arrives here too.
+      return errorResponse(new ServiceError('NotFound', 'NotFound', `There is nothing at /${request.params.file ?? ''}.`));
     }
     return {
       status: 200,

@@ -52,7 +52,9 @@ function parseSegment(text: string, template: string): Segment {
 function parseTemplate(template: string): Segment[] {
   let segments = parsedTemplates.get(template);
   if (!segments) {
-    const parsed = template === '' ? [] : template.split('/').map((text) => parseSegment(text, template));
+    // A leading slash (as in OpenAPI paths) changes nothing: templates start at the route prefix.
+    const trimmed = template.replace(/^\//, '');
+    const parsed = trimmed === '' ? [] : trimmed.split('/').map((text) => parseSegment(text, template));
     parsed.forEach((segment, index) => {
       const open = segment.kind === 'catchAll' || (segment.kind === 'parameter' && segment.optional);
       if (open && index !== parsed.length - 1) {
