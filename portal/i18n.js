@@ -1,5 +1,5 @@
 /**
- * The portal's languages: message catalogues (portal/messages/<tag>.js) and the platform's Intl
+ * The portal's languages: message catalogues (portal/messages-<tag>.js) and the platform's Intl
  * APIs, nothing else. A message is a whole sentence with named placeholders (`{name}`), so a
  * translation can put them where its grammar wants; a message that depends on a number is an
  * object of Intl.PluralRules categories (`one`, `other`, ...) chosen by the `count` parameter.
@@ -9,9 +9,9 @@
  * The language is the one the reader chose with the switcher (remembered in localStorage), else
  * the first of the browser's languages that the portal speaks, else English.
  */
-import de from './messages/de.js';
-import en from './messages/en.js';
-import zhTW from './messages/zh-TW.js';
+import de from './messages-de.js';
+import en from './messages-en.js';
+import zhTW from './messages-zh-TW.js';
 
 /** @typedef {string | Partial<Record<Intl.LDMLPluralRule, string>>} Message */
 /** @typedef {Record<string, Message>} Catalogue */

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import de from '../../portal/messages/de.js';
-import en from '../../portal/messages/en.js';
-import zhTW from '../../portal/messages/zh-TW.js';
+import de from '../../portal/messages-de.js';
+import en from '../../portal/messages-en.js';
+import zhTW from '../../portal/messages-zh-TW.js';
 
 type Message = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 const catalogues: Record<string, Record<string, Message>> = { en, 'zh-TW': zhTW, de };

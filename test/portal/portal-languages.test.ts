@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import de from '../../portal/messages/de.js';
-import en from '../../portal/messages/en.js';
-import zhTW from '../../portal/messages/zh-TW.js';
+import de from '../../portal/messages-de.js';
+import en from '../../portal/messages-en.js';
+import zhTW from '../../portal/messages-zh-TW.js';
 import { customerId, fixtureRecords, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
 import { call, principal, startTestService, type TestService } from '../support/service.js';
 
