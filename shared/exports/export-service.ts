@@ -145,6 +145,7 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
     ctx.exportFiles,
     {
       faults: ctx.faults,
+      log: (message) => log(`Export ${exportId}: ${message}`),
       shouldHandOff: () => Date.now() >= deadline,
       saveCheckpoint: async (checkpoint) => {
         const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
@@ -222,7 +223,12 @@ async function recordExportActivity(ctx: ServiceContext, job: ExportJob): Promis
   await ctx.activity.upsertActivity(record);
 }
 
-/** Re-queues exports whose message was lost between creating the record and queueing it. */
+/**
+ * Re-queues exports whose work stopped without an end: NotStarted ones whose message was lost
+ * between creating the record and queueing it, and Running ones not checkpointed for
+ * `olderThanSeconds` (their worker died with the message). A second message for a live export is
+ * harmless: the two workers race on the checkpoint's etag and one stops.
+ */
 export async function requeueStaleExports(ctx: ServiceContext, olderThanSeconds = 600): Promise<number> {
   const before = new Date(ctx.now().getTime() - olderThanSeconds * 1000).toISOString();
   const stale = await ctx.exportJobs.listStaleExports(before, 100);

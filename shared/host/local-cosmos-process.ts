@@ -16,6 +16,7 @@ try {
     ...(folder ? { folder } : {}),
     ...(legacyDatabase ? { legacyDatabase } : {}),
     ...(process.env.LOCAL_COSMOS_SNAPSHOT_SECONDS ? { snapshotSeconds: Number(process.env.LOCAL_COSMOS_SNAPSHOT_SECONDS) } : {}),
+    ...(process.env.LOCAL_COSMOS_SNAPSHOT_PAUSE_MS ? { snapshotPauseMilliseconds: Number(process.env.LOCAL_COSMOS_SNAPSHOT_PAUSE_MS) } : {}),
   });
   let stopping: Promise<void> | undefined;
   const stop = () => {

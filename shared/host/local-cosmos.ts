@@ -87,6 +87,8 @@ export interface LocalCosmosOptions {
   snapshotSeconds?: number;
   /** Database that snapshots of the earlier one-file-per-container format belong to. */
   legacyDatabase?: string;
+  /** Tests only: how long a snapshot waits, fully written, before it is flushed and put in place. */
+  snapshotPauseMilliseconds?: number;
   /** Where warnings and failures are told (default: console.error). */
   warn?: (message: string) => void;
 }
@@ -176,6 +178,7 @@ class Persistence {
     private readonly accountOf: () => AccountModel,
     private readonly folder: string,
     private readonly warn: (message: string) => void,
+    private readonly pauseMilliseconds = 0,
   ) {}
 
   /** Reads the snapshot and replays the journals; returns the documents restored. */
@@ -406,6 +409,8 @@ class Persistence {
           }
         }
         await handle.write(`${chunk}${JSON.stringify({ end: true })}\n`);
+        // Crash tests hold a snapshot here, written but not yet in place, to kill the process.
+        if (this.pauseMilliseconds > 0) await new Promise((resolve) => setTimeout(resolve, this.pauseMilliseconds));
         await handle.sync();
       } finally {
         await handle.close();
@@ -446,7 +451,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   };
   // The account is made once the port is known (its metadata names its endpoint); recovery only
   // fills the waiting documents, which go into the account as the service creates its containers.
-  const persistence = options.folder ? new Persistence(accountOf, options.folder, warn) : undefined;
+  const persistence = options.folder ? new Persistence(accountOf, options.folder, warn, options.snapshotPauseMilliseconds) : undefined;
   const restored = persistence ? await persistence.recover(options.legacyDatabase) : 0;
 
   const server = https.createServer(
@@ -505,6 +510,9 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   };
 }
 
+/** The error code of the 503s this endpoint answers while it cannot save (the service shows their message). */
+export const LOCAL_STORE_NOT_SAVING = 'LocalStoreNotSaving';
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The library's request handler, with the journal between the write and its answer. */
@@ -522,7 +530,7 @@ async function serve(account: AccountModel, persistence: Persistence | undefined
     body = { message: 'no route' };
   } else if (persistence?.failure && (isWrite || (req.method === 'GET' && Object.keys(route[0]).join() === 'dbId'))) {
     res.statusCode = 503;
-    body = { code: 'ServiceUnavailable', message: `The local store cannot save data: ${persistence.failure}` };
+    body = { code: LOCAL_STORE_NOT_SAVING, message: `The local store cannot save data: ${persistence.failure}.` };
   } else if (persistence && req.headers['x-ms-cosmos-is-batch-request'] === 'True') {
     res.statusCode = 501;
     body = { code: 'NotImplemented', message: 'The local store does not journal transactional batches.' };
@@ -541,7 +549,7 @@ async function serve(account: AccountModel, persistence: Persistence | undefined
         await journalWrite(account, persistence, req, params, body ?? {});
       } catch (err) {
         res.statusCode = 503;
-        body = { code: 'ServiceUnavailable', message: `The local store could not save this write: ${(err as Error).message}` };
+        body = { code: LOCAL_STORE_NOT_SAVING, message: `The local store could not save this write: ${(err as Error).message}.` };
       }
     }
   }

@@ -72,8 +72,6 @@ export async function spawnCosmosEndpoint(options: DurableCosmosOptions): Promis
     ...(options.legacyDatabase ? [options.legacyDatabase] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
-  child.unref();
-  child.channel?.unref();
   const ready = await new Promise<{ port: number; restored: number }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`The local Cosmos endpoint exited with code ${code} before it was ready.`)));
     child.on('message', (message: { type: string; port: number; restored: number; message?: string; code?: string }) => {
@@ -82,6 +80,9 @@ export async function spawnCosmosEndpoint(options: DurableCosmosOptions): Promis
     });
   });
   child.removeAllListeners('exit');
+  // From now on it must not keep this process alive by itself.
+  child.unref();
+  child.channel?.unref();
   return {
     port: ready.port,
     restored: ready.restored,
