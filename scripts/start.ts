@@ -14,6 +14,7 @@ import { DEMO_ADMIN, demoRecords } from '../shared/demo/demo-data.js';
 import { encodePrincipal } from '../shared/http/principal.js';
 import { type RunningDurableCosmos, spawnCosmosEndpoint, startAzurite } from '../shared/host/local-stack.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { requeueStaleExports } from '../shared/exports/export-service.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 
@@ -59,10 +60,25 @@ async function main(): Promise<void> {
     const summary = await importRecords(service.ctx, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
     console.log(`Seeded ${summary.imported.customer} customers and ${summary.imported.subscription} subscriptions.`);
   } else if (cosmos) {
-    console.log(`Restored ${cosmos.restored} documents from ${path.relative(root, snapshotFolder) || snapshotFolder}.`);
+    console.log(`Restored ${cosmos.restored} documents from ${snapshotFolder}.`);
   }
 
-  const runner = await startLocalRunner(functionTable, service.ctx, { port, host: '127.0.0.1' });
+  // After a stop has waited its grace, what abandoned invocations still log is noise.
+  let abandoned = false;
+  const runner = await startLocalRunner(functionTable, service.ctx, {
+    port,
+    host: '127.0.0.1',
+    log: (level, name, message) => {
+      if (abandoned || level === 'debug' || level === 'trace') return;
+      if (level === 'error' || level === 'warning') console.error(`[${name}] ${message}`);
+      else console.log(`[${name}] ${message}`);
+    },
+  });
+  // This process is the only worker of the local stack: an export NotStarted or Running now was
+  // interrupted by the last stop (or kill), and its message may be hidden for a whole slice or lost
+  // with Azurite's last seconds. Queue it again now; a second message for it is harmless.
+  const resumed = cosmos ? await requeueStaleExports(service.ctx, 0) : 0;
+  if (resumed > 0) console.log(`Resuming ${resumed} export(s) interrupted by the last stop.`);
 
   console.log(`
 Customer list service is running.
@@ -77,9 +93,12 @@ Press Ctrl-C to stop.`);
     if (stopping) return;
     stopping = true;
     console.log('\nStopping...');
-    // The service first: no new work, and a running export gets a moment to reach its checkpoint
-    // (its message is then handed back, so the next start resumes it). Then the store, then Azurite.
+    // The service first: no new work, and a running export hands off at its next checkpoint (a
+    // slice of zero seconds); one that cannot reach it within the grace has its message handed
+    // back and resumes from its last checkpoint at the next start. Then the store, then Azurite.
+    service.ctx.config.exports.sliceSeconds = 0;
     await runner.close({ graceMilliseconds: STOP_GRACE_MILLISECONDS });
+    abandoned = true;
     await cosmos?.close();
     await azurite.close();
     console.log('Stopped; everything acknowledged is saved.');

@@ -138,7 +138,7 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
     return;
   }
   job = running;
-  const deadline = Date.now() + ctx.config.exports.sliceSeconds * 1000;
+  const started = Date.now();
   const result = await writeExport(
     job,
     exportSource(ctx, job),
@@ -146,7 +146,9 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
     {
       faults: ctx.faults,
       log: (message) => log(`Export ${exportId}: ${message}`),
-      shouldHandOff: () => Date.now() >= deadline,
+      // Read at every checkpoint, not once: a host that is stopping sets the slice to zero, and the
+      // export then hands off at its next checkpoint instead of being cut off mid-block.
+      shouldHandOff: () => Date.now() >= started + ctx.config.exports.sliceSeconds * 1000,
       saveCheckpoint: async (checkpoint) => {
         const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
         if (saved === 'PreconditionFailed') return false;
