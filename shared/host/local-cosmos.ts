@@ -64,6 +64,33 @@ const partitionHeader = require('@vercel/cosmosdb-server/lib/utils/get-partition
   parsePartitionKey: (header: string | undefined, fallback: unknown) => unknown;
 };
 
+/**
+ * @zeit/cosmosdb-query (the endpoint's query engine) compiles `FROM c` into
+ * `docs.reduce(($, c) => typeof c !== "undefined" ? [...$, { c: c }] : $, [])`, which copies the
+ * growing array once per document: quadratic in the container's size (15 s a page at 20,000
+ * customers). The same rows in linear time: a filter and a map. Other shapes are left as they are.
+ */
+const QUADRATIC_FROM = /\.reduce\(\(\$, (\w+)\) => typeof \1 !== "undefined" \? \[\.\.\.\$, \{\s*\1: \1\s*\}\] : \$, \[\]\)/g;
+
+export function linearFromClause(code: string): string {
+  return code.replace(
+    QUADRATIC_FROM,
+    (_match, alias: string) => `.filter((${alias}) => typeof ${alias} !== "undefined").map((${alias}) => ({ ${alias}: ${alias} }))`,
+  );
+}
+
+{
+  const compile = (require('@zeit/cosmosdb-query') as { default: (sql: string) => object }).default;
+  const prototype = Object.getPrototypeOf(compile('SELECT * FROM c')) as object;
+  const original = Object.getOwnPropertyDescriptor(prototype, 'code');
+  if (original?.get && !(original.get as { linear?: boolean }).linear) {
+    const get = function (this: object) {
+      return linearFromClause(original.get?.call(this) as string);
+    };
+    Object.defineProperty(prototype, 'code', { ...original, get: Object.assign(get, { linear: true }) });
+  }
+}
+
 /** Seconds between snapshots while there are journaled writes. */
 const SNAPSHOT_SECONDS = 30;
 /** Milliseconds between attempts to recover after persistence failed. */
