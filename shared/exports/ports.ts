@@ -36,7 +36,7 @@ export interface ExportFileStore {
    * Commits the blocks, in order, as the blob's content, with its headers. Resolves
    * 'InvalidBlockList' (and changes nothing) when one of them is not staged.
    */
-  commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<void | 'InvalidBlockList'>;
+  commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<'Committed' | 'InvalidBlockList'>;
   /** Ids of the blocks staged on the blob and not committed yet (none when there is no blob). */
   stagedBlockIds(blobName: string): Promise<string[]>;
   /** A read-only URL for that one blob, valid until `expiresOn` (at most an hour ahead). */

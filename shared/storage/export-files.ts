@@ -48,11 +48,12 @@ export class BlobExportFileStore implements ExportFileStore {
     await this.container.getBlockBlobClient(blobName).stageBlock(blockId, bytes, bytes.byteLength);
   }
 
-  async commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<void | 'InvalidBlockList'> {
+  async commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<'Committed' | 'InvalidBlockList'> {
     try {
       await this.container.getBlockBlobClient(blobName).commitBlockList(blockIds, {
         blobHTTPHeaders: { blobContentType: properties.contentType, blobContentDisposition: properties.contentDisposition },
       });
+      return 'Committed';
     } catch (err) {
       if ((err as RestError).code === 'InvalidBlockList') return 'InvalidBlockList';
       throw err;

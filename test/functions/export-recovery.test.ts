@@ -4,6 +4,7 @@
  * byte the one an uninterrupted export writes, and an export must never be left Running.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nonNullValue } from '../../shared/errors.js';
 import { requeueStaleExports, runExportSlice } from '../../shared/exports/export-service.js';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
 import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
@@ -212,17 +213,17 @@ describe('an export whose staged blocks Blob storage did not keep', () => {
     const id = await exportCustomers(service);
     service.ctx.faults.arm('export.afterBlockStaged', 6);
     await expect(run(id)).rejects.toThrow(/Injected crash/);
-    const crashed = await service.ctx.exportJobs.getExport(PROVIDER, id);
-    expect(crashed?.checkpoint.blockCount).toBeGreaterThanOrEqual(4);
+    const crashed = nonNullValue(await service.ctx.exportJobs.getExport(PROVIDER, id), 'export');
+    expect(crashed.checkpoint.blockCount).toBeGreaterThanOrEqual(4);
     // As Azurite after a kill -9: the blocks the checkpoint names are gone (a commit of another
     // block list discards the uncommitted ones).
-    await service.ctx.exportFiles.commitBlocks(crashed!.blobName, [], { contentType: 'text/plain', contentDisposition: 'inline' });
-    expect(await service.ctx.exportFiles.stagedBlockIds(crashed!.blobName)).toEqual([]);
+    await service.ctx.exportFiles.commitBlocks(crashed.blobName, [], { contentType: 'text/plain', contentDisposition: 'inline' });
+    expect(await service.ctx.exportFiles.stagedBlockIds(crashed.blobName)).toEqual([]);
 
     await run(id);
     const done = await waitForExport(service, id);
     expect(done.status).toBe('Succeeded');
-    expect(log.join('\n')).toMatch(new RegExp(`Export ${id}: \\d+ of the ${crashed!.checkpoint.blockCount} checkpointed blocks are not staged`));
+    expect(log.join('\n')).toMatch(new RegExp(`Export ${id}: \\d+ of the ${crashed.checkpoint.blockCount} checkpointed blocks are not staged`));
     expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { functionTable } from '../../functions/table.js';
+import { nonNullValue } from '../../shared/errors.js';
 import { loadConfig, localStackEnv } from '../../shared/config.js';
 import { type LocalCosmosEndpoint, startLocalCosmos } from '../../shared/host/local-cosmos.js';
 import { startLocalRunner } from '../../shared/host/local-runner.js';
@@ -53,9 +54,8 @@ describe('the durable local Cosmos endpoint', () => {
   it('gives back, from the journal alone, every acknowledged write with its etag', async () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'local-cosmos-'));
     const { endpoint, service } = await seeded(folder);
-    const before = await service.ctx.customers.getCustomer(PROVIDER, customerId(1));
-    expect(before).toBeDefined();
-    const renamed = await service.ctx.customers.replaceCustomer({ ...before!, companyName: 'Journaled Ltd' }, before!.etag!);
+    const before = nonNullValue(await service.ctx.customers.getCustomer(PROVIDER, customerId(1)), 'customer');
+    const renamed = await service.ctx.customers.replaceCustomer({ ...before, companyName: 'Journaled Ltd' }, nonNullValue(before.etag, 'etag'));
     expect(renamed).not.toBe('PreconditionFailed');
     // No snapshot since the writes (the first endpoint is left as a crash would leave it).
     expect(await readdir(folder)).not.toContain('snapshot.ndjson');
@@ -72,9 +72,11 @@ describe('the durable local Cosmos endpoint', () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'local-cosmos-'));
     const { endpoint } = await seeded(folder);
     const documents = endpoint.status().documents;
-    const journal = (await readdir(folder)).find((name) => name.startsWith('journal-'));
-    expect(journal).toBeDefined();
-    await appendFile(path.join(folder, journal!), '{"op":"put","db":"durable","coll":"customers","pk":"x","doc":{"id":');
+    const journal = nonNullValue(
+      (await readdir(folder)).find((name) => name.startsWith('journal-')),
+      'journal',
+    );
+    await appendFile(path.join(folder, journal), '{"op":"put","db":"durable","coll":"customers","pk":"x","doc":{"id":');
     await writeFile(path.join(folder, 'snapshot-99.tmp'), '\u0000'.repeat(1024));
 
     const warnings: string[] = [];
