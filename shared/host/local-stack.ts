@@ -89,6 +89,9 @@ export async function spawnCosmosEndpoint(options: DurableCosmosOptions): Promis
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        // Referenced again while it stops: the wait for its last snapshot must keep this process up.
+        child.ref();
+        child.channel?.ref();
         child.once('exit', () => resolve());
         child.send({ type: 'stop' });
       }),
