@@ -6,8 +6,9 @@
  * Environment: BENCH_FULL=1 adds the 10,000,000-row export; BENCH_SECONDS (default 5) is the length
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
- * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
- * runs one half; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
+ * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports,
+ * BENCH_ONLY=load or BENCH_ONLY=local runs one part (the others' figures in results.json stay);
+ * BENCH_LOCAL_SIZES=20000,50000 sets the customers of the local-stack part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
  * BENCH_CONNECTIONS=16 narrow the load runs.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
@@ -15,6 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { loadConfig, localStackEnv } from '../shared/config.js';
@@ -22,6 +24,7 @@ import { encodePrincipal } from '../shared/http/principal.js';
 import { startAzurite } from '../shared/host/local-stack.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
+import { localStackBenchmarks } from './local-stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -33,6 +36,7 @@ const only = process.env.BENCH_ONLY;
 const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
 const setups = (process.env.BENCH_SETUPS ?? 'a,b').split(',') as Array<'a' | 'b'>;
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
+const localSizes = (process.env.BENCH_LOCAL_SIZES ?? '20000').split(',').map(Number);
 const execFileAsync = promisify(execFile);
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
@@ -197,14 +201,18 @@ async function main() {
     },
   };
   try {
-    if (only !== 'load') results.exports = await exportBenchmarks(env);
-    if (only !== 'exports') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
+    if (!only || only === 'load') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'local') results.localStack = await localStackBenchmarks(azurite, localSizes);
   } finally {
     await azurite.close();
     await stopChild(cosmos);
   }
 
-  await writeFile(path.join(projectRoot, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // One part measured (BENCH_ONLY): the other parts' figures stay as they were.
+  const file = path.join(projectRoot, 'bench/results.json');
+  const previous = only ? (JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>) : {};
+  await writeFile(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   printTables(results);
 }
 
@@ -315,6 +323,10 @@ function printTables(results: Record<string, unknown>) {
   if (results.exports) {
     console.log('Exports (customers CSV into Azurite block blobs)');
     console.table(results.exports);
+  }
+  if (results.localStack) {
+    console.log('The local stack as npm start runs it (durable Cosmos endpoint in its own process; milliseconds, medians of five)');
+    console.table(results.localStack);
   }
   const load = results.load as Array<Record<string, number | string>> | undefined;
   if (!load) return;

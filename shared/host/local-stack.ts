@@ -98,8 +98,11 @@ export async function spawnCosmosEndpoint(options: DurableCosmosOptions): Promis
   };
 }
 
-/** How long Azurite may take to stop gracefully before it is killed. */
-const AZURITE_STOP_MILLISECONDS = 3_000;
+/**
+ * How long Azurite may take to stop gracefully (it saves its data to --location) before it is
+ * killed: its server closes idle keep-alive connections after 5 seconds, and its close waits for them.
+ */
+const AZURITE_STOP_MILLISECONDS = 8_000;
 
 export interface AzuriteOptions {
   blobPort?: number;
@@ -146,6 +149,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
               // Azurite's graceful shutdown can wait forever on idle keep-alive sockets: give it a
               // moment to flush (it persists to --location), then end it.
               const force = setTimeout(() => child.kill('SIGKILL'), AZURITE_STOP_MILLISECONDS);
+              // Referenced while it stops, so this process waits for it (and its data) to end.
+              child.ref();
               child.once('exit', () => {
                 clearTimeout(force);
                 resolve();
@@ -164,7 +169,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
  */
 function orphanGuard(): string {
   const file = path.join(os.tmpdir(), 'customer-list-orphan-guard.cjs');
-  writeFileSync(file, "process.on('disconnect', () => process.exit(0));\n");
+  // On SIGTERM Azurite closes its servers and saves; the IPC channel must not keep it alive after.
+  writeFileSync(file, "process.on('disconnect', () => process.exit(0));\nprocess.once('SIGTERM', () => process.channel?.unref());\n");
   return file;
 }
 
