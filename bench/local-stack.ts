@@ -78,7 +78,7 @@ export async function localStackBenchmarks(azurite: RunningAzurite, sizes: numbe
       const headers = { 'x-ms-client-principal': encodePrincipal({ tenantId: PARTNER, userName: 'bench@partner.example', roles: ['Customers.ReadWrite'] }) };
       let runner = await startLocalRunner(functionTable, service.ctx, { queuePollMilliseconds: 100, log: () => undefined });
       const get = async (route: string) => {
-        const response = await fetch(runner.url + route, { headers });
+        const response = await fetch(new URL(route, runner.url), { headers });
         if (response.status !== 200) throw new Error(`GET ${route} answered ${response.status}`);
         return { body: (await response.json()) as { nextLink?: string; id?: string }, etag: response.headers.get('etag') ?? '' };
       };
