@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
-import { encodePrincipal } from '../shared/http/principal.js';
-import { type RunningAzurite, spawnCosmosEndpoint } from '../shared/host/local-stack.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { type RunningAzurite, spawnCosmosEndpoint } from '../shared/host/local-stack.js';
+import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 

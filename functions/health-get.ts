@@ -2,9 +2,9 @@
  * GET /api/health: 200 when the store answers, 503 when it does not, or when the local store cannot
  * save its data (then with its reason). Anonymous.
  */
-import { ensureErrorType } from '../shared/errors.js';
-import { jsonResponse, storeUnavailableMessage } from '../shared/http/responses.js';
 import { httpFunction } from '../shared/host/function-table.js';
+import { jsonResponse, storeUnavailableMessage } from '../shared/http/responses.js';
+import { ensureErrorType } from '../shared/kernel/errors.js';
 
 export const healthGet = httpFunction({
   name: 'health-get',

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { DEMO_ADMIN, demoRecords } from '../shared/demo/demo-data.js';
-import { encodePrincipal } from '../shared/http/principal.js';
-import { type RunningDurableCosmos, spawnCosmosEndpoint, startAzurite } from '../shared/host/local-stack.js';
-import { startLocalRunner } from '../shared/host/local-runner.js';
 import { requeueStaleExports } from '../shared/exports/export-service.js';
+import { startLocalRunner } from '../shared/host/local-runner.js';
+import { type RunningDurableCosmos, spawnCosmosEndpoint, startAzurite } from '../shared/host/local-stack.js';
+import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 

@@ -18,7 +18,9 @@
  * infra/cosmos-containers.json, so indexing changes apply), and a container's saved documents are
  * put back the moment it is created.
  */
-import { existsSync, readFileSync } from 'node:fs';
+
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import type http from 'node:http';
 import https from 'node:https';
@@ -26,8 +28,6 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import { createReadStream } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const packageRoot = path.dirname(require.resolve('@vercel/cosmosdb-server/package.json'));
@@ -132,6 +132,8 @@ export interface LocalCosmosEndpoint {
   port: number;
   /** Documents restored from the folder at start. */
   restored: number;
+  /** Requests received so far (the benchmarks and a test count calls per operation). */
+  requests(): number;
   status(): LocalStatus;
   /** Takes a snapshot now (waits for one in progress first). */
   snapshot(): Promise<void>;
@@ -481,6 +483,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   const persistence = options.folder ? new Persistence(accountOf, options.folder, warn, options.snapshotPauseMilliseconds) : undefined;
   const restored = persistence ? await persistence.recover(options.legacyDatabase) : 0;
 
+  let requests = 0;
   const server = https.createServer(
     {
       cert: readFileSync(path.join(packageRoot, 'cert.pem')),
@@ -492,6 +495,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       keepAlive: true,
     },
     (req, res) => {
+      requests += 1;
       serve(accountOf(), persistence, req, res).catch((err: unknown) => {
         warn(`Local Cosmos endpoint: ${(err as Error).stack ?? String(err)}`);
         if (!res.headersSent) res.statusCode = 500;
@@ -520,6 +524,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   return {
     port: address.port,
     restored,
+    requests: () => requests,
     status: () => localStatus(account, persistence),
     snapshot: async () => persistence?.snapshot(true),
     async close() {

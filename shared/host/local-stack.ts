@@ -30,13 +30,15 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   port: number;
+  /** Requests the endpoint has received so far (the benchmarks and a test count calls per operation). */
+  requests(): number;
   close(): Promise<void>;
 }
 
 /** The local Cosmos endpoint in this process, in memory (tests, benchmarks). */
 export async function startCosmosEndpoint(port = 0): Promise<RunningServer> {
   const endpoint = await startLocalCosmos({ port });
-  return { port: endpoint.port, close: () => endpoint.close() };
+  return { port: endpoint.port, requests: () => endpoint.requests(), close: () => endpoint.close() };
 }
 
 export interface DurableCosmosOptions {
@@ -48,9 +50,11 @@ export interface DurableCosmosOptions {
   legacyDatabase?: string;
 }
 
-export interface RunningDurableCosmos extends RunningServer {
+export interface RunningDurableCosmos {
+  port: number;
   /** Documents restored from the folder. */
   restored: number;
+  close(): Promise<void>;
 }
 
 /**

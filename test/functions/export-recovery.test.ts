@@ -4,11 +4,10 @@
  * byte the one an uninterrupted export writes, and an export must never be left Running.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nonNullValue } from '../../shared/errors.js';
 import { requeueStaleExports, runExportSlice } from '../../shared/exports/export-service.js';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
-import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
+import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 const partner = principal(PROVIDER, ['Customers.Read'], 'ada@provider.example');
 const MANY = 400;
@@ -30,8 +29,11 @@ function manyCustomers(): Array<Record<string, unknown>> {
   });
 }
 
-async function startService(env: Record<string, string>): Promise<TestService> {
-  const service = await startTestService({ env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7', ...env } });
+async function startService(maxDequeueCount?: number): Promise<TestService> {
+  const service = await startTestService({
+    env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7' },
+    ...(maxDequeueCount ? { host: { maxDequeueCount } } : {}),
+  });
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
   return service;
 }
@@ -50,7 +52,7 @@ describe('an export that crashes or hands off', () => {
   let reference: Buffer;
 
   beforeAll(async () => {
-    service = await startService({});
+    service = await startService();
     const done = await waitForExport(service, await exportCustomers(service));
     expect(done.status).toBe('Succeeded');
     expect(done.rowCount).toBe(MANY + 16);
@@ -93,12 +95,15 @@ describe('an export that crashes or hands off', () => {
     exports.blockBytes = 16 * 1024;
     let pagesAfterFailure = 0;
     let retried = false;
+    const failures = () => service.ctx.faults.thrownCount('export.afterBlockStaged');
     service.ctx.customers = Object.assign(Object.create(customers) as typeof customers, {
-      searchCustomers: (...args: Parameters<typeof customers.searchCustomers>) => {
+      streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
         // The retry starts again from the top: the first block was never checkpointed.
-        if (args[2] === undefined && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) retried = true;
-        if (!retried && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) pagesAfterFailure += 1;
-        return customers.searchCustomers(...args);
+        if (args[2] === undefined && failures() > 0) retried = true;
+        for await (const page of customers.streamCustomers(...args)) {
+          if (!retried && failures() > 0) pagesAfterFailure += 1;
+          yield page;
+        }
       },
     });
     try {
@@ -131,7 +136,7 @@ describe('an export sliced into many queue messages', () => {
   afterAll(async () => service?.close());
 
   it('hands off after every checkpoint and still writes the same bytes', async () => {
-    service = await startService({});
+    service = await startService();
     const whole = await waitForExport(service, await exportCustomers(service));
     expect(whole.status).toBe('Succeeded');
     const reference = await downloadBytes(whole.downloadUrl);
@@ -155,7 +160,7 @@ describe('an export sliced into many queue messages', () => {
 describe('an export the queue gives up on', () => {
   let service: TestService;
   beforeAll(async () => {
-    service = await startService({ EXPORT_MAX_DEQUEUE_COUNT: '3' });
+    service = await startService(3);
   });
   afterEach(() => service.ctx.faults.disarm());
   afterAll(async () => service?.close());
@@ -240,3 +245,9 @@ describe('an export whose staged blocks Blob storage did not keep', () => {
     expect(messages.peekedMessageItems.map((item) => JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8')).exportId)).toContain(id);
   });
 });
+
+/** The value, or a failure that names what was missing. */
+function nonNullValue<T>(value: T | null | undefined, name: string): T {
+  if (value === null || value === undefined) throw new Error(`${name} is missing.`);
+  return value;
+}

@@ -10,14 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { functionTable } from '../../functions/table.js';
-import { nonNullValue } from '../../shared/errors.js';
 import { loadConfig, localStackEnv } from '../../shared/config.js';
 import { type LocalCosmosEndpoint, startLocalCosmos } from '../../shared/host/local-cosmos.js';
 import { startLocalRunner } from '../../shared/host/local-runner.js';
 import { importRecords } from '../../shared/import/import-records.js';
 import { bootstrapStore } from '../../shared/store/bootstrap.js';
 import { createService } from '../../shared/wiring.js';
-import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
+import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
 import { call, principal } from '../support/service.js';
 
 const opened: LocalCosmosEndpoint[] = [];
@@ -142,3 +141,9 @@ describe('the durable local Cosmos endpoint', () => {
     }
   });
 });
+
+/** The value, or a failure that names what was missing. */
+function nonNullValue<T>(value: T | null | undefined, name: string): T {
+  if (value === null || value === undefined) throw new Error(`${name} is missing.`);
+  return value;
+}
