@@ -23,6 +23,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.
 const dataFolder = path.resolve(process.env.LOCAL_DATA_FOLDER ?? path.join(root, '.data'));
 const snapshotFolder = path.join(dataFolder, 'cosmos');
 const port = Number(process.env.PORT ?? 7071);
+/** DEMO_CUSTOMERS: customers of the demo data seeded into an empty store (the tests seed fewer). */
+const demoCustomers = Number(process.env.DEMO_CUSTOMERS ?? 2000);
 /** How long Ctrl-C waits for a running export to reach its next checkpoint. */
 const STOP_GRACE_MILLISECONDS = 5_000;
 
@@ -52,10 +54,10 @@ async function main(): Promise<void> {
   await prepareLocalResources(service);
   // Demo data only into an empty embedded store, never into an account COSMOS_ENDPOINT names.
   if (cosmos && cosmos.restored === 0) {
-    console.log('Seeding demo data (two partners, four resellers, 2,000 customers)...');
+    console.log(`Seeding demo data (two partners, four resellers, ${demoCustomers.toLocaleString('en-US')} customers)...`);
     const lines = () =>
       (async function* () {
-        for (const record of demoRecords()) yield JSON.stringify(record);
+        for (const record of demoRecords(demoCustomers)) yield JSON.stringify(record);
       })();
     const summary = await importRecords(service.ctx, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
     console.log(`Seeded ${summary.imported.customer} customers and ${summary.imported.subscription} subscriptions.`);

@@ -34,9 +34,10 @@ async function startStack(): Promise<Started> {
       AZURITE_BLOB_PORT: String(blob),
       AZURITE_QUEUE_PORT: String(queue),
       LOCAL_DATA_FOLDER: folder,
+      DEMO_CUSTOMERS: '600',
       // Small blocks and pages: an export of the demo list takes a few seconds and many checkpoints.
       EXPORT_BLOCK_KIB: '1',
-      EXPORT_PAGE_SIZE: '10',
+      EXPORT_PAGE_SIZE: '2',
       LOCAL_COSMOS_SNAPSHOT_SECONDS: '3600',
       LOCAL_COSMOS_SNAPSHOT_PAUSE_MS: '2000',
     },
@@ -186,7 +187,7 @@ describe('npm start killed with SIGKILL', () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const job = await call(started.url, `/api/exports/${id}`);
-      if (job.body.status === 'Running' && job.body.rowCount >= 50) break;
+      if (job.body.status === 'Running' && job.body.rowCount >= 20) break;
       expect(job.body.status).not.toBe('Succeeded');
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -212,7 +213,7 @@ describe('npm start killed with SIGKILL', () => {
     const created = await call(started.url, '/api/exports', { method: 'POST', body: { type: 'customers' } });
     const id = created.body.id as string;
     const deadline = Date.now() + 60_000;
-    while ((await call(started.url, `/api/exports/${id}`)).body.rowCount < 50) {
+    while ((await call(started.url, `/api/exports/${id}`)).body.rowCount < 20) {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -224,6 +225,8 @@ describe('npm start killed with SIGKILL', () => {
     expect(await exited).toBe(0);
     expect(Date.now() - stopped).toBeLessThan(15_000);
     expect(started.output.join('')).toMatch(/Stopped; everything acknowledged is saved/);
+    // It was running: it reached its next checkpoint and handed off, it was not cut off.
+    expect(started.output.join('')).toMatch(new RegExp(`Export ${id} handed off after \\d+ rows`));
     expect(started.output.join('')).not.toMatch(/ECONNREFUSED/);
     const deadlineGone = Date.now() + 5_000;
     while (processes.some(alive) && Date.now() < deadlineGone) await new Promise((resolve) => setTimeout(resolve, 50));
