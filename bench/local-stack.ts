@@ -58,7 +58,7 @@ export async function localStackBenchmarks(azurite: RunningAzurite, sizes: numbe
       let service = createService(config);
       await prepareLocalResources(service);
       const imported = await timed(() =>
-        importRecords(service.ctx, () =>
+        importRecords(service.ports, () =>
           (async function* () {
             yield JSON.stringify({ type: 'partner', id: PARTNER, name: 'Local Bench Partner' });
             for (let index = 0; index < size; index += 1) {
@@ -76,7 +76,7 @@ export async function localStackBenchmarks(azurite: RunningAzurite, sizes: numbe
         ),
       );
       const headers = { 'x-ms-client-principal': encodePrincipal({ tenantId: PARTNER, userName: 'bench@partner.example', roles: ['Customers.ReadWrite'] }) };
-      let runner = await startLocalRunner(functionTable, service.ctx, { queuePollMilliseconds: 100, log: () => undefined });
+      let runner = await startLocalRunner(functionTable, service, { queuePollMilliseconds: 100, log: () => undefined });
       const get = async (route: string) => {
         const response = await fetch(new URL(route, runner.url), { headers });
         if (response.status !== 200) throw new Error(`GET ${route} answered ${response.status}`);
@@ -135,7 +135,7 @@ export async function localStackBenchmarks(azurite: RunningAzurite, sizes: numbe
         cosmos = await spawnCosmosEndpoint({ port: 0, folder });
         service = createService(loadConfig({ ...localStackEnv({ cosmos: cosmos.port, blob: azurite.blobPort, queue: azurite.queuePort }, 'bench-local') }));
         await prepareLocalResources(service);
-        runner = await startLocalRunner(functionTable, service.ctx, { queues: false, timers: false, log: () => undefined });
+        runner = await startLocalRunner(functionTable, service, { queues: false, timers: false, log: () => undefined });
         await get('/api/customers?top=100');
       });
       await runner.close();

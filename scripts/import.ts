@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   }
   const service = createService(loadConfig(env));
   try {
-    if (embedded) await bootstrapStore(service.ctx.config, service.store);
+    if (embedded) await bootstrapStore(service.config, service.store);
     if (!process.env.COSMOS_ENDPOINT) {
       const refusal = await overLocalLimit(service, file, embedded?.port ?? localPort);
       if (refusal) {
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
       }
     }
     const lines = () => readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    const summary = await importRecords(service.ctx, lines, (problem) => console.error(`line ${problem.line}: ${problem.message}`));
+    const summary = await importRecords(service.ports, lines, (problem) => console.error(`line ${problem.line}: ${problem.message}`));
     const { partner, reseller, customer, subscription } = summary.imported;
     console.log(
       `Imported ${partner} partners, ${reseller} resellers, ${customer} customers, ${subscription} subscriptions${embedded ? ' (into .data/, served at the next npm start)' : ''}.`,
@@ -120,14 +120,14 @@ async function overLocalLimit(service: ReturnType<typeof createService>, file: s
   // Something else on the port (the official emulator, say) has no such route: no limit to check.
   const status = await localStatus(port).catch(() => undefined);
   if (!status) return undefined;
-  const present = status.containers[service.ctx.config.cosmos.databaseName]?.customers ?? 0;
+  const present = status.containers[service.config.cosmos.databaseName]?.customers ?? 0;
   const inFile = await customerIdsInFile(file);
   if (present + inFile.size <= LOCAL_MAX_CUSTOMERS) return undefined;
   // Some of the file's customers may be there already (an import run again): count only new ones.
   let added = 0;
   for (const key of inFile) {
     const [partnerId = '', customerId = ''] = key.split('/');
-    if (!(await service.ctx.customers.getCustomer(partnerId, customerId))) added += 1;
+    if (!(await service.ports.customers.getCustomer(partnerId, customerId))) added += 1;
   }
   if (present + added <= LOCAL_MAX_CUSTOMERS) return undefined;
   return [

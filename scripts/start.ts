@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { DEMO_ADMIN, demoRecords } from '../shared/demo/demo-data.js';
-import { requeueStaleExports } from '../shared/exports/export-service.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
 import { type RunningDurableCosmos, spawnCosmosEndpoint, startAzurite } from '../shared/host/local-stack.js';
 import { encodePrincipal } from '../shared/http/principal.js';
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
       (async function* () {
         for (const record of demoRecords(demoCustomers)) yield JSON.stringify(record);
       })();
-    const summary = await importRecords(service.ctx, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
+    const summary = await importRecords(service.ports, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
     console.log(`Seeded ${summary.imported.customer} customers and ${summary.imported.subscription} subscriptions.`);
   } else if (cosmos) {
     console.log(`Restored ${cosmos.restored} documents from ${snapshotFolder}.`);
@@ -67,7 +66,7 @@ async function main(): Promise<void> {
 
   // After a stop has waited its grace, what abandoned invocations still log is noise.
   let abandoned = false;
-  const runner = await startLocalRunner(functionTable, service.ctx, {
+  const runner = await startLocalRunner(functionTable, service, {
     port,
     host: '127.0.0.1',
     log: (level, name, message) => {
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   // This process is the only worker of the local stack: an export NotStarted or Running now was
   // interrupted by the last stop (or kill), and its message may be hidden for a whole slice or lost
   // with Azurite's last seconds. Queue it again now; a second message for it is harmless.
-  const resumed = cosmos ? await requeueStaleExports(service.ctx, 0) : 0;
+  const resumed = cosmos ? await service.services.exports.requeueStale(0) : 0;
   if (resumed > 0) console.log(`Resuming ${resumed} export(s) interrupted by the last stop.`);
 
   console.log(`
@@ -98,7 +97,7 @@ Press Ctrl-C to stop.`);
     // The service first: no new work, and a running export hands off at its next checkpoint (a
     // slice of zero seconds); one that cannot reach it within the grace has its message handed
     // back and resumes from its last checkpoint at the next start. Then the store, then Azurite.
-    service.ctx.config.exports.sliceSeconds = 0;
+    service.config.exports.sliceSeconds = 0;
     await runner.close({ graceMilliseconds: STOP_GRACE_MILLISECONDS });
     abandoned = true;
     await cosmos?.close();

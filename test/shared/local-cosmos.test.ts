@@ -33,14 +33,14 @@ async function endpointOn(folder: string, warnings: string[] = []): Promise<Loca
 async function serviceOn(endpoint: LocalCosmosEndpoint) {
   const stack = inject('stack');
   const service = createService(loadConfig(localStackEnv({ cosmos: endpoint.port, blob: stack.blob, queue: stack.queue }, 'durable')));
-  await bootstrapStore(service.ctx.config, service.store);
+  await bootstrapStore(service.config, service.store);
   return service;
 }
 
 async function seeded(folder: string) {
   const endpoint = await endpointOn(folder);
   const service = await serviceOn(endpoint);
-  const summary = await importRecords(service.ctx, () =>
+  const summary = await importRecords(service.ports, () =>
     (async function* () {
       for (const record of fixtureRecords()) yield JSON.stringify(record);
     })(),
@@ -53,8 +53,8 @@ describe('the durable local Cosmos endpoint', () => {
   it('gives back, from the journal alone, every acknowledged write with its etag', async () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'local-cosmos-'));
     const { endpoint, service } = await seeded(folder);
-    const before = nonNullValue(await service.ctx.customers.getCustomer(PROVIDER, customerId(1)), 'customer');
-    const renamed = await service.ctx.customers.replaceCustomer({ ...before, companyName: 'Journaled Ltd' }, nonNullValue(before.etag, 'etag'));
+    const before = nonNullValue(await service.ports.customers.getCustomer(PROVIDER, customerId(1)), 'customer');
+    const renamed = await service.ports.customers.replaceCustomer({ ...before, companyName: 'Journaled Ltd' }, nonNullValue(before.etag, 'etag'));
     expect(renamed).not.toBe('PreconditionFailed');
     // No snapshot since the writes (the first endpoint is left as a crash would leave it).
     expect(await readdir(folder)).not.toContain('snapshot.ndjson');
@@ -62,7 +62,7 @@ describe('the durable local Cosmos endpoint', () => {
     const restarted = await endpointOn(folder);
     expect(restarted.restored).toBe(endpoint.status().documents);
     const again = await serviceOn(restarted);
-    const after = await again.ctx.customers.getCustomer(PROVIDER, customerId(1));
+    const after = await again.ports.customers.getCustomer(PROVIDER, customerId(1));
     expect(after?.companyName).toBe('Journaled Ltd');
     expect(after?.etag).toBe((renamed as { etag?: string }).etag);
   });
@@ -94,12 +94,12 @@ describe('the durable local Cosmos endpoint', () => {
     const warnings: string[] = [];
     const endpoint = await endpointOn(folder, warnings);
     const service = await serviceOn(endpoint);
-    await importRecords(service.ctx, () =>
+    await importRecords(service.ports, () =>
       (async function* () {
         for (const record of fixtureRecords()) yield JSON.stringify(record);
       })(),
     );
-    const runner = await startLocalRunner(functionTable, service.ctx, { queues: false, timers: false, log: () => undefined });
+    const runner = await startLocalRunner(functionTable, service, { queues: false, timers: false, log: () => undefined });
     const admin = principal(PROVIDER, ['Customers.ReadWrite']);
     try {
       // A folder where the snapshot must go: no snapshot can be put in place.
