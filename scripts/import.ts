@@ -134,7 +134,7 @@ async function overLocalLimit(service: ReturnType<typeof createService>, file: s
     `Refused: the local store would hold ${(present + added).toLocaleString('en-US')} customers (${present.toLocaleString('en-US')} now, ${added.toLocaleString('en-US')} new in ${file}),`,
     `more than the ${LOCAL_MAX_CUSTOMERS.toLocaleString('en-US')} the embedded Cosmos endpoint serves usably (it scans every document for every page).`,
     'Nothing was imported. For a larger list, point npm start and the import at a Cosmos DB account or the official emulator:',
-    '  COSMOS_ENDPOINT=https://<account>.documents.azure.com:443/ npm run import -- <file>   (see README, "Larger lists")',
+    '  COSMOS_ENDPOINT=<the account or emulator endpoint> npm run import -- <file>   (see README, "Larger lists")',
   ].join('\n');
 }
 
