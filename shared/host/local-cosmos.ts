@@ -79,8 +79,14 @@ export function linearFromClause(code: string): string {
   );
 }
 
+const compile = (require('@zeit/cosmosdb-query') as { default: (sql: string) => { code: string } }).default;
+
+/** The JavaScript the endpoint's query engine runs for a query (after the rewrite below). */
+export function compiledQuery(sql: string): string {
+  return compile(sql).code;
+}
+
 {
-  const compile = (require('@zeit/cosmosdb-query') as { default: (sql: string) => object }).default;
   const prototype = Object.getPrototypeOf(compile('SELECT * FROM c')) as object;
   const original = Object.getOwnPropertyDescriptor(prototype, 'code');
   if (original?.get && !(original.get as { linear?: boolean }).linear) {
