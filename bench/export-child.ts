@@ -120,7 +120,7 @@ async function drainMode() {
   const ctx = await serviceContext('bench');
   ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
   const { job } = await startExport(ctx, scope, { type: 'customers' });
-  const source = exportSource(ctx, job);
+  const source = exportSource(ctx, job, 'csv');
   const started = performance.now();
   let count = 0;
   let after: Awaited<ReturnType<typeof source>>['next'];

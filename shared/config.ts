@@ -43,6 +43,8 @@ const settingsSchema = z.object({
     .default(4096),
   /** Rows read from the store per page while exporting. */
   EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
+  /** Data rows on one sheet of an xlsx export before it continues on the next: Excel's limit less the header. */
+  EXPORT_XLSX_SHEET_ROWS: z.coerce.number().int().min(1).max(1_048_575).default(1_048_575),
   /** Lifetime of a download link; the contract caps it at one hour. */
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
   EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
@@ -77,6 +79,7 @@ export interface Config {
     sliceSeconds: number;
     blockBytes: number;
     pageSize: number;
+    xlsxSheetRows: number;
     downloadUrlMinutes: number;
     maxDequeueCount: number;
     schedulerCron: string;
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sliceSeconds: s.EXPORT_SLICE_SECONDS,
       blockBytes: s.EXPORT_BLOCK_KIB * 1024,
       pageSize: s.EXPORT_PAGE_SIZE,
+      xlsxSheetRows: s.EXPORT_XLSX_SHEET_ROWS,
       downloadUrlMinutes: s.DOWNLOAD_URL_MINUTES,
       maxDequeueCount: s.EXPORT_MAX_DEQUEUE_COUNT,
       schedulerCron: s.EXPORT_SCHEDULER_CRON,

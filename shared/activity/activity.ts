@@ -49,6 +49,8 @@ export interface ActivityFilter {
 export interface ActivityRepository {
   /** Newest first: ordered by dateTime then id, both descending. */
   listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>>;
+  /** How many records match (one COUNT over the index in the partner's partition). */
+  countActivity(filter: ActivityFilter): Promise<number>;
   createActivity(record: ActivityRecord): Promise<void>;
   upsertActivity(record: ActivityRecord): Promise<void>;
   deleteActivity(partnerId: string, id: string): Promise<void>;

@@ -21,6 +21,8 @@ export interface Page<T> {
 export interface CustomerRepository {
   /** Up to `top` rows after `after`, ordered by sort key then id. */
   searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>>;
+  /** How many customers match: one COUNT over the index, in the partner's partition. */
+  countCustomers(filter: CustomerFilter): Promise<number>;
   getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;

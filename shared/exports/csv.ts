@@ -14,6 +14,14 @@ export const CSV_HEADERS: Record<ExportType, readonly string[]> = {
   activity: ['Date', 'Operation', 'Customer ID', 'Customer name', 'User', 'Status', 'Details'],
 };
 
+/** What `includeReseller` adds at the end of a customers file. */
+export const RESELLER_HEADERS: readonly string[] = ['Reseller ID', 'Reseller name'];
+
+/** The columns of an export's file (CSV and workbook alike). */
+export function exportColumns(type: ExportType, includeReseller = false): readonly string[] {
+  return type === 'customers' && includeReseller ? [...CSV_HEADERS.customers, ...RESELLER_HEADERS] : CSV_HEADERS[type];
+}
+
 export type CsvCell = string | number | null | undefined;
 
 /** First characters that make a spreadsheet read a cell as a formula: = + - @ tab CR. */
@@ -65,6 +73,6 @@ export function csvRowsByLibrary(rows: readonly (readonly CsvCell[])[]): string 
 }
 
 /** The start of a file: the byte order mark and the header row. */
-export function csvPreamble(type: ExportType): string {
-  return UTF8_BOM + csvRows([[...CSV_HEADERS[type]]]);
+export function csvPreamble(headers: readonly string[]): string {
+  return UTF8_BOM + csvRows([[...headers]]);
 }

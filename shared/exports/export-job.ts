@@ -6,12 +6,38 @@
 import { z } from 'zod';
 import { isoDateTimeSchema } from '../activity/activity-service.js';
 import type { Cursor } from '../http/paging.js';
+import { canonicalTimeZone } from './export-text.js';
 
 export const EXPORT_TYPES = ['customers', 'subscriptions', 'activity'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 export type ExportStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const optionalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+
+/** An IANA time zone, kept in its canonical spelling. */
+export const timeZoneSchema = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .refine(
+    (value) => {
+      try {
+        canonicalTimeZone(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"' },
+  )
+  .transform((value) => canonicalTimeZone(value));
+
+/**
+ * What every export body may carry: the file format, and the time zone the file name's date and
+ * time (and an activity file's dates) are written in, UTC by default.
+ */
+const common = { format: z.enum(EXPORT_FORMATS, { error: 'must be "csv" or "xlsx"' }).optional(), timeZone: timeZoneSchema.optional() };
 
 /** The body of POST /api/exports (and, with `cron`, of a schedule). Unknown fields are refused. */
 export const exportRequestSchema = z.discriminatedUnion(
@@ -21,18 +47,32 @@ export const exportRequestSchema = z.discriminatedUnion(
       type: z.literal('customers'),
       search: z.string().max(256, 'must be at most 256 characters').optional(),
       resellerId: optionalId.optional(),
+      includeReseller: z.boolean({ error: 'must be true or false' }).optional(),
+      ...common,
     }),
-    z.strictObject({ type: z.literal('subscriptions'), customerId: optionalId }),
+    z.strictObject({ type: z.literal('subscriptions'), customerId: optionalId, ...common }),
     z.strictObject({
       type: z.literal('activity'),
       from: isoDateTimeSchema.optional(),
       to: isoDateTimeSchema.optional(),
       customerId: optionalId.optional(),
+      ...common,
     }),
   ],
   { error: 'must be "customers", "subscriptions" or "activity"' },
 );
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+/** What an export covers and how it is written, as the resource's `filter` shows it. */
+export interface ExportFilter {
+  search?: string;
+  resellerId?: string;
+  customerId?: string;
+  from?: string;
+  to?: string;
+  includeReseller?: boolean;
+  timeZone?: string;
+}
 
 /** Where a resumable export stands: what is staged, and where the source continues. */
 export interface ExportCheckpoint {
@@ -54,9 +94,13 @@ export interface ExportJob {
   scopeResellerId: string | null;
   requestedBy: string;
   type: ExportType;
-  filter: Record<string, string>;
+  /** Absent on records written before xlsx existed: csv. */
+  format?: ExportFormat;
+  filter: ExportFilter;
   status: ExportStatus;
   rowCount: number;
+  /** The rows the export will hold, counted when its work starts. */
+  expectedRowCount?: number;
   createdDateTime: string;
   lastUpdatedDateTime: string;
   completedDateTime?: string;
@@ -79,6 +123,7 @@ export interface ExportSchedule {
   scopeTenantId: string;
   scopeResellerId: string | null;
   name: string;
+  /** 6-field NCRONTAB, read in `request.timeZone` (UTC when absent). */
   cron: string;
   request: ExportRequest;
   createdBy: string;
@@ -92,25 +137,24 @@ export interface ExportSchedule {
 
 export const TERMINAL_STATUSES: ReadonlySet<ExportStatus> = new Set(['Succeeded', 'Failed', 'Canceled']);
 
-/** `customers-20261124-101500.csv`: the type and the UTC time the export was asked for. */
-export function exportFileName(type: ExportType, created: Date): string {
-  const stamp = created.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${type}-${stamp}.csv`;
-}
-
 /** The filter as the resource shows it: only what was asked for. */
-export function exportFilter(request: ExportRequest): Record<string, string> {
-  const { type: _type, ...filter } = request;
-  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
+export function exportFilter(request: ExportRequest): ExportFilter {
+  const { type: _type, format: _format, ...filter } = request;
+  return Object.fromEntries(
+    Object.entries(filter).filter(([key, value]) => value !== undefined && value !== '' && !(key === 'includeReseller' && value === false)),
+  ) as ExportFilter;
 }
 
 export function toExportResource(job: ExportJob, download?: { url: string; expiresDateTime: string }) {
   return {
     id: job.id,
     type: job.type,
+    format: job.format ?? 'csv',
     filter: job.filter,
     status: job.status,
     rowCount: job.status === 'Succeeded' ? job.rowCount : job.checkpoint.rowCount,
+    ...(job.expectedRowCount !== undefined ? { expectedRowCount: job.expectedRowCount } : {}),
+    requestedBy: job.scheduleName ?? job.requestedBy,
     createdDateTime: job.createdDateTime,
     lastUpdatedDateTime: job.lastUpdatedDateTime,
     ...(job.completedDateTime ? { completedDateTime: job.completedDateTime } : {}),

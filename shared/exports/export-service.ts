@@ -1,7 +1,7 @@
 /**
  * Export use cases: start an export (202, idempotent with Repeatability-Request-ID), read and list
- * the caller's exports with fresh download links, run a slice of an export from the queue, and
- * fail it for good when the queue gives up.
+ * the caller's exports with fresh download links, cancel one, run a slice of an export from the
+ * queue, and fail it for good when the queue gives up.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
@@ -11,9 +11,11 @@ import { getCustomerInScope } from '../customers/customer-service.js';
 import { ServiceError, notFound } from '../errors.js';
 import type { Scope } from '../tenants/tenant.js';
 import { canonicalId } from '../tenants/tenant.js';
-import { type ExportJob, type ExportRequest, TERMINAL_STATUSES, exportFileName, exportFilter, toExportResource } from './export-job.js';
-import { exportSource } from './export-sources.js';
+import { type ExportJob, type ExportRequest, TERMINAL_STATUSES, exportFilter, toExportResource } from './export-job.js';
+import { countExportRows, exportSource } from './export-sources.js';
+import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
 import { writeExport } from './export-writer.js';
+import { writeXlsxExport } from './xlsx-writer.js';
 
 /** An activity export may cover up to the activity retention (a year), not only the 90 days a page query may. */
 const MAX_ACTIVITY_EXPORT_DAYS = 366;
@@ -35,18 +37,61 @@ export async function resolveExportRequest(ctx: ServiceContext, scope: Scope, re
         type: 'customers',
         ...(request.search?.trim() ? { search: request.search } : {}),
         ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
+        ...(request.includeReseller ? { includeReseller: true } : {}),
+        ...presentation(request),
       };
     case 'subscriptions': {
       const customer = await getCustomerInScope(ctx, scope, request.customerId).catch((err: unknown) => {
         throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
       });
-      return { type: 'subscriptions', customerId: customer.id };
+      return { type: 'subscriptions', customerId: customer.id, ...presentation(request) };
     }
     case 'activity': {
       const range = activityRange(ctx.now(), request.from, request.to, MAX_ACTIVITY_EXPORT_DAYS);
-      return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}) };
+      return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}), ...presentation(request) };
     }
   }
+}
+
+function presentation(request: ExportRequest): Pick<ExportRequest, 'format' | 'timeZone'> {
+  return { ...(request.format ? { format: request.format } : {}), ...(request.timeZone ? { timeZone: request.timeZone } : {}) };
+}
+
+const FILE_TITLES = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' } as const;
+
+/**
+ * The file name of a resolved request: its type, the filter in words (search text, the reseller's
+ * or the customer's name, an activity range in local days) and the local date and time it was asked.
+ */
+async function exportFileNameOf(ctx: ServiceContext, scope: Scope, request: ExportRequest, created: Date): Promise<string> {
+  const timeZone = request.timeZone ?? 'UTC';
+  const about: string[] = [];
+  const customerName = async (customerId: string | undefined) => {
+    if (!customerId) return undefined;
+    const customer = await ctx.customers.getCustomer(scope.partnerId, customerId);
+    return customer && (scope.resellerId === null || customer.resellerId === scope.resellerId) ? customer.companyName : undefined;
+  };
+  switch (request.type) {
+    case 'customers': {
+      const resellerId = request.resellerId ?? scope.resellerId ?? undefined;
+      const reseller = resellerId ? (await ctx.tenants.listResellers(scope.partnerId)).find((candidate) => candidate.id === resellerId) : undefined;
+      if (request.search) about.push(request.search.trim());
+      if (reseller) about.push(reseller.name);
+      if (about.length === 0) about.push('all');
+      break;
+    }
+    case 'subscriptions':
+      about.push((await customerName(request.customerId)) ?? request.customerId);
+      break;
+    case 'activity': {
+      const toLocal = localDateTimeFormatter(timeZone);
+      const name = await customerName(request.customerId);
+      if (name) about.push(name);
+      if (request.from && request.to) about.push(`${toLocal(new Date(request.from)).date} to ${toLocal(new Date(request.to)).date}`);
+      break;
+    }
+  }
+  return descriptiveFileName({ title: FILE_TITLES[request.type], about, created, timeZone, extension: request.format ?? 'csv' });
 }
 
 export interface StartExportOptions {
@@ -67,7 +112,8 @@ export async function startExport(
   const resolved = await resolveExportRequest(ctx, scope, request);
   const now = ctx.now();
   const id = options.exportId ?? (options.repeatabilityId ? deterministicId('repeatability', scope.tenantId, options.repeatabilityId) : randomUUID());
-  const fileName = exportFileName(resolved.type, now);
+  const fileName = await exportFileNameOf(ctx, scope, resolved, now);
+  const format = resolved.format ?? 'csv';
   const job: ExportJob = {
     kind: 'export',
     id,
@@ -76,20 +122,26 @@ export async function startExport(
     scopeResellerId: scope.resellerId,
     requestedBy: scope.userName,
     type: resolved.type,
+    format,
     filter: exportFilter(resolved),
     status: 'NotStarted',
     rowCount: 0,
     createdDateTime: now.toISOString(),
     lastUpdatedDateTime: now.toISOString(),
     fileName,
-    blobName: `${scope.partnerId}/${scope.tenantId}/${id}/${fileName}`,
+    // The name a person reads is in the download header; the blob's own name stays plain ASCII.
+    blobName: `${scope.partnerId}/${scope.tenantId}/${id}/${resolved.type}.${format}`,
     ...(options.scheduleName ? { scheduleName: options.scheduleName } : {}),
     checkpoint: { blockCount: 0, rowCount: 0 },
     // The record outlives its file by a month, so a client can still see what happened to it.
     ttl: (ctx.config.exports.fileRetentionDays + 30) * DAY_SECONDS,
   };
   const result = await ctx.exportJobs.createExport(job);
-  if (!result.created && options.repeatabilityId && (result.job.type !== job.type || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))) {
+  if (
+    !result.created &&
+    options.repeatabilityId &&
+    (result.job.type !== job.type || (result.job.format ?? 'csv') !== format || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))
+  ) {
     throw new ServiceError(
       'Conflict',
       'RepeatabilityConflict',
@@ -121,6 +173,32 @@ export async function exportResource(ctx: ServiceContext, job: ExportJob) {
 }
 
 /**
+ * Cancels a queued or running export: it ends Canceled at once, and its worker stops at its next
+ * page and keeps no file. Conflict when the export has already ended.
+ */
+export async function cancelExport(ctx: ServiceContext, scope: Scope, exportId: string): Promise<ExportJob> {
+  for (;;) {
+    const job = await getExportInScope(ctx, scope, exportId);
+    if (TERMINAL_STATUSES.has(job.status)) {
+      throw new ServiceError('Conflict', 'ExportEnded', `The export has already ended (${job.status}); only a queued or running export can be canceled.`, 'id');
+    }
+    const now = ctx.now().toISOString();
+    const canceled = await ctx.exportJobs.replaceExport({ ...job, status: 'Canceled', completedDateTime: now, lastUpdatedDateTime: now });
+    // Lost a race with the worker's checkpoint: read again and decide again.
+    if (canceled !== 'PreconditionFailed') return canceled;
+  }
+}
+
+/** True when the export was canceled (or has gone) since the worker last looked. */
+async function isCanceled(ctx: ServiceContext, partnerId: string, exportId: string): Promise<boolean> {
+  const current = await ctx.exportJobs.getExport(partnerId, exportId);
+  return !current || current.status === 'Canceled';
+}
+
+/** A cancel is looked for at most this often (one point read), at the next page after it. */
+const CANCEL_CHECK_MILLISECONDS = 1000;
+
+/**
  * Runs one slice of an export: resumes at its checkpoint, writes until done or until the slice's
  * time is up, then hands off to a new queue message. Safe to run twice: a second worker on the same
  * export loses the checkpoint race and stops.
@@ -138,27 +216,34 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
     return;
   }
   job = running;
-  const deadline = Date.now() + ctx.config.exports.sliceSeconds * 1000;
-  const result = await writeExport(
-    job,
-    exportSource(ctx, job),
-    ctx.exportFiles,
-    {
-      faults: ctx.faults,
-      shouldHandOff: () => Date.now() >= deadline,
-      saveCheckpoint: async (checkpoint) => {
-        const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
-        if (saved === 'PreconditionFailed') return false;
-        job = saved;
-        return true;
-      },
-    },
-    { blockBytes: ctx.config.exports.blockBytes, pageSize: ctx.config.exports.pageSize },
-  );
-  if (result.outcome === 'Lost') {
-    log(`Export ${exportId} was taken over by another worker.`);
-    return;
+  if (job.expectedRowCount === undefined) {
+    const counted = await ctx.exportJobs.replaceExport({ ...job, expectedRowCount: await countExportRows(ctx, job) });
+    if (counted === 'PreconditionFailed') return stopped(ctx, job, log);
+    job = counted;
   }
+  const deadline = Date.now() + ctx.config.exports.sliceSeconds * 1000;
+  let lastCancelCheck = Date.now();
+  const hooks = {
+    faults: ctx.faults,
+    shouldHandOff: () => Date.now() >= deadline,
+    saveCheckpoint: async (checkpoint: ExportJob['checkpoint']) => {
+      const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
+      if (saved === 'PreconditionFailed') return false;
+      job = saved;
+      return true;
+    },
+    shouldStop: async () => {
+      if (Date.now() - lastCancelCheck < CANCEL_CHECK_MILLISECONDS) return false;
+      lastCancelCheck = Date.now();
+      return isCanceled(ctx, partnerId, exportId);
+    },
+  };
+  const options = { blockBytes: ctx.config.exports.blockBytes, pageSize: ctx.config.exports.pageSize, sheetRows: ctx.config.exports.xlsxSheetRows };
+  const result =
+    job.format === 'xlsx'
+      ? await writeXlsxExport(job, exportSource(ctx, job, 'xlsx'), ctx.exportFiles, hooks, options)
+      : await writeExport(job, exportSource(ctx, job, 'csv'), ctx.exportFiles, hooks, options);
+  if (result.outcome === 'Lost') return stopped(ctx, job, log);
   if (result.outcome === 'HandedOff') {
     await ctx.exportQueue.enqueue({ exportId, partnerId });
     log(`Export ${exportId} handed off after ${result.checkpoint.rowCount} rows.`);
@@ -176,10 +261,26 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
     fileExpiresDateTime: fileExpires.toISOString(),
   };
   if ((await ctx.exportJobs.replaceExport(done)) === 'PreconditionFailed') {
+    // Canceled while the file was committed: the file goes too.
+    if (await isCanceled(ctx, partnerId, exportId)) {
+      await ctx.exportFiles.deleteFile(done.blobName);
+      log(`Export ${exportId} was canceled as it finished; its file is deleted.`);
+      return;
+    }
     log(`Export ${exportId} was completed by another worker.`);
     return;
   }
   await recordExportActivity(ctx, done);
+}
+
+/** The worker lost the record: to a cancel (then nothing of the file is kept) or to another worker. */
+async function stopped(ctx: ServiceContext, job: ExportJob, log: (message: string) => void): Promise<void> {
+  if (await isCanceled(ctx, job.partnerId, job.id)) {
+    await ctx.exportFiles.deleteFile(job.blobName);
+    log(`Export ${job.id} was canceled; it stopped and kept no file.`);
+    return;
+  }
+  log(`Export ${job.id} was taken over by another worker.`);
 }
 
 /** Marks an export Failed for good (the queue gave up on it); does nothing to a finished one. */

@@ -6,10 +6,11 @@
  * so the committed file is byte-identical to an uninterrupted run.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { csvPreamble, csvRows } from './csv.js';
-import type { ExportCheckpoint, ExportType } from './export-job.js';
+import { type CsvCell, csvPreamble, csvRows, exportColumns } from './csv.js';
+import type { ExportCheckpoint, ExportFilter, ExportType } from './export-job.js';
 import type { ExportFileStore } from './ports.js';
 import type { ExportSource } from './export-sources.js';
+import { contentDisposition } from './export-text.js';
 import type { FaultInjector } from '../faults.js';
 
 /** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
@@ -26,6 +27,7 @@ export function blockId(index: number): string {
 
 export interface ExportWriteTarget {
   type: ExportType;
+  filter: Pick<ExportFilter, 'includeReseller'>;
   blobName: string;
   fileName: string;
   checkpoint: ExportCheckpoint;
@@ -36,12 +38,15 @@ export interface ExportWriteHooks {
   saveCheckpoint(checkpoint: ExportCheckpoint): Promise<boolean>;
   /** True once this slice should stop at the next checkpoint and hand off. */
   shouldHandOff(): boolean;
+  /** Asked before each page: true when the export was canceled and writing must stop now. */
+  shouldStop?(): Promise<boolean>;
   faults?: FaultInjector;
 }
 
 export type ExportWriteOutcome =
   | { outcome: 'Completed'; rowCount: number; byteCount: number }
   | { outcome: 'HandedOff'; checkpoint: ExportCheckpoint }
+  /** Another worker owns the export now, or it was canceled: nothing more is written. */
   | { outcome: 'Lost' };
 
 /**
@@ -91,7 +96,7 @@ class BlockBuffers {
  */
 export async function writeExport(
   target: ExportWriteTarget,
-  source: ExportSource,
+  source: ExportSource<CsvCell>,
   files: ExportFileStore,
   hooks: ExportWriteHooks,
   options: { blockBytes?: number; pageSize?: number } = {},
@@ -130,14 +135,14 @@ export async function writeExport(
   };
 
   try {
-    if (blockCount === 0 && after === undefined) block.append(csvPreamble(target.type));
+    if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumns(target.type, target.filter.includeReseller)));
     let lastCheckpoint: ExportCheckpoint | undefined;
     for (;;) {
       // A source that answers without I/O (pages already in memory) would otherwise hold the
       // event loop until the block is full, and the upload in flight could not move meanwhile.
       if (inFlight) await nextTurn();
       if (failed) throw failed.error;
-      if (lost) return { outcome: 'Lost' };
+      if (lost || (await hooks.shouldStop?.())) return { outcome: 'Lost' };
       const page = await source(after, pageSize);
       // A hundred rows of text at a time: short strings are cheap to build and to encode into the
       // block, where a whole page would be one long string to flatten first.
@@ -166,7 +171,7 @@ export async function writeExport(
       Array.from({ length: blockCount }, (_unused, index) => blockId(index)),
       {
         contentType: 'text/csv; charset=utf-8',
-        contentDisposition: `attachment; filename="${target.fileName}"`,
+        contentDisposition: contentDisposition(target.fileName),
       },
     );
     return { outcome: 'Completed', rowCount, byteCount };

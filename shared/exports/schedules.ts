@@ -1,5 +1,6 @@
 /**
- * Scheduled exports: a named export request with a 6-field NCRONTAB expression in UTC. The timer
+ * Scheduled exports: a named export request with a 6-field NCRONTAB expression, read in the
+ * request's IANA `timeZone` (UTC when absent; "every day at 08:00" follows daylight saving). The timer
  * starts each due run as an ordinary export whose id is derived from the schedule and the due
  * time, so two timers firing together start it once.
  */
@@ -16,20 +17,23 @@ export const scheduleNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1 to 63 letters, digits, "-" or "_", starting with a letter or digit');
 
-/** The next time a 6-field NCRONTAB expression fires after `after` (UTC); Invalid when it is not one. */
-export function nextOccurrence(cron: string, after: Date): Date {
+/**
+ * The next time a 6-field NCRONTAB expression, read in `timeZone` (IANA, default UTC), fires after
+ * `after`; Invalid when it is not one.
+ */
+export function nextOccurrence(cron: string, after: Date, timeZone = 'UTC'): Date {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB, UTC).', 'cron');
+    throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB).', 'cron');
   }
   try {
-    return CronExpressionParser.parse(fields.join(' '), { tz: 'UTC', strict: true, currentDate: after }).next().toDate();
+    return CronExpressionParser.parse(fields.join(' '), { tz: timeZone, strict: true, currentDate: after }).next().toDate();
   } catch (err) {
     throw invalid('InvalidCron', `cron is not a valid NCRONTAB expression: ${ensureErrorType(err).message}.`, 'cron');
   }
 }
 
-/** A schedule's body: an export request plus `cron`. */
+/** A schedule's body: an export request plus `cron`; its `timeZone` is also the cron's. */
 export function parseScheduleBody(body: Record<string, unknown>): { request: ExportRequest; cron: string } {
   const { cron, ...request } = body;
   if (typeof cron !== 'string') throw invalid('InvalidBody', 'Field "cron": must be a 6-field NCRONTAB expression.', 'cron');
@@ -67,7 +71,7 @@ export async function putSchedule(
 ): Promise<{ schedule: ExportSchedule; created: boolean }> {
   const { request, cron } = parseScheduleBody(body);
   const now = ctx.now();
-  const nextRun = nextOccurrence(cron, now);
+  const nextRun = nextOccurrence(cron, now, request.timeZone);
   // Validate the export against the scope now (a customer outside it is NotFound), but keep the
   // request as given: an activity range without dates means "the 30 days before each run".
   await resolveExportRequest(ctx, scope, request);
@@ -147,7 +151,7 @@ export async function runDueSchedules(ctx: ServiceContext, log: (message: string
       if (!(err instanceof ServiceError)) throw err;
       log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
     }
-    const next = nextOccurrence(schedule.cron, now);
+    const next = nextOccurrence(schedule.cron, now, schedule.request.timeZone);
     const moved = await ctx.exportJobs.replaceSchedule({
       ...schedule,
       nextRunDateTime: next.toISOString(),

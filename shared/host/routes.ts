@@ -9,7 +9,11 @@ export interface RouteMatch {
   specificity: number;
 }
 
-type TemplateSegment = { kind: 'literal'; text: string } | { kind: 'parameter'; name: string } | { kind: 'catchAll'; name: string };
+type TemplateSegment =
+  | { kind: 'literal'; text: string }
+  /** `{id}`, or a complex segment `{id}:cancel`: a parameter followed by literal text (`suffix`). */
+  | { kind: 'parameter'; name: string; suffix: string }
+  | { kind: 'catchAll'; name: string };
 
 /** Parsed templates: a table has a few dozen, and every request is matched against them all. */
 const parsedTemplates = new Map<string, TemplateSegment[]>();
@@ -21,9 +25,10 @@ function parseTemplate(template: string): TemplateSegment[] {
       .split('/')
       .filter(Boolean)
       .map((segment): TemplateSegment => {
-        const parameter = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}]*)?\??\}$/.exec(segment);
+        const parameter = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}]*)?\??\}([^{}]*)$/.exec(segment);
         if (!parameter) return { kind: 'literal', text: segment.toLowerCase() };
-        return { kind: parameter[1] === '*' ? 'catchAll' : 'parameter', name: parameter[2] ?? 'rest' };
+        if (parameter[1] === '*') return { kind: 'catchAll', name: parameter[2] ?? 'rest' };
+        return { kind: 'parameter', name: parameter[2] ?? 'value', suffix: (parameter[3] ?? '').toLowerCase() };
       });
     parsedTemplates.set(template, segments);
   }
@@ -44,8 +49,17 @@ export function matchRoute(template: string, path: string): RouteMatch | undefin
     const value = pathSegments[index];
     if (value === undefined) return undefined;
     if (segment.kind === 'parameter') {
+      // ASP.NET Core routing (which the Functions host uses) matches a complex segment's literal
+      // from the right: `{id}:cancel` takes `abc:cancel` with id `abc`, and outranks a bare
+      // parameter (learn.microsoft.com/aspnet/core/fundamentals/routing, "Complex segments").
       const decoded = decodeSegment(value);
       if (decoded === undefined) return undefined;
+      if (segment.suffix) {
+        if (decoded.length <= segment.suffix.length || !decoded.toLowerCase().endsWith(segment.suffix)) return undefined;
+        params[segment.name] = decoded.slice(0, decoded.length - segment.suffix.length);
+        specificity += 2.5;
+        continue;
+      }
       params[segment.name] = decoded;
       specificity += 2;
     } else if (segment.text === value.toLowerCase()) {

@@ -22,19 +22,30 @@ const top = (max: number, fallback: number) => query('top', `Page size, 1 to ${m
 const continuation = query('continuationToken', "Opaque token from the previous page's nextLink.");
 const secured = [{ appServiceAuthentication: [] }];
 
+const exportCommon = {
+  format: { enum: ['csv', 'xlsx'], description: 'File format; csv by default.' },
+  timeZone: { type: 'string', description: 'IANA time zone of the file name (and of activity dates); UTC by default.' },
+};
+
 const exportBody = {
   oneOf: [
     {
       type: 'object',
       required: ['type'],
       additionalProperties: false,
-      properties: { type: { const: 'customers' }, search: { type: 'string' }, resellerId: { type: 'string' } },
+      properties: {
+        type: { const: 'customers' },
+        search: { type: 'string' },
+        resellerId: { type: 'string' },
+        includeReseller: { type: 'boolean', description: 'Adds the columns Reseller ID and Reseller name.' },
+        ...exportCommon,
+      },
     },
     {
       type: 'object',
       required: ['type', 'customerId'],
       additionalProperties: false,
-      properties: { type: { const: 'subscriptions' }, customerId: { type: 'string' } },
+      properties: { type: { const: 'subscriptions' }, customerId: { type: 'string' }, ...exportCommon },
     },
     {
       type: 'object',
@@ -45,6 +56,7 @@ const exportBody = {
         from: { type: 'string', format: 'date-time' },
         to: { type: 'string', format: 'date-time' },
         customerId: { type: 'string' },
+        ...exportCommon,
       },
     },
   ],
@@ -188,6 +200,14 @@ export function openApiDocument() {
           responses: { 200: { description: 'The export.', content: json(ref('Export')) }, ...errorResponses(401, 403, 404) },
         },
       },
+      '/api/exports/{id}:cancel': {
+        post: {
+          operationId: 'Exports_Cancel',
+          summary: 'Cancels a queued or running export: it ends Canceled and keeps no file.',
+          parameters: [pathId('id', 'Export id.')],
+          responses: { 200: { description: 'The canceled export.', content: json(ref('Export')) }, ...errorResponses(401, 403, 404, 409) },
+        },
+      },
       '/api/export-schedules': {
         get: {
           operationId: 'ExportSchedules_List',
@@ -206,7 +226,14 @@ export function openApiDocument() {
           parameters: [pathId('name', 'Schedule name.')],
           requestBody: {
             required: true,
-            content: json({ allOf: [exportBody], properties: { cron: { type: 'string', description: '6-field NCRONTAB, UTC.' } }, required: ['cron'] }),
+            content: json({
+              allOf: [exportBody],
+              properties: {
+                cron: { type: 'string', description: '6-field NCRONTAB, read in timeZone.' },
+                timeZone: { type: 'string', description: 'IANA time zone the cron is read in (and of the exports it starts); UTC by default.' },
+              },
+              required: ['cron'],
+            }),
           },
           responses: {
             200: { description: 'Replaced.', content: json(ref('ExportSchedule')) },
@@ -314,9 +341,13 @@ export function openApiDocument() {
           properties: {
             id: { type: 'string' },
             type: { enum: ['customers', 'subscriptions', 'activity'] },
+            format: { enum: ['csv', 'xlsx'] },
             filter: { type: 'object' },
             status: { enum: ['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled'] },
             rowCount: { type: 'integer' },
+            expectedRowCount: { type: 'integer', description: 'The rows the file will hold, counted when the export starts.' },
+            requestedBy: { type: 'string', description: "The user who asked for it, or the schedule's name." },
+            scheduleName: { type: 'string' },
             createdDateTime: { type: 'string', format: 'date-time' },
             lastUpdatedDateTime: { type: 'string', format: 'date-time' },
             completedDateTime: { type: 'string', format: 'date-time' },
@@ -333,6 +364,7 @@ export function openApiDocument() {
             name: { type: 'string' },
             type: { type: 'string' },
             cron: { type: 'string' },
+            timeZone: { type: 'string' },
             nextRunDateTime: { type: 'string', format: 'date-time' },
             lastRunDateTime: { type: 'string', format: 'date-time' },
             lastExportId: { type: 'string' },

@@ -7,26 +7,39 @@ import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.
 
 const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
 
+function activityWhere(filter: ActivityFilter): { where: string[]; parameters: SqlParameter[] } {
+  const parameters: SqlParameter[] = [
+    { name: '@partnerId', value: filter.partnerId },
+    { name: '@from', value: filter.from },
+    { name: '@to', value: filter.to },
+  ];
+  const where = ['c.partnerId = @partnerId', 'c.dateTime >= @from', 'c.dateTime <= @to'];
+  const optional: Array<[string, string | undefined]> = [
+    ['resellerId', filter.resellerId],
+    ['customerId', filter.customerId],
+    ['operation', filter.operation],
+  ];
+  for (const [field, value] of optional) {
+    if (value === undefined) continue;
+    where.push(`c.${field} = @${field}`);
+    parameters.push({ name: `@${field}`, value });
+  }
+  return { where, parameters };
+}
+
 export class CosmosActivityRepository implements ActivityRepository {
   constructor(private readonly container: Container) {}
 
+  async countActivity(filter: ActivityFilter): Promise<number> {
+    const { where, parameters } = activityWhere(filter);
+    const { resources } = await this.container.items
+      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: filter.partnerId })
+      .fetchAll();
+    return resources.reduce((sum, count) => sum + count, 0);
+  }
+
   async listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>> {
-    const parameters: SqlParameter[] = [
-      { name: '@partnerId', value: filter.partnerId },
-      { name: '@from', value: filter.from },
-      { name: '@to', value: filter.to },
-    ];
-    const where = ['c.partnerId = @partnerId', 'c.dateTime >= @from', 'c.dateTime <= @to'];
-    const optional: Array<[string, string | undefined]> = [
-      ['resellerId', filter.resellerId],
-      ['customerId', filter.customerId],
-      ['operation', filter.operation],
-    ];
-    for (const [field, value] of optional) {
-      if (value === undefined) continue;
-      where.push(`c.${field} = @${field}`);
-      parameters.push({ name: `@${field}`, value });
-    }
+    const { where, parameters } = activityWhere(filter);
     if (after) {
       where.push('(c.dateTime < @afterDateTime OR (c.dateTime = @afterDateTime AND c.id < @afterId))');
       parameters.push({ name: '@afterDateTime', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });

@@ -15,26 +15,32 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
+/** The conditions of a search, in the partner's partition; a page adds its keyset to them. */
+function customerWhere(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
+  const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
+  const where = ['c.partnerId = @partnerId'];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+  }
+  if (filter.searchPrefix) {
+    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+    parameters.push({ name: '@search', value: filter.searchPrefix });
+    if (filter.idEquals) {
+      where.push(`(${keyMatch} OR c.id = @idEquals)`);
+      parameters.push({ name: '@idEquals', value: filter.idEquals });
+    } else {
+      where.push(keyMatch);
+    }
+  }
+  return { where, parameters };
+}
+
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
   async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
-    const where = ['c.partnerId = @partnerId'];
-    if (filter.resellerId !== undefined) {
-      where.push('c.resellerId = @resellerId');
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
-    if (filter.searchPrefix) {
-      const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
-      parameters.push({ name: '@search', value: filter.searchPrefix });
-      if (filter.idEquals) {
-        where.push(`(${keyMatch} OR c.id = @idEquals)`);
-        parameters.push({ name: '@idEquals', value: filter.idEquals });
-      } else {
-        where.push(keyMatch);
-      }
-    }
+    const { where, parameters } = customerWhere(filter);
     if (after) {
       where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
       parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
@@ -44,6 +50,14 @@ export class CosmosCustomerRepository implements CustomerRepository {
       .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
       .fetchAll();
     return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+  }
+
+  async countCustomers(filter: CustomerFilter): Promise<number> {
+    const { where, parameters } = customerWhere(filter);
+    const { resources } = await this.container.items
+      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: filter.partnerId })
+      .fetchAll();
+    return resources.reduce((sum, count) => sum + count, 0);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

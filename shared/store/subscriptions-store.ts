@@ -5,19 +5,24 @@ import type { Cursor } from '../http/paging.js';
 import { keysetPage } from './cosmos.js';
 import type { SubscriptionFilter, SubscriptionRecord, SubscriptionRepository } from '../subscriptions/subscription.js';
 
+function subscriptionWhere(filter: SubscriptionFilter): { where: string[]; parameters: SqlParameter[] } {
+  const parameters: SqlParameter[] = [
+    { name: '@partnerId', value: filter.partnerId },
+    { name: '@customerId', value: filter.customerId },
+  ];
+  const where = ['c.partnerId = @partnerId', 'c.customerId = @customerId'];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+  }
+  return { where, parameters };
+}
+
 export class CosmosSubscriptionRepository implements SubscriptionRepository {
   constructor(private readonly container: Container) {}
 
   async listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>> {
-    const parameters: SqlParameter[] = [
-      { name: '@partnerId', value: filter.partnerId },
-      { name: '@customerId', value: filter.customerId },
-    ];
-    const where = ['c.partnerId = @partnerId', 'c.customerId = @customerId'];
-    if (filter.resellerId !== undefined) {
-      where.push('c.resellerId = @resellerId');
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
+    const { where, parameters } = subscriptionWhere(filter);
     if (after) {
       where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
       parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
@@ -27,6 +32,14 @@ export class CosmosSubscriptionRepository implements SubscriptionRepository {
       .query<SubscriptionRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
       .fetchAll();
     return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+  }
+
+  async countSubscriptions(filter: SubscriptionFilter): Promise<number> {
+    const { where, parameters } = subscriptionWhere(filter);
+    const { resources } = await this.container.items
+      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: filter.partnerId })
+      .fetchAll();
+    return resources.reduce((sum, count) => sum + count, 0);
   }
 
   async upsertSubscription(record: SubscriptionRecord): Promise<void> {

@@ -45,5 +45,7 @@ export interface SubscriptionFilter {
 
 export interface SubscriptionRepository {
   listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>>;
+  /** How many subscriptions match (one COUNT in the partner's partition). */
+  countSubscriptions(filter: SubscriptionFilter): Promise<number>;
   upsertSubscription(record: SubscriptionRecord): Promise<void>;
 }
