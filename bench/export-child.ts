@@ -6,6 +6,7 @@
  * Modes:
  * - `export`: the service's real export (startExport + runExportSlice: export-sources, CSV,
  *   staged blocks, checkpoints in the export record, commit) over a synthetic customers container.
+ * - `xlsx`: the same export written as an Excel workbook (exceljs's streaming writer).
  * - `raw`: the physical limit: the bytes of a finished export (downloaded to a temporary file
  *   beforehand) staged as blocks of the same size into the same Azurite and committed; no CSV work.
  * - `drain`: the same source read to the end through the real export source, with no writing.
@@ -64,8 +65,8 @@ function blobService(): BlobServiceClient {
 }
 
 /** Runs one export to the end (or to the first crash) and reports its figures. */
-async function timedExport(ctx: ServiceContext) {
-  const { job } = await startExport(ctx, scope, { type: 'customers' });
+async function timedExport(ctx: ServiceContext, format: 'csv' | 'xlsx' = 'csv') {
+  const { job } = await startExport(ctx, scope, { type: 'customers', format });
   const started = performance.now();
   await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
   const seconds = (performance.now() - started) / 1000;
@@ -85,6 +86,14 @@ async function exportMode() {
   const ctx = await serviceContext('bench');
   ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
   return timedExport(ctx);
+}
+
+async function xlsxMode() {
+  const ctx = await serviceContext('bench');
+  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
+  const figures = await timedExport(ctx, 'xlsx');
+  await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(figures.blobName).delete();
+  return figures;
 }
 
 async function resumeMode() {
@@ -204,6 +213,7 @@ async function cosmosMode() {
 
 const modes: Record<string, () => Promise<Record<string, unknown>>> = {
   export: exportMode,
+  xlsx: xlsxMode,
   resume: resumeMode,
   drain: drainMode,
   raw: rawMode,

@@ -18,6 +18,7 @@ import { exportsPoison } from './exports-poison.js';
 import { exportsWorker } from './exports-worker.js';
 import { healthGet } from './health-get.js';
 import { maintenanceReconcile } from './maintenance-reconcile.js';
+import { meGet } from './me-get.js';
 import { openapiGet } from './openapi-get.js';
 import { portalGet } from './portal-get.js';
 import { resellersList } from './resellers-list.js';
@@ -26,6 +27,7 @@ import { subscriptionsList } from './subscriptions-list.js';
 const apiFunctions: HttpFunctionEntry[] = [
   healthGet,
   openapiGet,
+  meGet,
   customersSearch,
   customersGet,
   customersRename,

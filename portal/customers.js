@@ -5,6 +5,7 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
+import { WORDS } from './export-words.js';
 import { startExport } from './exports.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
@@ -44,16 +45,25 @@ export function initCustomers(options) {
   const searchSoon = debounce(() => {
     if (search.value.trim() !== state.search) loadFirstPage();
   }, SEARCH_DELAY_MILLISECONDS);
-  search.addEventListener('input', searchSoon);
+  search.addEventListener('input', () => {
+    // The list is about to change: what the box says may match, so Export waits for the answer.
+    exportAvailable(true);
+    searchSoon();
+  });
   search.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') loadFirstPage();
   });
-  filter.addEventListener('change', () => loadFirstPage());
+  filter.addEventListener('change', () => {
+    exportAvailable(true);
+    loadFirstPage();
+  });
   byId('customers-more').addEventListener('click', () => loadNextPage());
   byId('export-customers').addEventListener('click', () => {
+    // What the box and the filter say now, even if the list has not caught up with them yet.
+    /** @type {Record<string, string>} */
     const body = { type: 'customers' };
-    if (state.search) body.search = state.search;
-    if (state.resellerId) body.resellerId = state.resellerId;
+    if (search.value.trim()) body.search = search.value.trim();
+    if (filter.value) body.resellerId = filter.value;
     startExport(body, byId('customers-export-status'));
   });
 
@@ -112,6 +122,7 @@ async function loadPage(path, first) {
     more.hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
     status.textContent = listSummary();
+    if (first) exportAvailable(rows.length > 0 || !isCurrentQuery());
     // The observer only reports changes: observe again so a button still in view loads the next page.
     if (state.nextLink && scrollObserver) {
       scrollObserver.unobserve(more);
@@ -127,6 +138,22 @@ async function loadPage(path, first) {
       table.removeAttribute('aria-busy');
     }
   }
+}
+
+/** True when the list shows what the search box and the filter say now. */
+function isCurrentQuery() {
+  const search = /** @type {HTMLInputElement} */ (byId('customer-search'));
+  const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
+  return search.value.trim() === state.search && filter.value === state.resellerId;
+}
+
+/** Export is disabled, with its reason beside it, while the list shows that nothing matches. @param {boolean} available */
+function exportAvailable(available) {
+  const button = /** @type {HTMLButtonElement} */ (byId('export-customers'));
+  const reason = byId('export-customers-reason');
+  button.disabled = !available;
+  reason.hidden = available;
+  reason.textContent = available ? '' : WORDS.nothingToExport;
 }
 
 function listSummary() {

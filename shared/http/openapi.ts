@@ -146,6 +146,27 @@ export function openApiDocument() {
           responses: { 200: { description: 'A page of subscriptions.', content: json(page('Subscription')) }, ...errorResponses(400, 401, 403, 404) },
         },
       },
+      '/api/me': {
+        get: {
+          operationId: 'Me_Get',
+          responses: {
+            200: {
+              description: 'The caller.',
+              content: json({
+                type: 'object',
+                properties: {
+                  tenantId: { type: 'string' },
+                  tenantType: { enum: ['partner', 'reseller'] },
+                  tenantName: { type: 'string' },
+                  userName: { type: 'string' },
+                  roles: { type: 'array', items: { type: 'string' } },
+                },
+              }),
+            },
+            ...errorResponses(401, 403),
+          },
+        },
+      },
       '/api/resellers': {
         get: {
           operationId: 'Resellers_List',
