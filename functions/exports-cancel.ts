@@ -1,9 +1,9 @@
 /** POST /api/exports/{id}:cancel: cancel a queued or running export; 409 when it has already ended. */
 import { cancelExport, exportResource } from '../shared/exports/export-service.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const exportsCancel = httpFunction({
   name: 'exports-cancel',

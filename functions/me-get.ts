@@ -1,8 +1,9 @@
 /** GET /api/me: the caller as the service sees it (tenant, its kind and name, user, roles). */
+
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { parsePrincipal } from '../shared/http/principal.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 const ROLES = ['Customers.Read', 'Customers.ReadWrite'];
 

@@ -4,12 +4,10 @@
  * in its partner's partition.
  */
 import { z } from 'zod';
-import { isoDateTimeSchema } from '../activity/activity-service.js';
-import type { Cursor } from '../http/paging.js';
+import type { Cursor } from '../kernel/page.js';
+import { isoDateTimeSchema } from '../kernel/time.js';
 import { canonicalTimeZone } from './export-text.js';
 
-export const EXPORT_TYPES = ['customers', 'subscriptions', 'activity'] as const;
-export type ExportType = (typeof EXPORT_TYPES)[number];
 export type ExportStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -62,6 +60,7 @@ export const exportRequestSchema = z.discriminatedUnion(
   { error: 'must be "customers", "subscriptions" or "activity"' },
 );
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
+export type ExportType = ExportRequest['type'];
 
 /** What an export covers and how it is written, as the resource's `filter` shows it. */
 export interface ExportFilter {

@@ -1,14 +1,14 @@
 /**
  * Where an export's rows come from: the very queries the API pages through, in the same order,
- * turned into cells. Each page ends at a keyset cursor, which is what an export checkpoints.
+ * turned into cells, read as one stream per slice (one store query, however many pages). Each
+ * page ends at a keyset cursor, which is what an export checkpoints and resumes from.
  * A CSV cell is text or a number; a workbook cell may also be a date (the local wall-clock time).
  */
 import type { ServiceContext } from '../context.js';
-import type { Page } from '../customers/ports.js';
 import { customerFilter } from '../customers/customer-service.js';
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, PageStream } from '../kernel/page.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
-import type { Scope } from '../tenants/tenant.js';
+import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
 import type { ExportFormat, ExportJob } from './export-job.js';
 import { detailsAsText, localDateTimeFormatter, operationInWords, wallClock } from './export-text.js';
@@ -16,11 +16,21 @@ import { detailsAsText, localDateTimeFormatter, operationInWords, wallClock } fr
 /** A workbook cell: text, a number, or a date shown as the local time it holds in its UTC fields. */
 export type ExportCell = CsvCell | Date;
 
-/** A source of rows in pages of up to `pageSize`, after a cursor. */
-export type ExportSource<Cell = ExportCell> = (after: Cursor | undefined, pageSize: number) => Promise<Page<Cell[]>>;
+/** Every row after a cursor, in pages of up to `pageSize`. */
+export type ExportSource<Cell = ExportCell> = (after: Cursor | undefined, pageSize: number) => PageStream<Cell[]>;
+
+/** A reseller asking for another reseller's customers: nothing can match. */
+async function* noRows(): PageStream<ExportCell[]> {
+  yield* [];
+}
+
+/** The same stream with each row mapped. */
+async function* mapRows<T, Cell>(pages: PageStream<T>, toCells: (row: T) => Cell[]): PageStream<Cell[]> {
+  for await (const page of pages) yield { rows: page.rows.map(toCells), cursor: page.cursor };
+}
 
 export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
-  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy, canWrite: false };
+  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
 function activityQuery(job: ExportJob) {
@@ -57,33 +67,35 @@ export function exportSource(ctx: ServiceContext, job: ExportJob, format: Export
   switch (job.type) {
     case 'customers': {
       const customers = customerFilter(scope, filter.search, filter.resellerId);
+      if (!customers) return noRows;
+      if (!filter.includeReseller) {
+        return (after, pageSize) =>
+          mapRows(ctx.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
+      }
       // A partner has hundreds of resellers at most: their names are read once per slice.
-      let resellerNames: Promise<Map<string, string>> | undefined;
-      return async (after, pageSize) => {
-        if (!customers) return { rows: [] };
-        const page = await ctx.customers.searchCustomers(customers, pageSize, after);
-        if (!filter.includeReseller) return { ...page, rows: page.rows.map((row) => [row.id, row.companyName, row.domain, row.relationship]) };
-        resellerNames ??= ctx.tenants.listResellers(job.partnerId).then((resellers) => new Map(resellers.map((reseller) => [reseller.id, reseller.name])));
-        const names = await resellerNames;
-        return {
-          ...page,
-          rows: page.rows.map((row) => [
-            row.id,
-            row.companyName,
-            row.domain,
-            row.relationship,
-            row.resellerId ?? '',
-            row.resellerId ? (names.get(row.resellerId) ?? '') : '',
-          ]),
-        };
+      return async function* (after, pageSize) {
+        const resellers = await ctx.tenants.listResellers(job.partnerId);
+        const names = new Map(resellers.map((reseller) => [reseller.id, reseller.name]));
+        yield* mapRows(ctx.customers.streamCustomers(customers, pageSize, after), (row) => [
+          row.id,
+          row.companyName,
+          row.domain,
+          row.relationship,
+          row.resellerId ?? '',
+          row.resellerId ? (names.get(row.resellerId) ?? '') : '',
+        ]);
       };
     }
     case 'subscriptions': {
       const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
-      return async (after, pageSize) => {
-        const page = await ctx.subscriptions.listSubscriptions(subscriptions, pageSize, after);
-        return { ...page, rows: page.rows.map((row) => [row.id, row.offerName, row.quantity, row.status, row.resellerId ?? '']) };
-      };
+      return (after, pageSize) =>
+        mapRows(ctx.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
+          row.id,
+          row.offerName,
+          row.quantity,
+          row.status,
+          row.resellerId ?? '',
+        ]);
     }
     case 'activity': {
       const toLocal = localDateTimeFormatter(filter.timeZone ?? 'UTC');
@@ -92,21 +104,16 @@ export function exportSource(ctx: ServiceContext, job: ExportJob, format: Export
         const { date, time } = toLocal(new Date(dateTime));
         return `${date} ${time}`;
       };
-      return async (after, pageSize) => {
-        const page = await ctx.activity.listActivity(activityQuery(job), pageSize, after);
-        return {
-          ...page,
-          rows: page.rows.map((row) => [
-            dateCell(row.dateTime),
-            operationInWords(row.operation),
-            row.customerId,
-            row.customerName,
-            row.user,
-            row.status,
-            detailsAsText(row.details),
-          ]),
-        };
-      };
+      return (after, pageSize) =>
+        mapRows(ctx.activity.streamActivity(activityQuery(job), pageSize, after), (row) => [
+          dateCell(row.dateTime),
+          operationInWords(row.operation),
+          row.customerId,
+          row.customerName,
+          row.user,
+          row.status,
+          detailsAsText(row.details),
+        ]);
     }
   }
 }

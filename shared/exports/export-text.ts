@@ -4,7 +4,7 @@
  * The words here are the file's own content (in English, as the column headers are); they sit in
  * one table each so a later translation can replace them together.
  */
-import { invalid } from '../errors.js';
+import { invalid } from '../kernel/errors.js';
 
 /** A date and time in a time zone, in parts: `2026-11-26`, `08:40:12`. */
 export interface LocalDateTime {

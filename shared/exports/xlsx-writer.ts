@@ -21,7 +21,7 @@ import { exportColumns } from './csv.js';
 import type { ExportType } from './export-job.js';
 import type { ExportCell, ExportSource } from './export-sources.js';
 import { contentDisposition } from './export-text.js';
-import { BLOCK_BYTES, type ExportWriteHooks, type ExportWriteOutcome, type ExportWriteTarget, SOURCE_PAGE_SIZE, blockId } from './export-writer.js';
+import { BLOCK_BYTES, blockId, type ExportWriteHooks, type ExportWriteOutcome, type ExportWriteTarget, SOURCE_PAGE_SIZE } from './export-writer.js';
 import type { ExportFileStore } from './ports.js';
 
 /** Rows on one sheet besides its header: Excel's 1,048,576 less one. */
@@ -130,11 +130,10 @@ export async function writeXlsxExport(
 
   let sheet = addSheet();
   let rowsOnSheet = 0;
-  let after = undefined as Parameters<typeof source>[0];
-  for (;;) {
+  // One stream for the whole workbook (one store query); leaving the loop early closes it.
+  for await (const page of source(undefined, pageSize)) {
     if (state.failed) throw state.failed.error;
     if (state.lost || (await hooks.shouldStop?.())) return { outcome: 'Lost' };
-    const page = await source(after, pageSize);
     for (const row of page.rows) {
       if (rowsOnSheet === sheetRows) {
         sheet.commit();
@@ -145,8 +144,6 @@ export async function writeXlsxExport(
       rowsOnSheet += 1;
     }
     rowCount += page.rows.length;
-    after = page.next;
-    if (!after) break;
     // Let the zip and the block upload move before the next page is turned into XML.
     await nextTurn();
   }

@@ -4,9 +4,9 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository, Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -15,13 +15,18 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
-/** The conditions of a search, in the partner's partition; a page adds its keyset to them. */
-function customerWhere(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
+/**
+ * The search in the partner's partition, ordered by (sortKey, id). With the reseller filter the
+ * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it.
+ */
+function searchQuery(filter: CustomerFilter): KeysetQuery {
   const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
   const where = ['c.partnerId = @partnerId'];
+  const leadingOrder: string[] = [];
   if (filter.resellerId !== undefined) {
     where.push('c.resellerId = @resellerId');
     parameters.push({ name: '@resellerId', value: filter.resellerId });
+    leadingOrder.push('resellerId');
   }
   if (filter.searchPrefix) {
     const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
@@ -33,31 +38,23 @@ function customerWhere(filter: CustomerFilter): { where: string[]; parameters: S
       where.push(keyMatch);
     }
   }
-  return { where, parameters };
+  const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
+  return { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder };
 }
 
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
   async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const { where, parameters } = customerWhere(filter);
-    if (after) {
-      where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-      parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey ASC, c.id ASC`;
-    const { resources } = await this.container.items
-      .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+    return queryKeysetPage(this.container, searchQuery(filter), top, after);
+  }
+
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }> {
+    return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 
   async countCustomers(filter: CustomerFilter): Promise<number> {
-    const { where, parameters } = customerWhere(filter);
-    const { resources } = await this.container.items
-      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: filter.partnerId })
-      .fetchAll();
-    return resources.reduce((sum, count) => sum + count, 0);
+    return queryCount(this.container, searchQuery(filter));
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

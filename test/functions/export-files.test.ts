@@ -6,10 +6,10 @@
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER, RESELLER_A, RESELLER_B, fixtureRecords, providerCustomers } from '../support/fixtures.js';
-import { HEADERS, customerCells, expectedCsv } from '../support/csv-expectations.js';
+import { customerCells, expectedCsv, HEADERS } from '../support/csv-expectations.js';
+import { fixtureRecords, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
+import { allPages, call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 import { openInCalc } from '../support/spreadsheet.js';
-import { type TestService, allPages, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 let service: TestService;
 const partner = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');

@@ -5,11 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runExportSlice, startExport } from '../../shared/exports/export-service.js';
-import { PROVIDER, RESELLER_A, customerId, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { customerId, fixtureRecords, PROVIDER, RESELLER_A } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -163,7 +163,7 @@ describe('one export per click, of what the box says', () => {
 
 describe('the Exports page', () => {
   it('shows who asked, the filter in words, progress of the expected rows, and Cancel, then Retry', async () => {
-    const scope = { partnerId: PROVIDER, resellerId: null, tenantId: PROVIDER, userName: 'ada@provider.example', canWrite: true };
+    const scope = { partnerId: PROVIDER, resellerId: null, tenantId: PROVIDER, userName: 'ada@provider.example' };
     // An export that is running, 40 of 160 rows written (not queued, so no worker finishes it first).
     const unqueued = { ...service.ctx, exportQueue: { enqueue: async () => undefined } };
     const { job } = await startExport(unqueued, scope, { type: 'customers', search: 'scroll', resellerId: RESELLER_A });
@@ -212,7 +212,7 @@ describe('the Exports page', () => {
   });
 
   it('labels a scheduled export with its schedule', async () => {
-    const scope = { partnerId: PROVIDER, resellerId: null, tenantId: PROVIDER, userName: 'ada@provider.example', canWrite: false };
+    const scope = { partnerId: PROVIDER, resellerId: null, tenantId: PROVIDER, userName: 'ada@provider.example' };
     const { job } = await startExport(service.ctx, scope, { type: 'customers' }, { scheduleName: 'monday-report' });
     await runExportSlice(service.ctx, PROVIDER, job.id, () => undefined);
     const { page } = await openPortal({ path: '/#/exports' });
