@@ -189,9 +189,6 @@ async function isCanceled(ctx: ServiceContext, partnerId: string, exportId: stri
   return !current || current.status === 'Canceled';
 }
 
-/** A cancel is looked for at most this often (one point read), at the next page after it. */
-const CANCEL_CHECK_MILLISECONDS = 1000;
-
 /**
  * Runs one slice of an export: resumes at its checkpoint, writes until done or until the slice's
  * time is up, then hands off to a new queue message. Safe to run twice: a second worker on the same
@@ -204,17 +201,14 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
     return;
   }
   if (TERMINAL_STATUSES.has(job.status)) return;
-  const running = await ctx.exportJobs.replaceExport({ ...job, status: 'Running', lastUpdatedDateTime: ctx.now().toISOString() });
+  // Counted once, as the work starts, and saved with the Running mark (one write).
+  const expectedRowCount = job.expectedRowCount ?? (await countExportRows(ctx, job));
+  const running = await ctx.exportJobs.replaceExport({ ...job, status: 'Running', expectedRowCount, lastUpdatedDateTime: ctx.now().toISOString() });
   if (running === 'PreconditionFailed') {
     log(`Export ${exportId} is being worked on elsewhere.`);
     return;
   }
   job = running;
-  if (job.expectedRowCount === undefined) {
-    const counted = await ctx.exportJobs.replaceExport({ ...job, expectedRowCount: await countExportRows(ctx, job) });
-    if (counted === 'PreconditionFailed') return stopped(ctx, job, log);
-    job = counted;
-  }
   const deadline = Date.now() + ctx.config.exports.sliceSeconds * 1000;
   let lastCancelCheck = Date.now();
   const hooks = {
@@ -227,7 +221,8 @@ export async function runExportSlice(ctx: ServiceContext, partnerId: string, exp
       return true;
     },
     shouldStop: async () => {
-      if (Date.now() - lastCancelCheck < CANCEL_CHECK_MILLISECONDS) return false;
+      // A cancel is looked for at most this often (one point read), at the next page after it.
+      if (Date.now() - lastCancelCheck < ctx.config.exports.cancelCheckMilliseconds) return false;
       lastCancelCheck = Date.now();
       return isCanceled(ctx, partnerId, exportId);
     },

@@ -191,21 +191,21 @@ describe('canceling an export', () => {
       // The third page is read only after the cancel, and after the worker's once-a-second look.
       const { ctx } = quiet;
       let pages = 0;
-      const search = ctx.customers.searchCustomers.bind(ctx.customers);
-      const worker = {
-        ...ctx,
-        customers: Object.assign(Object.create(ctx.customers), {
-          searchCustomers: async (...args: Parameters<typeof search>) => {
+      const stream = ctx.customers.streamCustomers.bind(ctx.customers);
+      const customers = Object.assign(Object.create(ctx.customers), {
+        async *streamCustomers(...args: Parameters<typeof stream>) {
+          for await (const page of stream(...args)) {
             pages += 1;
             if (pages === 3) {
               const canceled = await call(quiet.url, `/api/exports/${exportId}:cancel`, { method: 'POST', principal: partner });
               expect(canceled.status).toBe(200);
               await new Promise((resolve) => setTimeout(resolve, 1100));
             }
-            return search(...args);
-          },
-        }),
-      };
+            yield page;
+          }
+        },
+      });
+      const worker = { ...ctx, customers };
       const { runExportSlice } = await import('../../shared/exports/export-service.js');
       const logs: string[] = [];
       await runExportSlice(worker, PROVIDER, exportId, (message) => logs.push(message));
