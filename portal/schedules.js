@@ -130,10 +130,10 @@ async function saveSchedule() {
   }
   try {
     await api(`/api/export-schedules/${encodeURIComponent(name)}`, { method: 'PUT', body });
-    status.textContent = WORDS.saved(name);
     /** @type {HTMLFormElement} */ (byId('schedule-form')).reset();
     /** @type {HTMLInputElement} */ (byId('schedule-name')).readOnly = false;
     await refreshSchedules();
+    status.textContent = WORDS.saved(name);
   } catch (error) {
     status.textContent = `${WORDS.scheduleFailed} ${describeError(error)}`;
   }
@@ -218,8 +218,8 @@ async function deleteSchedule(name) {
   const status = byId('schedules-status');
   try {
     await api(`/api/export-schedules/${encodeURIComponent(name)}`, { method: 'DELETE' });
-    status.textContent = WORDS.deleted(name);
     await refreshSchedules();
+    status.textContent = WORDS.deleted(name);
   } catch (error) {
     status.textContent = `${WORDS.deleteFailed} ${describeError(error)}`;
   }
