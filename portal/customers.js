@@ -40,6 +40,7 @@ export function initCustomers(options) {
   if (options.resellers.length > 0) {
     for (const reseller of options.resellers) filter.append(el('option', { value: reseller.id, text: reseller.name }));
     byId('reseller-field').hidden = false;
+    byId('include-reseller-field').hidden = false;
   }
 
   const searchSoon = debounce(() => {
@@ -60,10 +61,11 @@ export function initCustomers(options) {
   byId('customers-more').addEventListener('click', () => loadNextPage());
   byId('export-customers').addEventListener('click', () => {
     // What the box and the filter say now, even if the list has not caught up with them yet.
-    /** @type {Record<string, string>} */
+    /** @type {Record<string, string | boolean>} */
     const body = { type: 'customers' };
     if (search.value.trim()) body.search = search.value.trim();
     if (filter.value) body.resellerId = filter.value;
+    if (/** @type {HTMLInputElement} */ (byId('include-reseller')).checked) body.includeReseller = true;
     startExport(body, byId('customers-export-status'));
   });
 

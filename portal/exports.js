@@ -28,9 +28,24 @@ const sending = new Map();
 /** @type {(id: string) => string} */
 let resellerName = (id) => id;
 
+const FORMAT_KEY = 'exportFormat';
+
+/** The file type chosen beside any Export button; remembered, and the same in every view. */
+function chosenFormat() {
+  return localStorage.getItem(FORMAT_KEY) === 'xlsx' ? 'xlsx' : 'csv';
+}
+
 /** @param {{ resellerName?: (id: string) => string }} [options] */
 export function initExports(options = {}) {
   if (options.resellerName) resellerName = options.resellerName;
+  const selects = /** @type {HTMLSelectElement[]} */ ([...document.querySelectorAll('select.export-format')]);
+  for (const select of selects) {
+    select.value = chosenFormat();
+    select.addEventListener('change', () => {
+      localStorage.setItem(FORMAT_KEY, select.value);
+      for (const other of selects) other.value = select.value;
+    });
+  }
   byId('exports-refresh').addEventListener('click', () => refreshExports({ redraw: true }));
   return refreshExports();
 }
@@ -44,7 +59,10 @@ export function initExports(options = {}) {
  * @returns {Promise<any>} the export, or undefined when it did not start
  */
 export function startExport(body, statusElement) {
-  const request = { ...body, timeZone: TIME_ZONE };
+  // CSV is the default, so only a workbook is asked for by name.
+  const format = body.format ?? chosenFormat();
+  const request = { ...body, ...(format === 'xlsx' ? { format } : {}), timeZone: TIME_ZONE };
+  if (format !== 'xlsx') delete request.format;
   const key = JSON.stringify(request);
   const already = sending.get(key);
   if (already) return already;
@@ -223,7 +241,7 @@ async function cancelExport(job) {
 /** Starts the same export again (a new one, with the same filter and format). @param {any} job */
 async function retryExport(job) {
   const { timeZone: _zone, ...filter } = job.filter ?? {};
-  const started = await startExport({ type: job.type, format: job.format ?? 'csv', ...filter }, byId('exports-status'));
+  const started = await startExport({ type: job.type, ...filter, format: job.format ?? 'csv' }, byId('exports-status'));
   if (!started) byId('exports-status').textContent = `${WORDS.retryFailed} ${byId('exports-status').textContent}`;
 }
 

@@ -149,6 +149,21 @@ describe('one export per click, of what the box says', () => {
     expect(posts[1]?.requestId).not.toBe(posts[0]?.requestId);
   });
 
+  it('an Excel workbook with reseller columns, when chosen beside the button; the choice holds in every view', async () => {
+    const { page, posts } = await openPortal();
+    await page.locator('#export-format-customers').selectOption({ label: 'Excel workbook' });
+    await page.locator('#include-reseller').check();
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill('ωmega');
+    await page.getByRole('button', { name: 'Export customers' }).click();
+    const notification = page.locator('#notifications .notification').first();
+    await notification.getByRole('link', { name: /^Download/ }).waitFor({ timeout: 30_000 });
+    expect(posts.at(-1)?.body).toEqual({ type: 'customers', search: 'ωmega', includeReseller: true, format: 'xlsx', timeZone: 'Europe/Berlin' });
+    expect(await notification.innerText()).toMatch(/Customers - ωmega - .*\.xlsx/);
+    await page.goto(`${service.url}/#/activity`);
+    await page.waitForSelector('body[data-ready]');
+    expect(await page.locator('#export-format-activity').inputValue()).toBe('xlsx');
+  });
+
   it('Export is disabled, with the reason, while nothing matches', async () => {
     const { page } = await openPortal();
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('zzz-nothing-like-this');
@@ -198,7 +213,7 @@ describe('the Exports page', () => {
       page.waitForResponse((response) => new URL(response.url()).pathname === '/api/exports' && response.request().method() === 'POST'),
       item.getByRole('button', { name: 'Retry' }).click(),
     ]);
-    expect(posts.at(-1)?.body).toEqual({ type: 'customers', format: 'csv', search: 'scroll', resellerId: RESELLER_A, timeZone: 'Europe/Berlin' });
+    expect(posts.at(-1)?.body).toEqual({ type: 'customers', search: 'scroll', resellerId: RESELLER_A, timeZone: 'Europe/Berlin' });
     // The new export is the user's: its end is announced with Download.
     await page
       .locator('#notifications .notification')
@@ -233,7 +248,7 @@ describe('schedules in the portal', () => {
     await page.getByLabel('Runs').selectOption({ label: 'Every week' });
     await page.getByLabel('On', { exact: true }).selectOption({ label: 'Monday' });
     await page.getByLabel('At', { exact: true }).fill('08:00');
-    await page.getByLabel('File').selectOption({ label: 'Excel workbook (XLSX)' });
+    await page.locator('#schedule-format').selectOption({ label: 'Excel workbook (XLSX)' });
     await page.getByRole('button', { name: 'Save schedule' }).click();
     const item = page.locator('#schedules-list li[data-schedule-name="monday-customers"]');
     await item.waitFor();
