@@ -67,7 +67,8 @@ export function syntheticCustomers(count: number): Container {
   return {
     items: {
       query(spec: SqlQuerySpec, options: FeedOptions = {}) {
-        const afterId = parameter(spec, '@afterId');
+        // The keyset query names the cursor's id @afterSecond (shared/store/cosmos.ts).
+        const afterId = parameter(spec, '@afterSecond');
         let next = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
         return {
           async fetchAll() {
