@@ -5,7 +5,8 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, el, plural, time } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 
 const DAY_MILLISECONDS = 86_400_000;
 const OPERATION_LABELS = {
@@ -37,6 +38,8 @@ export function initActivity(options) {
     event.preventDefault();
     loadFirstPage();
   });
+  // Other dates may hold activity: Export waits for what they show.
+  for (const input of [from, to]) input.addEventListener('input', () => exportAvailability('export-activity', null));
   byId('activity-more').addEventListener('click', () => state.nextLink && loadPage(state.nextLink, state.generation));
   byId('export-activity').addEventListener('click', () => {
     const range = selectedRange();
@@ -94,6 +97,7 @@ async function loadPage(path, generation) {
     state.nextLink = page.body.nextLink ?? null;
     byId('activity-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
+    exportAvailability('export-activity', state.loaded === 0 ? WORDS.noActivityToExport : null);
     status.textContent =
       state.loaded === 0 ? 'No activity in these dates.' : `${plural(state.loaded, 'activity record', 'activity records')}${state.nextLink ? ' so far' : ''}.`;
   } catch (error) {

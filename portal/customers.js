@@ -6,7 +6,7 @@
 import { api, describeError, query } from './api.js';
 import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
 import { WORDS } from './export-words.js';
-import { startExport } from './exports.js';
+import { exportAvailability, startExport } from './exports.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 
@@ -151,11 +151,7 @@ function isCurrentQuery() {
 
 /** Export is disabled, with its reason beside it, while the list shows that nothing matches. @param {boolean} available */
 function exportAvailable(available) {
-  const button = /** @type {HTMLButtonElement} */ (byId('export-customers'));
-  const reason = byId('export-customers-reason');
-  button.disabled = !available;
-  reason.hidden = available;
-  reason.textContent = available ? '' : WORDS.nothingToExport;
+  exportAvailability('export-customers', available ? null : WORDS.nothingToExport);
 }
 
 function listSummary() {

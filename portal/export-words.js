@@ -24,6 +24,8 @@ export const WORDS = {
   /** @param {string} fileName @param {string} status */
   ended: (fileName, status) => `Your export ${status === 'Canceled' ? 'was canceled' : 'failed'}: ${fileName}`,
   nothingToExport: 'Nothing to export: no customers match.',
+  noSubscriptionsToExport: 'Nothing to export: this customer has no subscriptions you can see.',
+  noActivityToExport: 'Nothing to export: no activity in these dates. Choose other dates and Show activity.',
   /** @param {string} name */
   scheduled: (name) => `Scheduled: ${name}`,
   /** @param {string} user */

@@ -95,6 +95,19 @@ export function startExport(body, statusElement) {
   return sent;
 }
 
+/**
+ * Enables an Export button, or disables it with the reason shown beside it (the element the button
+ * names in aria-describedby).
+ * @param {string} buttonId @param {string | null} reason null: available
+ */
+export function exportAvailability(buttonId, reason) {
+  const button = /** @type {HTMLButtonElement} */ (byId(buttonId));
+  const reasonElement = byId(button.getAttribute('aria-describedby') ?? '');
+  button.disabled = reason !== null;
+  reasonElement.hidden = reason === null;
+  reasonElement.textContent = reason ?? '';
+}
+
 /** @param {{ redraw?: boolean }} [options] redraw: rebuild every item (fresh download links) */
 export async function refreshExports(options = {}) {
   clearTimeout(pollTimer);

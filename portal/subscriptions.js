@@ -4,7 +4,8 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, el, plural, replace } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 
 const STATUS_LABELS = { active: 'Active', suspended: 'Suspended', deleted: 'Deleted', expired: 'Expired', pending: 'Pending' };
 
@@ -41,6 +42,7 @@ export async function showSubscriptions(customerId) {
   replace(heading, 'Subscriptions');
   byId('subscriptions-customer').textContent = '';
   byId('subscriptions-export-status').textContent = '';
+  exportAvailability('export-subscriptions', null);
   byId('subscriptions-more').hidden = true;
   /** @type {HTMLTableSectionElement} */ (byId('subscriptions-table').querySelector('tbody')).replaceChildren();
   heading.focus();
@@ -74,6 +76,7 @@ async function loadPage(path, generation) {
     state.nextLink = page.body.nextLink ?? null;
     byId('subscriptions-more').hidden = !state.nextLink;
     table.hidden = state.loaded === 0;
+    exportAvailability('export-subscriptions', state.loaded === 0 ? WORDS.noSubscriptionsToExport : null);
     status.textContent =
       state.loaded === 0
         ? 'This customer has no subscriptions.'

@@ -173,6 +173,14 @@ describe('one export per click, of what the box says', () => {
     expect(await page.locator('#export-customers-reason').innerText()).toBe('Nothing to export: no customers match.');
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('scroll');
     expect(await button.isDisabled()).toBe(false);
+
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByLabel('From', { exact: true }).fill('2020-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2020-01-31');
+    await page.getByRole('button', { name: 'Show activity' }).click();
+    await page.locator('#activity-status', { hasText: 'No activity in these dates.' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Export activity' }).isDisabled()).toBe(true);
+    expect(await page.locator('#export-activity-reason').innerText()).toContain('Nothing to export: no activity in these dates.');
   });
 });
 
