@@ -1,21 +1,28 @@
 /**
  * Export use cases: start an export (202, idempotent with Repeatability-Request-ID), read and list
  * the caller's exports with fresh download links, cancel one, run a slice of an export from the
- * queue, and fail it for good when the queue gives up.
+ * queue (CSV, or an Excel workbook), and fail it for good when the queue gives up.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
 import { activityRange } from '../activity/activity-service.js';
-import type { ServiceContext } from '../context.js';
-import { getCustomerInScope } from '../customers/customer-service.js';
-import { notFound, ServiceError } from '../kernel/errors.js';
+import type { ActivityRepository } from '../activity/ports.js';
+import { findCustomerInScope } from '../customers/customer-service.js';
+import type { CustomerRepository } from '../customers/ports.js';
+import { ensureErrorType, notFound, ServiceError } from '../kernel/errors.js';
+import type { FaultInjector } from '../kernel/faults.js';
 import { canonicalId, deterministicId } from '../kernel/ids.js';
+import type { Cursor, Page } from '../kernel/page.js';
+import type { Clock } from '../kernel/time.js';
+import type { SubscriptionRepository } from '../subscriptions/ports.js';
+import type { TenantRepository } from '../tenants/ports.js';
 import type { Scope } from '../tenants/scope.js';
 import { type ExportJob, type ExportRequest, exportFilter, TERMINAL_STATUSES, toExportResource } from './export-job.js';
 import { countExportRows, exportSource } from './export-sources.js';
 import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
 import { writeExport } from './export-writer.js';
 import { writeXlsxExport } from './xlsx-writer.js';
+import type { ExportFileStore, ExportQueue, ExportRepository } from './ports.js';
 
 /** An activity export may cover up to the activity retention (a year), not only the 90 days a page query may. */
 const MAX_ACTIVITY_EXPORT_DAYS = 366;
@@ -23,69 +30,49 @@ const DAY_SECONDS = 86_400;
 
 const OPERATION_OF = { customers: 'ExportCustomers', subscriptions: 'ExportSubscriptions', activity: 'ExportActivity' } as const;
 
-/** Checks the request against the caller's scope and fixes what must not move (the activity range). */
-export async function resolveExportRequest(ctx: ServiceContext, scope: Scope, request: ExportRequest): Promise<ExportRequest> {
-  switch (request.type) {
-    case 'customers':
-      return {
-        type: 'customers',
-        ...(request.search?.trim() ? { search: request.search } : {}),
-        ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
-        ...(request.includeReseller ? { includeReseller: true } : {}),
-        ...presentation(request),
-      };
-    case 'subscriptions': {
-      const customer = await getCustomerInScope(ctx, scope, request.customerId).catch((err: unknown) => {
-        throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
-      });
-      return { type: 'subscriptions', customerId: customer.id, ...presentation(request) };
-    }
-    case 'activity': {
-      const range = activityRange(ctx.now(), request.from, request.to, MAX_ACTIVITY_EXPORT_DAYS);
-      return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}), ...presentation(request) };
-    }
-  }
+/** The settings an export runs by (config.ts, EXPORT_* and DOWNLOAD_URL_MINUTES, and host.json). */
+export interface ExportSettings {
+  /** Days an export file is kept. */
+  fileRetentionDays: number;
+  /** Seconds one queue invocation works before handing off to a new message. */
+  sliceSeconds: number;
+  /** Target size of a staged block, in bytes. */
+  blockBytes: number;
+  /** Rows read from the store per page. */
+  pageSize: number;
+  /** Data rows on one sheet of a workbook before it continues on the next. */
+  xlsxSheetRows: number;
+  /** How often a running export looks whether it was canceled (one point read). */
+  cancelCheckMilliseconds: number;
+  /** Lifetime of a download link, at most 60. */
+  downloadUrlMinutes: number;
+  /** Attempts of a queue message before the host poisons it (host.json). */
+  maxDequeueCount: number;
 }
 
-function presentation(request: ExportRequest): Pick<ExportRequest, 'format' | 'timeZone'> {
-  return { ...(request.format ? { format: request.format } : {}), ...(request.timeZone ? { timeZone: request.timeZone } : {}) };
+/** Where a queue attempt logs (the Functions InvocationContext is one). */
+export interface Logger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+export interface ExportServicePorts {
+  exportJobs: ExportRepository;
+  exportFiles: ExportFileStore;
+  exportQueue: ExportQueue;
+  customers: CustomerRepository;
+  subscriptions: SubscriptionRepository;
+  activity: ActivityRepository;
+  /** Reseller names, for file names and the reseller columns. */
+  tenants: TenantRepository;
+  clock: Clock;
+  faults: FaultInjector;
 }
 
 const FILE_TITLES = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' } as const;
 
-/**
- * The file name of a resolved request: its type, the filter in words (search text, the reseller's
- * or the customer's name, an activity range in local days) and the local date and time it was asked.
- */
-async function exportFileNameOf(ctx: ServiceContext, scope: Scope, request: ExportRequest, created: Date): Promise<string> {
-  const timeZone = request.timeZone ?? 'UTC';
-  const about: string[] = [];
-  const customerName = async (customerId: string | undefined) => {
-    if (!customerId) return undefined;
-    const customer = await ctx.customers.getCustomer(scope.partnerId, customerId);
-    return customer && (scope.resellerId === null || customer.resellerId === scope.resellerId) ? customer.companyName : undefined;
-  };
-  switch (request.type) {
-    case 'customers': {
-      const resellerId = request.resellerId ?? scope.resellerId ?? undefined;
-      const reseller = resellerId ? (await ctx.tenants.listResellers(scope.partnerId)).find((candidate) => candidate.id === resellerId) : undefined;
-      if (request.search) about.push(request.search.trim());
-      if (reseller) about.push(reseller.name);
-      if (about.length === 0) about.push('all');
-      break;
-    }
-    case 'subscriptions':
-      about.push((await customerName(request.customerId)) ?? request.customerId);
-      break;
-    case 'activity': {
-      const toLocal = localDateTimeFormatter(timeZone);
-      const name = await customerName(request.customerId);
-      if (name) about.push(name);
-      if (request.from && request.to) about.push(`${toLocal(new Date(request.from)).date} to ${toLocal(new Date(request.to)).date}`);
-      break;
-    }
-  }
-  return descriptiveFileName({ title: FILE_TITLES[request.type], about, created, timeZone, extension: request.format ?? 'csv' });
+function presentation(request: ExportRequest): Pick<ExportRequest, 'format' | 'timeZone'> {
+  return { ...(request.format ? { format: request.format } : {}), ...(request.timeZone ? { timeZone: request.timeZone } : {}) };
 }
 
 export interface StartExportOptions {
@@ -96,226 +83,305 @@ export interface StartExportOptions {
   scheduleName?: string;
 }
 
-/** Creates the export record and queues its work; returns the job and whether this call created it. */
-export async function startExport(
-  ctx: ServiceContext,
-  scope: Scope,
-  request: ExportRequest,
-  options: StartExportOptions = {},
-): Promise<{ job: ExportJob; created: boolean }> {
-  const resolved = await resolveExportRequest(ctx, scope, request);
-  const now = ctx.now();
-  const id = options.exportId ?? (options.repeatabilityId ? deterministicId('repeatability', scope.tenantId, options.repeatabilityId) : randomUUID());
-  const fileName = await exportFileNameOf(ctx, scope, resolved, now);
-  const format = resolved.format ?? 'csv';
-  const job: ExportJob = {
-    kind: 'export',
-    id,
-    partnerId: scope.partnerId,
-    scopeTenantId: scope.tenantId,
-    scopeResellerId: scope.resellerId,
-    requestedBy: scope.userName,
-    type: resolved.type,
-    format,
-    filter: exportFilter(resolved),
-    status: 'NotStarted',
-    rowCount: 0,
-    createdDateTime: now.toISOString(),
-    lastUpdatedDateTime: now.toISOString(),
-    fileName,
-    // The name a person reads is in the download header; the blob's own name stays plain ASCII.
-    blobName: `${scope.partnerId}/${scope.tenantId}/${id}/${resolved.type}.${format}`,
-    ...(options.scheduleName ? { scheduleName: options.scheduleName } : {}),
-    checkpoint: { blockCount: 0, rowCount: 0 },
-    // The record outlives its file by a month, so a client can still see what happened to it.
-    ttl: (ctx.config.exports.fileRetentionDays + 30) * DAY_SECONDS,
-  };
-  const result = await ctx.exportJobs.createExport(job);
-  if (
-    !result.created &&
-    options.repeatabilityId &&
-    (result.job.type !== job.type || (result.job.format ?? 'csv') !== format || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))
-  ) {
-    throw new ServiceError(
-      'Conflict',
-      'RepeatabilityConflict',
-      'This Repeatability-Request-ID was already used for a different export.',
-      'Repeatability-Request-ID',
-    );
+export class ExportService {
+  constructor(
+    private readonly ports: ExportServicePorts,
+    private readonly settings: ExportSettings,
+  ) {}
+
+  /** The caller's exports, newest first: up to `top` after `after`. */
+  list(scope: Scope, top: number, after: Cursor | undefined): Promise<Page<ExportJob>> {
+    return this.ports.exportJobs.listExports(scope.partnerId, scope.tenantId, top, after);
   }
-  if (result.created) await ctx.exportQueue.enqueue({ exportId: id, partnerId: scope.partnerId });
-  return result;
-}
 
-/** One of the caller's exports, or NotFound (another tenant's export does not exist for it). */
-export async function getExportInScope(ctx: ServiceContext, scope: Scope, exportId: string): Promise<ExportJob> {
-  const job = await ctx.exportJobs.getExport(scope.partnerId, exportId);
-  if (!job || job.scopeTenantId !== scope.tenantId) throw notFound('The export', 'id');
-  return job;
-}
-
-/** The export as the API shows it, with a download link minted now when the file is ready. */
-export async function exportResource(ctx: ServiceContext, job: ExportJob) {
-  const now = ctx.now();
-  if (job.status !== 'Succeeded' || (job.fileExpiresDateTime && job.fileExpiresDateTime <= now.toISOString())) {
-    return toExportResource(job);
-  }
-  const linkExpiry = new Date(now.getTime() + ctx.config.exports.downloadUrlMinutes * 60_000);
-  const expiresOn = job.fileExpiresDateTime && job.fileExpiresDateTime < linkExpiry.toISOString() ? new Date(job.fileExpiresDateTime) : linkExpiry;
-  const url = await ctx.exportFiles.readUrl(job.blobName, expiresOn);
-  return toExportResource(job, { url, expiresDateTime: expiresOn.toISOString() });
-}
-
-/**
- * Cancels a queued or running export: it ends Canceled at once, and its worker stops at its next
- * page and keeps no file. Conflict when the export has already ended.
- */
-export async function cancelExport(ctx: ServiceContext, scope: Scope, exportId: string): Promise<ExportJob> {
-  for (;;) {
-    const job = await getExportInScope(ctx, scope, exportId);
-    if (TERMINAL_STATUSES.has(job.status)) {
-      throw new ServiceError('Conflict', 'ExportEnded', `The export has already ended (${job.status}); only a queued or running export can be canceled.`, 'id');
+  /**
+   * One queue attempt at a slice: on failure, the last attempt the host allows marks the export
+   * Failed first, so it never stays Running; the error is rethrown so the host retries or poisons.
+   */
+  async runAttempt(partnerId: string, exportId: string, dequeueCount: number, logger: Logger): Promise<void> {
+    try {
+      await this.runSlice(partnerId, exportId, (line) => logger.log(line));
+    } catch (err) {
+      const error = ensureErrorType(err);
+      logger.error(`Export ${exportId} failed on attempt ${dequeueCount}: ${error.stack ?? error.message}`);
+      if (dequeueCount >= this.settings.maxDequeueCount) {
+        await this.fail(partnerId, exportId, `The export failed after ${dequeueCount} attempts: ${error.message}`);
+      }
+      throw error;
     }
-    const now = ctx.now().toISOString();
-    const canceled = await ctx.exportJobs.replaceExport({ ...job, status: 'Canceled', completedDateTime: now, lastUpdatedDateTime: now });
-    // Lost a race with the worker's checkpoint: read again and decide again.
-    if (canceled !== 'PreconditionFailed') return canceled;
   }
-}
 
-/** True when the export was canceled (or has gone) since the worker last looked. */
-async function isCanceled(ctx: ServiceContext, partnerId: string, exportId: string): Promise<boolean> {
-  const current = await ctx.exportJobs.getExport(partnerId, exportId);
-  return !current || current.status === 'Canceled';
-}
+  /** Checks the request against the caller's scope and fixes what must not move (the activity range). */
+  async resolveRequest(scope: Scope, request: ExportRequest): Promise<ExportRequest> {
+    switch (request.type) {
+      case 'customers':
+        return {
+          type: 'customers',
+          ...(request.search?.trim() ? { search: request.search } : {}),
+          ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
+          ...(request.includeReseller ? { includeReseller: true } : {}),
+          ...presentation(request),
+        };
+      case 'subscriptions': {
+        const customer = await findCustomerInScope(this.ports.customers, scope, request.customerId).catch((err: unknown) => {
+          throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
+        });
+        return { type: 'subscriptions', customerId: customer.id, ...presentation(request) };
+      }
+      case 'activity': {
+        const range = activityRange(this.ports.clock(), request.from, request.to, MAX_ACTIVITY_EXPORT_DAYS);
+        return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}), ...presentation(request) };
+      }
+    }
+  }
 
-/**
- * Runs one slice of an export: resumes at its checkpoint, writes until done or until the slice's
- * time is up, then hands off to a new queue message. Safe to run twice: a second worker on the same
- * export loses the checkpoint race and stops.
- */
-export async function runExportSlice(ctx: ServiceContext, partnerId: string, exportId: string, log: (message: string) => void): Promise<void> {
-  let job = await ctx.exportJobs.getExport(partnerId, exportId);
-  if (!job) {
-    log(`Export ${exportId} no longer exists; nothing to do.`);
-    return;
+  /**
+   * The file name of a resolved request: its type, the filter in words (search text, the reseller's
+   * or the customer's name, an activity range in local days) and the local date and time it was asked.
+   */
+  private async fileNameOf(scope: Scope, request: ExportRequest, created: Date): Promise<string> {
+    const timeZone = request.timeZone ?? 'UTC';
+    const about: string[] = [];
+    const customerName = async (customerId: string | undefined) => {
+      if (!customerId) return undefined;
+      const customer = await this.ports.customers.getCustomer(scope.partnerId, customerId);
+      return customer && (scope.resellerId === null || customer.resellerId === scope.resellerId) ? customer.companyName : undefined;
+    };
+    switch (request.type) {
+      case 'customers': {
+        const resellerId = request.resellerId ?? scope.resellerId ?? undefined;
+        const reseller = resellerId ? (await this.ports.tenants.listResellers(scope.partnerId)).find((candidate) => candidate.id === resellerId) : undefined;
+        if (request.search) about.push(request.search.trim());
+        if (reseller) about.push(reseller.name);
+        if (about.length === 0) about.push('all');
+        break;
+      }
+      case 'subscriptions':
+        about.push((await customerName(request.customerId)) ?? request.customerId);
+        break;
+      case 'activity': {
+        const toLocal = localDateTimeFormatter(timeZone);
+        const name = await customerName(request.customerId);
+        if (name) about.push(name);
+        if (request.from && request.to) about.push(`${toLocal(new Date(request.from)).date} to ${toLocal(new Date(request.to)).date}`);
+        break;
+      }
+    }
+    return descriptiveFileName({ title: FILE_TITLES[request.type], about, created, timeZone, extension: request.format ?? 'csv' });
   }
-  if (TERMINAL_STATUSES.has(job.status)) return;
-  // Counted once, as the work starts, and saved with the Running mark (one write).
-  const expectedRowCount = job.expectedRowCount ?? (await countExportRows(ctx, job));
-  const running = await ctx.exportJobs.replaceExport({ ...job, status: 'Running', expectedRowCount, lastUpdatedDateTime: ctx.now().toISOString() });
-  if (running === 'PreconditionFailed') {
-    log(`Export ${exportId} is being worked on elsewhere.`);
-    return;
+
+  /** Creates the export record and queues its work; returns the job and whether this call created it. */
+  async start(scope: Scope, request: ExportRequest, options: StartExportOptions = {}): Promise<{ job: ExportJob; created: boolean }> {
+    const resolved = await this.resolveRequest(scope, request);
+    const now = this.ports.clock();
+    const id = options.exportId ?? (options.repeatabilityId ? deterministicId('repeatability', scope.tenantId, options.repeatabilityId) : randomUUID());
+    const fileName = await this.fileNameOf(scope, resolved, now);
+    const format = resolved.format ?? 'csv';
+    const job: ExportJob = {
+      kind: 'export',
+      id,
+      partnerId: scope.partnerId,
+      scopeTenantId: scope.tenantId,
+      scopeResellerId: scope.resellerId,
+      requestedBy: scope.userName,
+      type: resolved.type,
+      format,
+      filter: exportFilter(resolved),
+      status: 'NotStarted',
+      rowCount: 0,
+      createdDateTime: now.toISOString(),
+      lastUpdatedDateTime: now.toISOString(),
+      fileName,
+      // The name a person reads is in the download header; the blob's own name stays plain ASCII.
+      blobName: `${scope.partnerId}/${scope.tenantId}/${id}/${resolved.type}.${format}`,
+      ...(options.scheduleName ? { scheduleName: options.scheduleName } : {}),
+      checkpoint: { blockCount: 0, rowCount: 0 },
+      // The record outlives its file by a month, so a client can still see what happened to it.
+      ttl: (this.settings.fileRetentionDays + 30) * DAY_SECONDS,
+    };
+    const result = await this.ports.exportJobs.createExport(job);
+    if (!result.created && options.repeatabilityId && (result.job.type !== job.type || (result.job.format ?? 'csv') !== format || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))) {
+      throw new ServiceError(
+        'Conflict',
+        'RepeatabilityConflict',
+        'This Repeatability-Request-ID was already used for a different export.',
+        'Repeatability-Request-ID',
+      );
+    }
+    if (result.created) await this.ports.exportQueue.enqueue({ exportId: id, partnerId: scope.partnerId });
+    return result;
   }
-  job = running;
-  const deadline = Date.now() + ctx.config.exports.sliceSeconds * 1000;
-  let lastCancelCheck = Date.now();
-  const hooks = {
-    faults: ctx.faults,
-    shouldHandOff: () => Date.now() >= deadline,
-    saveCheckpoint: async (checkpoint: ExportJob['checkpoint']) => {
-      const saved = await ctx.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: ctx.now().toISOString() });
-      if (saved === 'PreconditionFailed') return false;
-      job = saved;
-      return true;
-    },
-    shouldStop: async () => {
-      // A cancel is looked for at most this often (one point read), at the next page after it.
-      if (Date.now() - lastCancelCheck < ctx.config.exports.cancelCheckMilliseconds) return false;
-      lastCancelCheck = Date.now();
-      return isCanceled(ctx, partnerId, exportId);
-    },
-  };
-  const options = { blockBytes: ctx.config.exports.blockBytes, pageSize: ctx.config.exports.pageSize, sheetRows: ctx.config.exports.xlsxSheetRows };
-  const result =
-    job.format === 'xlsx'
-      ? await writeXlsxExport(job, exportSource(ctx, job, 'xlsx'), ctx.exportFiles, hooks, options)
-      : await writeExport(job, exportSource(ctx, job, 'csv'), ctx.exportFiles, hooks, options);
-  if (result.outcome === 'Lost') return stopped(ctx, job, log);
-  if (result.outcome === 'HandedOff') {
-    await ctx.exportQueue.enqueue({ exportId, partnerId });
-    log(`Export ${exportId} handed off after ${result.checkpoint.rowCount} rows.`);
-    return;
+
+  /** One of the caller's exports, or NotFound (another tenant's export does not exist for it). */
+  async getInScope(scope: Scope, exportId: string): Promise<ExportJob> {
+    const job = await this.ports.exportJobs.getExport(scope.partnerId, exportId);
+    if (!job || job.scopeTenantId !== scope.tenantId) throw notFound('The export', 'id');
+    return job;
   }
-  const completed = ctx.now();
-  const fileExpires = new Date(completed.getTime() + ctx.config.exports.fileRetentionDays * DAY_SECONDS * 1000);
-  const done: ExportJob = {
-    ...job,
-    status: 'Succeeded',
-    rowCount: result.rowCount,
-    checkpoint: { ...job.checkpoint, rowCount: result.rowCount },
-    completedDateTime: completed.toISOString(),
-    lastUpdatedDateTime: completed.toISOString(),
-    fileExpiresDateTime: fileExpires.toISOString(),
-  };
-  if ((await ctx.exportJobs.replaceExport(done)) === 'PreconditionFailed') {
-    // Canceled while the file was committed: the file goes too.
-    if (await isCanceled(ctx, partnerId, exportId)) {
-      await ctx.exportFiles.deleteFile(done.blobName);
-      log(`Export ${exportId} was canceled as it finished; its file is deleted.`);
+
+  /** The export as the API shows it, with a download link minted now when the file is ready. */
+  async toResource(job: ExportJob) {
+    const now = this.ports.clock();
+    if (job.status !== 'Succeeded' || (job.fileExpiresDateTime && job.fileExpiresDateTime <= now.toISOString())) {
+      return toExportResource(job);
+    }
+    const linkExpiry = new Date(now.getTime() + this.settings.downloadUrlMinutes * 60_000);
+    const expiresOn = job.fileExpiresDateTime && job.fileExpiresDateTime < linkExpiry.toISOString() ? new Date(job.fileExpiresDateTime) : linkExpiry;
+    const url = await this.ports.exportFiles.readUrl(job.blobName, expiresOn);
+    return toExportResource(job, { url, expiresDateTime: expiresOn.toISOString() });
+  }
+
+  /**
+   * Cancels a queued or running export: it ends Canceled at once, and its worker stops at its next
+   * page and keeps no file. Conflict when the export has already ended.
+   */
+  async cancel(scope: Scope, exportId: string): Promise<ExportJob> {
+    for (;;) {
+      const job = await this.getInScope(scope, exportId);
+      if (TERMINAL_STATUSES.has(job.status)) {
+        throw new ServiceError('Conflict', 'ExportEnded', `The export has already ended (${job.status}); only a queued or running export can be canceled.`, 'id');
+      }
+      const now = this.ports.clock().toISOString();
+      const canceled = await this.ports.exportJobs.replaceExport({ ...job, status: 'Canceled', completedDateTime: now, lastUpdatedDateTime: now });
+      // Lost a race with the worker's checkpoint: read again and decide again.
+      if (canceled !== 'PreconditionFailed') return canceled;
+    }
+  }
+
+  /** True when the export was canceled (or has gone) since the worker last looked. */
+  private async isCanceled(partnerId: string, exportId: string): Promise<boolean> {
+    const current = await this.ports.exportJobs.getExport(partnerId, exportId);
+    return !current || current.status === 'Canceled';
+  }
+
+  /** The worker lost the record: to a cancel (then nothing of the file is kept) or to another worker. */
+  private async stopped(job: ExportJob, log: (message: string) => void): Promise<void> {
+    if (await this.isCanceled(job.partnerId, job.id)) {
+      await this.ports.exportFiles.deleteFile(job.blobName);
+      log(`Export ${job.id} was canceled; it stopped and kept no file.`);
       return;
     }
-    log(`Export ${exportId} was completed by another worker.`);
-    return;
+    log(`Export ${job.id} was taken over by another worker.`);
   }
-  await recordExportActivity(ctx, done);
-}
 
-/** The worker lost the record: to a cancel (then nothing of the file is kept) or to another worker. */
-async function stopped(ctx: ServiceContext, job: ExportJob, log: (message: string) => void): Promise<void> {
-  if (await isCanceled(ctx, job.partnerId, job.id)) {
-    await ctx.exportFiles.deleteFile(job.blobName);
-    log(`Export ${job.id} was canceled; it stopped and kept no file.`);
-    return;
-  }
-  log(`Export ${job.id} was taken over by another worker.`);
-}
-
-/** Marks an export Failed for good (the queue gave up on it); does nothing to a finished one. */
-export async function failExport(ctx: ServiceContext, partnerId: string, exportId: string, message: string): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const job = await ctx.exportJobs.getExport(partnerId, exportId);
-    if (!job || TERMINAL_STATUSES.has(job.status)) return;
-    const now = ctx.now().toISOString();
-    const failed: ExportJob = { ...job, status: 'Failed', completedDateTime: now, lastUpdatedDateTime: now, error: { code: 'ExportFailed', message } };
-    if ((await ctx.exportJobs.replaceExport(failed)) !== 'PreconditionFailed') {
-      await recordExportActivity(ctx, failed);
+  /**
+   * Runs one slice of an export: resumes at its checkpoint, writes until done or until the slice's
+   * time is up, then hands off to a new queue message. Safe to run twice: a second worker on the same
+   * export loses the checkpoint race and stops.
+   */
+  async runSlice(partnerId: string, exportId: string, log: (message: string) => void): Promise<void> {
+    let job = await this.ports.exportJobs.getExport(partnerId, exportId);
+    if (!job) {
+      log(`Export ${exportId} no longer exists; nothing to do.`);
       return;
     }
+    if (TERMINAL_STATUSES.has(job.status)) return;
+    // Counted once, as the work starts, and saved with the Running mark (one write).
+    const expectedRowCount = job.expectedRowCount ?? (await countExportRows(this.ports, job));
+    const running = await this.ports.exportJobs.replaceExport({ ...job, status: 'Running', expectedRowCount, lastUpdatedDateTime: this.ports.clock().toISOString() });
+    if (running === 'PreconditionFailed') {
+      log(`Export ${exportId} is being worked on elsewhere.`);
+      return;
+    }
+    job = running;
+    const deadline = Date.now() + this.settings.sliceSeconds * 1000;
+    let lastCancelCheck = Date.now();
+    const hooks = {
+      faults: this.ports.faults,
+      shouldHandOff: () => Date.now() >= deadline,
+      saveCheckpoint: async (checkpoint: ExportJob['checkpoint']) => {
+        const saved = await this.ports.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: this.ports.clock().toISOString() });
+        if (saved === 'PreconditionFailed') return false;
+        job = saved;
+        return true;
+      },
+      shouldStop: async () => {
+        // A cancel is looked for at most this often (one point read), at the next page after it.
+        if (Date.now() - lastCancelCheck < this.settings.cancelCheckMilliseconds) return false;
+        lastCancelCheck = Date.now();
+        return this.isCanceled(partnerId, exportId);
+      },
+    };
+    const options = { blockBytes: this.settings.blockBytes, pageSize: this.settings.pageSize, sheetRows: this.settings.xlsxSheetRows };
+    const result =
+      job.format === 'xlsx'
+        ? await writeXlsxExport(job, exportSource(this.ports, job, 'xlsx'), this.ports.exportFiles, hooks, options)
+        : await writeExport(job, exportSource(this.ports, job, 'csv'), this.ports.exportFiles, hooks, options);
+    if (result.outcome === 'Lost') return this.stopped(job, log);
+    if (result.outcome === 'HandedOff') {
+      await this.ports.exportQueue.enqueue({ exportId, partnerId });
+      log(`Export ${exportId} handed off after ${result.checkpoint.rowCount} rows.`);
+      return;
+    }
+    const completed = this.ports.clock();
+    const fileExpires = new Date(completed.getTime() + this.settings.fileRetentionDays * DAY_SECONDS * 1000);
+    const done: ExportJob = {
+      ...job,
+      status: 'Succeeded',
+      rowCount: result.rowCount,
+      checkpoint: { ...job.checkpoint, rowCount: result.rowCount },
+      completedDateTime: completed.toISOString(),
+      lastUpdatedDateTime: completed.toISOString(),
+      fileExpiresDateTime: fileExpires.toISOString(),
+    };
+    if ((await this.ports.exportJobs.replaceExport(done)) === 'PreconditionFailed') {
+      // Canceled while the file was committed: the file goes too.
+      if (await this.isCanceled(partnerId, exportId)) {
+        await this.ports.exportFiles.deleteFile(done.blobName);
+        log(`Export ${exportId} was canceled as it finished; its file is deleted.`);
+        return;
+      }
+      log(`Export ${exportId} was completed by another worker.`);
+      return;
+    }
+    await this.recordExportActivity(done);
   }
-}
 
-/** One activity record per export, written when it ends (idempotent: its id is the export's). */
-async function recordExportActivity(ctx: ServiceContext, job: ExportJob): Promise<void> {
-  const customerId = job.filter.customerId ?? null;
-  const customer = customerId ? await ctx.customers.getCustomer(job.partnerId, customerId) : undefined;
-  const record: ActivityRecord = {
-    id: `export-${job.id}`,
-    partnerId: job.partnerId,
-    resellerId: job.scopeResellerId,
-    dateTime: job.completedDateTime ?? ctx.now().toISOString(),
-    operation: OPERATION_OF[job.type],
-    customerId,
-    customerName: customer?.companyName ?? null,
-    user: job.requestedBy,
-    status: job.status === 'Succeeded' ? 'Succeeded' : 'Failed',
-    details: {
-      exportId: job.id,
-      fileName: job.fileName,
-      rowCount: job.rowCount,
-      filter: job.filter,
-      ...(job.scheduleName ? { scheduleName: job.scheduleName } : {}),
-      ...(job.error ? { error: job.error.message } : {}),
-    },
-  };
-  await ctx.activity.upsertActivity(record);
-}
+  /** Marks an export Failed for good (the queue gave up on it); does nothing to a finished one. */
+  async fail(partnerId: string, exportId: string, message: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const job = await this.ports.exportJobs.getExport(partnerId, exportId);
+      if (!job || TERMINAL_STATUSES.has(job.status)) return;
+      const now = this.ports.clock().toISOString();
+      const failed: ExportJob = { ...job, status: 'Failed', completedDateTime: now, lastUpdatedDateTime: now, error: { code: 'ExportFailed', message } };
+      if ((await this.ports.exportJobs.replaceExport(failed)) !== 'PreconditionFailed') {
+        await this.recordExportActivity(failed);
+        return;
+      }
+    }
+  }
 
-/** Re-queues exports whose message was lost between creating the record and queueing it. */
-export async function requeueStaleExports(ctx: ServiceContext, olderThanSeconds = 600): Promise<number> {
-  const before = new Date(ctx.now().getTime() - olderThanSeconds * 1000).toISOString();
-  const stale = await ctx.exportJobs.listStaleExports(before, 100);
-  for (const job of stale) await ctx.exportQueue.enqueue({ exportId: job.id, partnerId: job.partnerId });
-  return stale.length;
+  /** One activity record per export, written when it ends (idempotent: its id is the export's). */
+  private async recordExportActivity(job: ExportJob): Promise<void> {
+    const customerId = job.filter.customerId ?? null;
+    const customer = customerId ? await this.ports.customers.getCustomer(job.partnerId, customerId) : undefined;
+    const record: ActivityRecord = {
+      id: `export-${job.id}`,
+      partnerId: job.partnerId,
+      resellerId: job.scopeResellerId,
+      dateTime: job.completedDateTime ?? this.ports.clock().toISOString(),
+      operation: OPERATION_OF[job.type],
+      customerId,
+      customerName: customer?.companyName ?? null,
+      user: job.requestedBy,
+      status: job.status === 'Succeeded' ? 'Succeeded' : 'Failed',
+      details: {
+        exportId: job.id,
+        fileName: job.fileName,
+        rowCount: job.rowCount,
+        filter: job.filter,
+        ...(job.scheduleName ? { scheduleName: job.scheduleName } : {}),
+        ...(job.error ? { error: job.error.message } : {}),
+      },
+    };
+    await this.ports.activity.upsertActivity(record);
+  }
+
+  /** Re-queues exports whose message was lost between creating the record and queueing it. */
+  async requeueStale(olderThanSeconds = 600): Promise<number> {
+    const before = new Date(this.ports.clock().getTime() - olderThanSeconds * 1000).toISOString();
+    const stale = await this.ports.exportJobs.listStaleExports(before, 100);
+    for (const job of stale) await this.ports.exportQueue.enqueue({ exportId: job.id, partnerId: job.partnerId });
+    return stale.length;
+  }
 }

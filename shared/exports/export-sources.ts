@@ -4,10 +4,13 @@
  * page ends at a keyset cursor, which is what an export checkpoints and resumes from.
  * A CSV cell is text or a number; a workbook cell may also be a date (the local wall-clock time).
  */
-import type { ServiceContext } from '../context.js';
+import type { ActivityRepository } from '../activity/ports.js';
 import { customerFilter } from '../customers/customer-service.js';
+import type { CustomerRepository } from '../customers/ports.js';
 import type { Cursor, PageStream } from '../kernel/page.js';
+import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
+import type { TenantRepository } from '../tenants/ports.js';
 import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
 import type { ExportFormat, ExportJob } from './export-job.js';
@@ -33,6 +36,14 @@ export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId'
   return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
+/** The stores export rows are read from (and the resellers' names, for the reseller columns). */
+export interface ExportSourcePorts {
+  customers: CustomerRepository;
+  subscriptions: SubscriptionRepository;
+  activity: ActivityRepository;
+  tenants: TenantRepository;
+}
+
 function activityQuery(job: ExportJob) {
   const { filter } = job;
   return {
@@ -45,23 +56,23 @@ function activityQuery(job: ExportJob) {
 }
 
 /** How many rows the export will hold: one COUNT of the same query, asked once as its work starts. */
-export async function countExportRows(ctx: ServiceContext, job: ExportJob): Promise<number> {
+export async function countExportRows(ports: ExportSourcePorts, job: ExportJob): Promise<number> {
   const scope = exportScope(job);
   switch (job.type) {
     case 'customers': {
       const customers = customerFilter(scope, job.filter.search, job.filter.resellerId);
-      return customers ? ctx.customers.countCustomers(customers) : 0;
+      return customers ? ports.customers.countCustomers(customers) : 0;
     }
     case 'subscriptions':
-      return ctx.subscriptions.countSubscriptions(subscriptionFilter(scope, job.filter.customerId ?? ''));
+      return ports.subscriptions.countSubscriptions(subscriptionFilter(scope, job.filter.customerId ?? ''));
     case 'activity':
-      return ctx.activity.countActivity(activityQuery(job));
+      return ports.activity.countActivity(activityQuery(job));
   }
 }
 
-export function exportSource(ctx: ServiceContext, job: ExportJob, format: 'csv'): ExportSource<CsvCell>;
-export function exportSource(ctx: ServiceContext, job: ExportJob, format: ExportFormat): ExportSource<ExportCell>;
-export function exportSource(ctx: ServiceContext, job: ExportJob, format: ExportFormat): ExportSource<ExportCell> {
+export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: 'csv'): ExportSource<CsvCell>;
+export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: ExportFormat): ExportSource<ExportCell>;
+export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: ExportFormat): ExportSource<ExportCell> {
   const scope = exportScope(job);
   const filter = job.filter;
   switch (job.type) {
@@ -70,13 +81,13 @@ export function exportSource(ctx: ServiceContext, job: ExportJob, format: Export
       if (!customers) return noRows;
       if (!filter.includeReseller) {
         return (after, pageSize) =>
-          mapRows(ctx.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
+          mapRows(ports.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
       }
       // A partner has hundreds of resellers at most: their names are read once per slice.
       return async function* (after, pageSize) {
-        const resellers = await ctx.tenants.listResellers(job.partnerId);
+        const resellers = await ports.tenants.listResellers(job.partnerId);
         const names = new Map(resellers.map((reseller) => [reseller.id, reseller.name]));
-        yield* mapRows(ctx.customers.streamCustomers(customers, pageSize, after), (row) => [
+        yield* mapRows(ports.customers.streamCustomers(customers, pageSize, after), (row) => [
           row.id,
           row.companyName,
           row.domain,
@@ -89,7 +100,7 @@ export function exportSource(ctx: ServiceContext, job: ExportJob, format: Export
     case 'subscriptions': {
       const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
       return (after, pageSize) =>
-        mapRows(ctx.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
+        mapRows(ports.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
           row.id,
           row.offerName,
           row.quantity,
@@ -105,7 +116,7 @@ export function exportSource(ctx: ServiceContext, job: ExportJob, format: Export
         return `${date} ${time}`;
       };
       return (after, pageSize) =>
-        mapRows(ctx.activity.streamActivity(activityQuery(job), pageSize, after), (row) => [
+        mapRows(ports.activity.streamActivity(activityQuery(job), pageSize, after), (row) => [
           dateCell(row.dateTime),
           operationInWords(row.operation),
           row.customerId,

@@ -174,8 +174,7 @@ describe('canceling an export', () => {
       const again = await call(quiet.url, `/api/exports/${started.body.id}:cancel`, { method: 'POST', principal: partner });
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('ExportEnded');
-      const { runExportSlice } = await import('../../shared/exports/export-service.js');
-      await runExportSlice(quiet.ctx, PROVIDER, started.body.id, () => undefined);
+      await quiet.services.exports.runSlice(PROVIDER, started.body.id, () => undefined);
       expect((await call(quiet.url, `/api/exports/${started.body.id}`, { principal: partner })).body.status).toBe('Canceled');
     } finally {
       await quiet.close();
@@ -183,40 +182,44 @@ describe('canceling an export', () => {
   });
 
   it('a running export stops at its next page and keeps no file, not even its staged blocks', async () => {
-    const quiet = await startTestService({ queues: false, env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '2' } });
+    let exportId = '';
+    let pages = 0;
+    let quietUrl = '';
+    // The third page is read only after the cancel, and after the worker's once-a-second look.
+    const quiet = await startTestService({
+      queues: false,
+      env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '2' },
+      ports: (real) => ({
+        customers: Object.assign(Object.create(real.customers), {
+          async *streamCustomers(...args: Parameters<typeof real.customers.streamCustomers>) {
+            for await (const page of real.customers.streamCustomers(...args)) {
+              pages += 1;
+              if (exportId && pages === 3) {
+                const canceled = await call(quietUrl, `/api/exports/${exportId}:cancel`, { method: 'POST', principal: partner });
+                expect(canceled.status).toBe(200);
+                await new Promise((resolve) => setTimeout(resolve, 1100));
+              }
+              yield page;
+            }
+          },
+        }),
+      }),
+    });
     try {
+      quietUrl = quiet.url;
       expect((await quiet.importLines(fixtureRecords())).problems).toEqual([]);
       const started = await call(quiet.url, '/api/exports', { method: 'POST', principal: partner, body: { type: 'customers' } });
-      const exportId = started.body.id as string;
-      // The third page is read only after the cancel, and after the worker's once-a-second look.
-      const { ctx } = quiet;
-      let pages = 0;
-      const stream = ctx.customers.streamCustomers.bind(ctx.customers);
-      const customers = Object.assign(Object.create(ctx.customers), {
-        async *streamCustomers(...args: Parameters<typeof stream>) {
-          for await (const page of stream(...args)) {
-            pages += 1;
-            if (pages === 3) {
-              const canceled = await call(quiet.url, `/api/exports/${exportId}:cancel`, { method: 'POST', principal: partner });
-              expect(canceled.status).toBe(200);
-              await new Promise((resolve) => setTimeout(resolve, 1100));
-            }
-            yield page;
-          }
-        },
-      });
-      const worker = { ...ctx, customers };
-      const { runExportSlice } = await import('../../shared/exports/export-service.js');
+      exportId = started.body.id as string;
       const logs: string[] = [];
-      await runExportSlice(worker, PROVIDER, exportId, (message) => logs.push(message));
+      await quiet.services.exports.runSlice(PROVIDER, exportId, (message) => logs.push(message));
       expect(pages).toBeLessThan(6);
       expect(logs.join('\n')).toContain('canceled');
       const job = (await call(quiet.url, `/api/exports/${exportId}`, { principal: partner })).body;
       expect(job.status).toBe('Canceled');
-      const { storage, exports } = quiet.ctx.config;
+      const { storage, exports } = quiet.service.config;
       const account = new URL(storage.blobServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';
       const blobs = new BlobServiceClient(storage.blobServiceUri, new StorageSharedKeyCredential(account, storage.accountKey ?? ''));
-      const stored = await ctx.exportJobs.getExport(PROVIDER, exportId);
+      const stored = await quiet.service.ports.exportJobs.getExport(PROVIDER, exportId);
       const blob = blobs.getContainerClient(exports.containerName).getBlockBlobClient(stored?.blobName ?? '');
       expect(await blob.exists()).toBe(false);
       await expect(blob.getBlockList('all')).rejects.toMatchObject({ statusCode: 404 });

@@ -10,14 +10,15 @@ let service: TestService;
 const admin = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const reader = principal(PROVIDER, ['Customers.Read'], 'rita@provider.example');
 const resellerAdmin = principal(RESELLER_A, ['Customers.ReadWrite'], 'rex@reseller-a.example');
-const realNow = () => new Date();
+/** The service's clock: real time unless a test moved it. */
+let movedTo: Date | undefined;
 
 beforeAll(async () => {
-  service = await startTestService();
+  service = await startTestService({ clock: () => movedTo ?? new Date() });
   expect((await service.importLines(fixtureRecords())).problems).toEqual([]);
 });
 afterEach(() => {
-  service.ctx.now = realNow;
+  movedTo = undefined;
 });
 afterAll(async () => service?.close());
 
@@ -26,8 +27,7 @@ const put = (name: string, body: unknown, who = admin) =>
 
 /** Moves the service's clock to just after the schedule's next due time. */
 function advanceTo(dateTime: string, extraMilliseconds = 1_000) {
-  const at = new Date(new Date(dateTime).getTime() + extraMilliseconds);
-  service.ctx.now = () => at;
+  movedTo = new Date(new Date(dateTime).getTime() + extraMilliseconds);
 }
 
 const scheduledRuns = async (name: string, who = admin) => (await allPages(service.url, '/api/exports', who)).rows.filter((row) => row.scheduleName === name);
@@ -66,7 +66,7 @@ describe('managing export schedules', () => {
       ['2026-07-05T12:00:00Z', '2026-07-06T06:00:00.000Z'],
       ['2026-12-06T12:00:00Z', '2026-12-07T07:00:00.000Z'],
     ] as const) {
-      service.ctx.now = () => new Date(sunday);
+      movedTo = new Date(sunday);
       expect((await put('monday-berlin', { type: 'customers', cron: '0 0 8 * * 1', timeZone: 'Europe/Berlin' })).body.nextRunDateTime).toBe(expected);
     }
     const bad = await put('bad-zone', { type: 'customers', cron: '0 0 8 * * 1', timeZone: 'Europe/Atlantis' });
@@ -166,7 +166,7 @@ describe('the scheduler timer', () => {
     expect(after.body.lastExportId).toBe(runs[0].id);
     expect(new Date(after.body.nextRunDateTime).getTime()).toBe(new Date(created.body.nextRunDateTime).getTime() + 3_600_000);
 
-    service.ctx.now = realNow;
+    movedTo = undefined;
     await service.runner.drainQueues();
     const finished = await call(service.url, `/api/exports/${runs[0].id}`, { principal: admin });
     expect(finished.body.status).toBe('Succeeded');
@@ -186,7 +186,7 @@ describe('the scheduler timer', () => {
     expect(created.status).toBe(201);
     advanceTo(created.body.nextRunDateTime);
     await service.runner.runTimer('export-scheduler');
-    service.ctx.now = realNow;
+    movedTo = undefined;
     await service.runner.drainQueues();
     const [run] = await scheduledRuns('reseller-daily', resellerAdmin);
     const finished = await call(service.url, `/api/exports/${run.id}`, { principal: resellerAdmin });

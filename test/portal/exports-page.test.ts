@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runExportSlice, startExport } from '../../shared/exports/export-service.js';
+import { createService } from '../../shared/wiring.js';
 import { customerId, fixtureRecords, PROVIDER, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
@@ -184,15 +184,17 @@ describe('one export per click, of what the box says', () => {
   });
 });
 
+/** The same service with no queue behind it: an export it starts waits until a test runs it. */
+const unqueued = () => createService(service.service.config, { ports: () => ({ exportQueue: { enqueue: async () => undefined } }) });
+
 describe('the Exports page', () => {
   it('shows who asked, the filter in words, progress of the expected rows, and Cancel, then Retry', async () => {
     const scope = { partnerId: PROVIDER, resellerId: null, tenantId: PROVIDER, userName: 'ada@provider.example' };
     // An export that is running, 40 of 160 rows written (not queued, so no worker finishes it first).
-    const unqueued = { ...service.ctx, exportQueue: { enqueue: async () => undefined } };
-    const { job } = await startExport(unqueued, scope, { type: 'customers', search: 'scroll', resellerId: RESELLER_A });
-    const current = await service.ctx.exportJobs.getExport(PROVIDER, job.id);
+    const { job } = await unqueued().services.exports.start(scope, { type: 'customers', search: 'scroll', resellerId: RESELLER_A });
+    const current = await service.service.ports.exportJobs.getExport(PROVIDER, job.id);
     if (!current) throw new Error('no export');
-    await service.ctx.exportJobs.replaceExport({
+    await service.service.ports.exportJobs.replaceExport({
       ...current,
       status: 'Running',
       expectedRowCount: 160,
@@ -236,8 +238,8 @@ describe('the Exports page', () => {
 
   it('labels a scheduled export with its schedule', async () => {
     const scope = { partnerId: PROVIDER, resellerId: null, tenantId: PROVIDER, userName: 'ada@provider.example' };
-    const { job } = await startExport(service.ctx, scope, { type: 'customers' }, { scheduleName: 'monday-report' });
-    await runExportSlice(service.ctx, PROVIDER, job.id, () => undefined);
+    const { job } = await unqueued().services.exports.start(scope, { type: 'customers' }, { scheduleName: 'monday-report' });
+    await service.services.exports.runSlice(PROVIDER, job.id, () => undefined);
     const { page } = await openPortal({ path: '/#/exports' });
     const item = page.locator(`#exports-list li[data-export-id="${job.id}"]`);
     await item.waitFor();
