@@ -93,7 +93,10 @@ async function exportMode() {
 
 async function xlsxMode() {
   const figures = await timedExport(await benchService('bench', rows), 'xlsx');
-  await blobService().getContainerClient(loadConfig(localStackEnv(ports, 'bench')).exports.containerName).getBlobClient(figures.blobName).delete();
+  await blobService()
+    .getContainerClient(loadConfig(localStackEnv(ports, 'bench')).exports.containerName)
+    .getBlobClient(figures.blobName)
+    .delete();
   return figures;
 }
 

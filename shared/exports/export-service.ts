@@ -21,8 +21,8 @@ import { type ExportJob, type ExportRequest, exportFilter, TERMINAL_STATUSES, to
 import { countExportRows, exportSource } from './export-sources.js';
 import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
 import { writeExport } from './export-writer.js';
-import { writeXlsxExport } from './xlsx-writer.js';
 import type { ExportFileStore, ExportQueue, ExportRepository } from './ports.js';
+import { writeXlsxExport } from './xlsx-writer.js';
 
 /** An activity export may cover up to the activity retention (a year), not only the 90 days a page query may. */
 const MAX_ACTIVITY_EXPORT_DAYS = 366;
@@ -200,7 +200,11 @@ export class ExportService {
       ttl: (this.settings.fileRetentionDays + 30) * DAY_SECONDS,
     };
     const result = await this.ports.exportJobs.createExport(job);
-    if (!result.created && options.repeatabilityId && (result.job.type !== job.type || (result.job.format ?? 'csv') !== format || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))) {
+    if (
+      !result.created &&
+      options.repeatabilityId &&
+      (result.job.type !== job.type || (result.job.format ?? 'csv') !== format || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))
+    ) {
       throw new ServiceError(
         'Conflict',
         'RepeatabilityConflict',
@@ -239,7 +243,12 @@ export class ExportService {
     for (;;) {
       const job = await this.getInScope(scope, exportId);
       if (TERMINAL_STATUSES.has(job.status)) {
-        throw new ServiceError('Conflict', 'ExportEnded', `The export has already ended (${job.status}); only a queued or running export can be canceled.`, 'id');
+        throw new ServiceError(
+          'Conflict',
+          'ExportEnded',
+          `The export has already ended (${job.status}); only a queued or running export can be canceled.`,
+          'id',
+        );
       }
       const now = this.ports.clock().toISOString();
       const canceled = await this.ports.exportJobs.replaceExport({ ...job, status: 'Canceled', completedDateTime: now, lastUpdatedDateTime: now });
@@ -278,7 +287,12 @@ export class ExportService {
     if (TERMINAL_STATUSES.has(job.status)) return;
     // Counted once, as the work starts, and saved with the Running mark (one write).
     const expectedRowCount = job.expectedRowCount ?? (await countExportRows(this.ports, job));
-    const running = await this.ports.exportJobs.replaceExport({ ...job, status: 'Running', expectedRowCount, lastUpdatedDateTime: this.ports.clock().toISOString() });
+    const running = await this.ports.exportJobs.replaceExport({
+      ...job,
+      status: 'Running',
+      expectedRowCount,
+      lastUpdatedDateTime: this.ports.clock().toISOString(),
+    });
     if (running === 'PreconditionFailed') {
       log(`Export ${exportId} is being worked on elsewhere.`);
       return;
