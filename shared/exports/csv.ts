@@ -3,7 +3,7 @@
  * and the CSV-injection guard: a cell starting with =, +, -, @, tab or carriage return gets a
  * leading apostrophe so a spreadsheet shows it as text instead of running it as a formula.
  */
-import type { ExportType } from './export-job.js';
+import type { ExportKind, ExportType } from './export-job.js';
 
 export const UTF8_BOM = '\ufeff';
 
@@ -15,6 +15,11 @@ export const CSV_HEADERS: Record<ExportType, readonly string[]> = {
 
 /** What `includeReseller` adds at the end of a customers file. */
 export const RESELLER_HEADERS: readonly string[] = ['Reseller ID', 'Reseller name'];
+
+/** The columns of this export's file: a customers export may add the reseller columns. */
+export function exportColumnsOf(kind: ExportKind): readonly string[] {
+  return exportColumns(kind.type, kind.type === 'customers' && kind.filter.includeReseller === true);
+}
 
 /** The columns of an export's file (CSV and workbook alike). */
 export function exportColumns(type: ExportType, includeReseller = false): readonly string[] {

@@ -3,75 +3,10 @@
  * contract shows. A job belongs to the tenant that asked for it (a partner or a reseller) and lives
  * in its partner's partition.
  */
-import { z } from 'zod';
 import type { Cursor } from '../kernel/page.js';
-import { isoDateTimeSchema } from '../kernel/time.js';
-import { canonicalTimeZone } from './export-text.js';
+import type { ExportFilterOf, ExportFormat, ExportKind, ExportRequest, ExportResource, ExportStatus } from './contract.js';
 
-export type ExportStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
-export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-const optionalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
-
-/** An IANA time zone, kept in its canonical spelling. */
-export const timeZoneSchema = z
-  .string()
-  .max(64, 'must be at most 64 characters')
-  .refine(
-    (value) => {
-      try {
-        canonicalTimeZone(value);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { error: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"' },
-  )
-  .transform((value) => canonicalTimeZone(value));
-
-/**
- * What every export body may carry: the file format, and the time zone the file name's date and
- * time (and an activity file's dates) are written in, UTC by default.
- */
-const common = { format: z.enum(EXPORT_FORMATS, { error: 'must be "csv" or "xlsx"' }).optional(), timeZone: timeZoneSchema.optional() };
-
-/** The body of POST /api/exports (and, with `cron`, of a schedule). Unknown fields are refused. */
-export const exportRequestSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      type: z.literal('customers'),
-      search: z.string().max(256, 'must be at most 256 characters').optional(),
-      resellerId: optionalId.optional(),
-      includeReseller: z.boolean({ error: 'must be true or false' }).optional(),
-      ...common,
-    }),
-    z.strictObject({ type: z.literal('subscriptions'), customerId: optionalId, ...common }),
-    z.strictObject({
-      type: z.literal('activity'),
-      from: isoDateTimeSchema.optional(),
-      to: isoDateTimeSchema.optional(),
-      customerId: optionalId.optional(),
-      ...common,
-    }),
-  ],
-  { error: 'must be "customers", "subscriptions" or "activity"' },
-);
-export type ExportRequest = z.infer<typeof exportRequestSchema>;
-export type ExportType = ExportRequest['type'];
-
-/** What an export covers and how it is written, as the resource's `filter` shows it. */
-export interface ExportFilter {
-  search?: string;
-  resellerId?: string;
-  customerId?: string;
-  from?: string;
-  to?: string;
-  includeReseller?: boolean;
-  timeZone?: string;
-}
+export type { ExportFormat, ExportKind, ExportRequest, ExportStatus, ExportType } from './contract.js';
 
 /** Where a resumable export stands: what is staged, and where the source continues. */
 export interface ExportCheckpoint {
@@ -83,7 +18,10 @@ export interface ExportCheckpoint {
   cursor?: Cursor;
 }
 
-export interface ExportJob {
+/** An export as stored; its `type` and `filter` go together (ExportKind). */
+export type ExportJob = ExportJobFields & ExportKind;
+
+interface ExportJobFields {
   kind: 'export';
   id: string;
   partnerId: string;
@@ -92,10 +30,8 @@ export interface ExportJob {
   /** Set when the owner is an indirect reseller: the export covers only its rows. */
   scopeResellerId: string | null;
   requestedBy: string;
-  type: ExportType;
-  /** Absent on records written before xlsx existed: csv. */
+  /** Absent on records written before workbooks existed: csv. */
   format?: ExportFormat;
-  filter: ExportFilter;
   status: ExportStatus;
   rowCount: number;
   /** The rows the export will hold, counted when its work starts. */
@@ -122,7 +58,6 @@ export interface ExportSchedule {
   scopeTenantId: string;
   scopeResellerId: string | null;
   name: string;
-  /** 6-field NCRONTAB, read in `request.timeZone` (UTC when absent). */
   cron: string;
   request: ExportRequest;
   createdBy: string;
@@ -136,20 +71,58 @@ export interface ExportSchedule {
 
 export const TERMINAL_STATUSES: ReadonlySet<ExportStatus> = new Set(['Succeeded', 'Failed', 'Canceled']);
 
-/** The filter as the resource shows it: only what was asked for. */
-export function exportFilter(request: ExportRequest): ExportFilter {
-  const { type: _type, format: _format, ...filter } = request;
-  return Object.fromEntries(
-    Object.entries(filter).filter(([key, value]) => value !== undefined && value !== '' && !(key === 'includeReseller' && value === false)),
-  ) as ExportFilter;
+/** Only the fields that were given (not undefined, not empty). */
+function given<T extends Record<string, string | undefined>>(fields: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== '')) as { [K in keyof T]?: string };
 }
 
-export function toExportResource(job: ExportJob, download?: { url: string; expiresDateTime: string }) {
+/** The type and filter of a resolved request, as the resource shows them: only what was asked for. */
+export function exportKind(request: ExportRequest): ExportKind {
+  switch (request.type) {
+    case 'customers':
+      return {
+        type: 'customers',
+        filter: {
+          ...given({ search: request.search, resellerId: request.resellerId }),
+          ...(request.includeReseller ? { includeReseller: true } : {}),
+          ...given({ timeZone: request.timeZone }),
+        },
+      };
+    case 'subscriptions':
+      return { type: 'subscriptions', filter: { customerId: request.customerId, ...given({ timeZone: request.timeZone }) } };
+    case 'activity': {
+      const filter: ExportFilterOf<'activity'> = {
+        from: request.from ?? '',
+        to: request.to ?? '',
+        ...given({ customerId: request.customerId, timeZone: request.timeZone }),
+      };
+      return { type: 'activity', filter };
+    }
+  }
+}
+
+/** A job's type and filter, apart from the rest of it (each case keeps the two together). */
+function kindOf(job: ExportJob): ExportKind {
+  switch (job.type) {
+    case 'customers':
+      return { type: job.type, filter: job.filter };
+    case 'subscriptions':
+      return { type: job.type, filter: job.filter };
+    case 'activity':
+      return { type: job.type, filter: job.filter };
+  }
+}
+
+/** The customer an export is about, when its filter names one. */
+export function exportCustomerId(kind: ExportKind): string | undefined {
+  return kind.type === 'customers' ? undefined : kind.filter.customerId;
+}
+
+export function toExportResource(job: ExportJob, download?: { url: string; expiresDateTime: string }): ExportResource {
   return {
     id: job.id,
-    type: job.type,
+    ...kindOf(job),
     format: job.format ?? 'csv',
-    filter: job.filter,
     status: job.status,
     rowCount: job.status === 'Succeeded' ? job.rowCount : job.checkpoint.rowCount,
     ...(job.expectedRowCount !== undefined ? { expectedRowCount: job.expectedRowCount } : {}),

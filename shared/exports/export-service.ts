@@ -17,7 +17,7 @@ import type { Clock } from '../kernel/time.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import type { TenantRepository } from '../tenants/ports.js';
 import type { Scope } from '../tenants/scope.js';
-import { type ExportJob, type ExportRequest, exportFilter, TERMINAL_STATUSES, toExportResource } from './export-job.js';
+import { type ExportJob, type ExportRequest, exportCustomerId, exportKind, TERMINAL_STATUSES, toExportResource } from './export-job.js';
 import { countExportRows, exportSource } from './export-sources.js';
 import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
 import { writeExport } from './export-writer.js';
@@ -184,9 +184,8 @@ export class ExportService {
       scopeTenantId: scope.tenantId,
       scopeResellerId: scope.resellerId,
       requestedBy: scope.userName,
-      type: resolved.type,
       format,
-      filter: exportFilter(resolved),
+      ...exportKind(resolved),
       status: 'NotStarted',
       rowCount: 0,
       createdDateTime: now.toISOString(),
@@ -367,7 +366,7 @@ export class ExportService {
 
   /** One activity record per export, written when it ends (idempotent: its id is the export's). */
   private async recordExportActivity(job: ExportJob): Promise<void> {
-    const customerId = job.filter.customerId ?? null;
+    const customerId = exportCustomerId(job) ?? null;
     const customer = customerId ? await this.ports.customers.getCustomer(job.partnerId, customerId) : undefined;
     const record: ActivityRecord = {
       id: `export-${job.id}`,

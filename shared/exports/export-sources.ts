@@ -44,13 +44,13 @@ export interface ExportSourcePorts {
   tenants: TenantRepository;
 }
 
-function activityQuery(job: ExportJob) {
+function activityQuery(job: ExportJob & { type: 'activity' }) {
   const { filter } = job;
   return {
     partnerId: job.partnerId,
     ...(job.scopeResellerId ? { resellerId: job.scopeResellerId } : {}),
-    from: filter.from ?? '',
-    to: filter.to ?? '',
+    from: filter.from,
+    to: filter.to,
     ...(filter.customerId ? { customerId: filter.customerId } : {}),
   };
 }
@@ -64,7 +64,7 @@ export async function countExportRows(ports: ExportSourcePorts, job: ExportJob):
       return customers ? ports.customers.countCustomers(customers) : 0;
     }
     case 'subscriptions':
-      return ports.subscriptions.countSubscriptions(subscriptionFilter(scope, job.filter.customerId ?? ''));
+      return ports.subscriptions.countSubscriptions(subscriptionFilter(scope, job.filter.customerId));
     case 'activity':
       return ports.activity.countActivity(activityQuery(job));
   }
@@ -74,9 +74,9 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: '
 export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: ExportFormat): ExportSource<ExportCell>;
 export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: ExportFormat): ExportSource<ExportCell> {
   const scope = exportScope(job);
-  const filter = job.filter;
   switch (job.type) {
     case 'customers': {
+      const filter = job.filter;
       const customers = customerFilter(scope, filter.search, filter.resellerId);
       if (!customers) return noRows;
       if (!filter.includeReseller) {
@@ -98,7 +98,7 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
       };
     }
     case 'subscriptions': {
-      const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
+      const subscriptions = subscriptionFilter(scope, job.filter.customerId);
       return (after, pageSize) =>
         mapRows(ports.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
           row.id,
@@ -109,7 +109,7 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
         ]);
     }
     case 'activity': {
-      const toLocal = localDateTimeFormatter(filter.timeZone ?? 'UTC');
+      const toLocal = localDateTimeFormatter(job.filter.timeZone ?? 'UTC');
       const dateCell = (dateTime: string): ExportCell => {
         if (format === 'xlsx') return wallClock(new Date(dateTime), toLocal);
         const { date, time } = toLocal(new Date(dateTime));

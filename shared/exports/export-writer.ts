@@ -7,8 +7,8 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FaultInjector } from '../kernel/faults.js';
-import { type CsvCell, csvPreamble, csvRows, exportColumns } from './csv.js';
-import type { ExportCheckpoint, ExportFilter, ExportType } from './export-job.js';
+import { type CsvCell, csvPreamble, csvRows, exportColumnsOf } from './csv.js';
+import type { ExportCheckpoint, ExportKind } from './export-job.js';
 import type { ExportSource } from './export-sources.js';
 import { contentDisposition } from './export-text.js';
 import type { ExportFileStore } from './ports.js';
@@ -25,13 +25,11 @@ export function blockId(index: number): string {
   return Buffer.from(`block-${String(index).padStart(6, '0')}`).toString('base64');
 }
 
-export interface ExportWriteTarget {
-  type: ExportType;
-  filter: Pick<ExportFilter, 'includeReseller'>;
+export type ExportWriteTarget = ExportKind & {
   blobName: string;
   fileName: string;
   checkpoint: ExportCheckpoint;
-}
+};
 
 export interface ExportWriteHooks {
   /** Records a checkpoint; returns false when another worker owns the export now. */
@@ -135,7 +133,7 @@ export async function writeExport(
   };
 
   try {
-    if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumns(target.type, target.filter.includeReseller)));
+    if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumnsOf(target)));
     let lastCheckpoint: ExportCheckpoint | undefined;
     // One stream for the whole slice (one store query); leaving the loop early closes it.
     for await (const page of source(after, pageSize)) {

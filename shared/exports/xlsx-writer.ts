@@ -17,7 +17,7 @@
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { exportColumns } from './csv.js';
+import { exportColumnsOf } from './csv.js';
 import type { ExportType } from './export-job.js';
 import type { ExportCell, ExportSource } from './export-sources.js';
 import { contentDisposition } from './export-text.js';
@@ -64,7 +64,7 @@ export async function writeXlsxExport(
   const blockBytes = options.blockBytes ?? BLOCK_BYTES;
   const pageSize = options.pageSize ?? SOURCE_PAGE_SIZE;
   const sheetRows = options.sheetRows ?? XLSX_SHEET_ROWS;
-  const headers = exportColumns(target.type, target.filter.includeReseller);
+  const headers = exportColumnsOf(target);
   let rowCount = 0;
   let blockCount = 0;
   let byteCount = 0;
