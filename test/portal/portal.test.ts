@@ -245,8 +245,9 @@ describe("a customer's details and rename", () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('fabrikam');
     await waitForStatus(page, '#customers-status', '1 customer matching “fabrikam”.');
-    // Search box, reseller filter, Export customers, the company name, then Show details.
-    for (let tab = 0; tab < 4; tab += 1) await page.keyboard.press('Tab');
+    // Search box, reseller filter, the file type, reseller columns, Export customers, the company
+    // name, then Show details.
+    for (let tab = 0; tab < 6; tab += 1) await page.keyboard.press('Tab');
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     expect(await focused()).toBe('Show details');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
