@@ -5,7 +5,9 @@
 import { plural } from './dom.js';
 
 export const WORDS = {
+  /** @type {Record<string, string>} */
   types: { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' },
+  /** @type {Record<string, string>} */
   statuses: { NotStarted: 'Queued', Running: 'Running', Succeeded: 'Ready', Failed: 'Failed', Canceled: 'Canceled' },
   download: 'Download',
   dismiss: 'Dismiss',
