@@ -39,6 +39,11 @@ export interface ExportFileStore {
   commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<'Committed' | 'InvalidBlockList'>;
   /** Ids of the blocks staged on the blob and not committed yet (none when there is no blob). */
   stagedBlockIds(blobName: string): Promise<string[]>;
+  /**
+   * Removes an export's file and any blocks staged for it (a canceled export keeps nothing);
+   * nothing happens when there is none.
+   */
+  deleteFile(blobName: string): Promise<void>;
   /** A read-only URL for that one blob, valid until `expiresOn` (at most an hour ahead). */
   readUrl(blobName: string, expiresOn: Date): Promise<string>;
 }
