@@ -10,7 +10,8 @@
  * (or BENCH_ONLY=calls: Cosmos DB calls per operation, BENCH_ONLY=coldstart: the entry point's
  * import against a minimal function app) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
  * BENCH_CONNECTIONS=16 narrow the load runs; BENCH_COLD_STARTS (default 15) is the number of fresh
- * processes of each kind in the cold-start part.
+ * processes of each kind in the cold-start part; BENCH_ONLY=local runs the local-stack part
+ * (npm start's durable endpoint with BENCH_LOCAL_SIZES customers, default 20000).
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 import { measureCalls } from './calls.js';
 import { type ColdStartFigures, coldStartBenchmark } from './cold-start.js';
+import { localStackBenchmarks } from './local-stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -38,6 +40,7 @@ const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(N
 const setups = (process.env.BENCH_SETUPS ?? 'a,b').split(',') as Array<'a' | 'b'>;
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 const coldStarts = Number(process.env.BENCH_COLD_STARTS ?? 15);
+const localSizes = (process.env.BENCH_LOCAL_SIZES ?? '20000').split(',').map(Number);
 const execFileAsync = promisify(execFile);
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
@@ -204,7 +207,7 @@ async function main() {
   printTables(results);
 }
 
-/** The parts that need the local Cosmos DB endpoint and Azurite: exports, load and calls. */
+/** The parts that need the local Cosmos DB endpoint and Azurite: exports, load, calls and the local stack. */
 async function stackBenchmarks(results: Record<string, unknown>) {
   const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
   const azurite = await startAzurite();
@@ -222,6 +225,7 @@ async function stackBenchmarks(results: Record<string, unknown>) {
   try {
     if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
     if (!only || only === 'load') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'local') results.localStack = await localStackBenchmarks(azurite, localSizes);
     if (!only || only === 'calls') {
       console.error('Cosmos DB calls per operation...');
       const calls = await measureCalls(ports, async () => (await ask<{ requests: number }>(cosmos, { type: 'requests' })).requests);
@@ -247,15 +251,16 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
     console.error(`export: ${size.toLocaleString('en-US')} rows...`);
     // Export, raw and resume take turns, so that each sees Azurite in the same state (each run
     // deletes the blobs it measured once it is done with them).
-    const runs: Record<'export' | 'raw' | 'resume', ExportFigures[]> = { export: [], raw: [], resume: [] };
+    const runs: Record<'export' | 'raw' | 'resume' | 'xlsx', ExportFigures[]> = { export: [], raw: [], resume: [], xlsx: [] };
     for (let run = 0; run < repeat; run += 1) {
       const one = await exportChild(env, 'export', String(size));
       runs.export.push(one);
       runs.raw.push(await exportChild(env, 'raw', String(size), String(one.blobName)));
       // The last checkpoint precedes the final block, which gets none: the file has one block more.
       runs.resume.push(await exportChild(env, 'resume', String(size), String((one.blocks ?? 0) + 1)));
+      runs.xlsx.push(await exportChild(env, 'xlsx', String(size)));
     }
-    const [exported, raw, resumed] = [fastest(runs.export), fastest(runs.raw), fastest(runs.resume)];
+    const [exported, raw, resumed, workbook] = [fastest(runs.export), fastest(runs.raw), fastest(runs.resume), fastest(runs.xlsx)];
     const drain = await best(env, 'drain', String(size));
     if (resumed.bytes !== exported.bytes) throw new Error('The resumed export differs in length from the uninterrupted one.');
     exportRows.push({
@@ -275,6 +280,17 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
       resumeCrashedAtRow: resumed.crashedAtRow,
       blocks: exported.blocks,
       rawPeakRssMB: Math.round(raw.peakRssMB),
+    });
+    // The same rows as an Excel workbook, beside the CSV.
+    exportRows.push({
+      rows: size,
+      source: 'in-process pages, xlsx',
+      seconds: workbook.seconds,
+      rowsPerSecond: Math.round(size / workbook.seconds),
+      megabytesPerSecond: Number(((workbook.bytes ?? 0) / 2 ** 20 / workbook.seconds).toFixed(1)),
+      fileMB: Number(((workbook.bytes ?? 0) / 2 ** 20).toFixed(1)),
+      peakRssMB: Math.round(workbook.peakRssMB),
+      vsCsv: Number((workbook.seconds / exported.seconds).toFixed(2)),
     });
   }
   console.error('export: 5,000 rows through the local Cosmos endpoint...');
@@ -354,8 +370,12 @@ function printTables(results: Record<string, unknown>) {
     console.log(`  minimal app bundled like the package: ${coldStart.minimalBundledMedianMilliseconds} ms (ratio ${coldStart.ratioToMinimalBundled}x)\n`);
   }
   if (results.exports) {
-    console.log('Exports (customers CSV into Azurite block blobs)');
+    console.log('Exports (customers CSV, and xlsx, into Azurite block blobs)');
     console.table(results.exports);
+  }
+  if (results.localStack) {
+    console.log('The local stack as npm start runs it (durable Cosmos endpoint in its own process; milliseconds, medians of five)');
+    console.table(results.localStack);
   }
   if (results.calls) {
     console.log('Cosmos DB calls per operation, counted at the local endpoint');

@@ -13,6 +13,7 @@ import { exportSchedulesDelete } from './export-schedules-delete.js';
 import { exportSchedulesGet } from './export-schedules-get.js';
 import { exportSchedulesList } from './export-schedules-list.js';
 import { exportSchedulesPut } from './export-schedules-put.js';
+import { exportsCancel } from './exports-cancel.js';
 import { exportsCreate } from './exports-create.js';
 import { exportsGet } from './exports-get.js';
 import { exportsList } from './exports-list.js';
@@ -40,6 +41,7 @@ const apiFunctions: HttpFunctionEntry[] = [
   exportsCreate,
   exportsList,
   exportsGet,
+  exportsCancel,
   exportSchedulesPut,
   exportSchedulesList,
   exportSchedulesGet,

@@ -5,7 +5,8 @@
  */
 import { query } from './api.js';
 import { byId, el, time } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 import { formatDateRange, readerTimeZone, t, tNodes } from './i18n.js';
 import { pagedList } from './paged-list.js';
 
@@ -37,6 +38,8 @@ export function initActivity(options) {
     loadFirstPage();
   });
   byId('activity-more').addEventListener('click', () => activityList().loadNext());
+  // Other dates may hold activity: Export waits for what they show.
+  for (const input of [from, to]) input.addEventListener('input', () => exportAvailability('export-activity', null));
   byId('export-activity').addEventListener('click', () => {
     const range = selectedRange();
     if (range) startExport({ type: 'activity', ...range }, byId('activity-export-status'));
@@ -93,10 +96,12 @@ function activityList() {
     status: byId('activity-status'),
     more: byId('activity-more'),
     rows: (record) => [activityRow(record)],
-    summary: (loaded, hasMore) =>
-      loaded === 0
+    summary: (loaded, hasMore) => {
+      exportAvailability('export-activity', loaded === 0 ? WORDS.noActivityToExport : null);
+      return loaded === 0
         ? t('activity.none')
-        : tNodes(hasMore ? 'activity.countSoFar' : 'activity.count', { count: loaded, range: el('span', { class: 'date-range', text: state.range }) }),
+        : tNodes(hasMore ? 'activity.countSoFar' : 'activity.count', { count: loaded, range: el('span', { class: 'date-range', text: state.range }) });
+    },
     messages: { first: t('activity.loading'), next: t('activity.loading'), failed: (reason) => t('activity.loadFailed', { reason }) },
   });
   return list;

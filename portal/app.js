@@ -1,7 +1,7 @@
 /**
  * The partner portal: a static page over the public API, served by the same function app. Views
- * are chosen by the URL hash (#/, #/customers/{id}/subscriptions, #/activity), so the server only
- * ever serves index.html and these modules.
+ * are chosen by the URL hash (#/, #/customers/{id}/subscriptions, #/activity, #/exports), so the
+ * server only ever serves index.html and these modules.
  *
  * The page speaks the reader's language (i18n.js) and shapes itself to the caller (GET /api/me):
  * a read-only user is not offered Rename, and an indirect reseller is not offered the reseller
@@ -14,11 +14,12 @@ import { api, describeError } from './api.js';
 import { canWrite, isReseller, setCaller } from './caller.js';
 import { initCustomers } from './customers.js';
 import { byId, el } from './dom.js';
-import { initExports } from './exports.js';
+import { initExports, refreshExports } from './exports.js';
 import { currentLanguage, LANGUAGES, rememberLanguage, startLanguage, t, translatePage } from './i18n.js';
+import { initSchedules } from './schedules.js';
 import { initSubscriptions, showSubscriptions } from './subscriptions.js';
 
-const VIEWS = ['customers', 'subscriptions', 'activity'];
+const VIEWS = ['customers', 'subscriptions', 'activity', 'exports'];
 
 function pageSize() {
   const requested = Number(new URLSearchParams(window.location.search).get('pageSize'));
@@ -47,6 +48,12 @@ function route() {
   if (subscriptions?.[1]) {
     showView('subscriptions', t('subscriptions.heading'));
     showSubscriptions(decodeURIComponent(subscriptions[1]));
+    return;
+  }
+  if (hash === '#/exports') {
+    showView('exports', t('exports.heading'));
+    refreshExports({ redraw: true });
+    if (moveFocus) byId('exports-heading').focus();
     return;
   }
   if (hash === '#/activity') {
@@ -109,6 +116,7 @@ async function start() {
   const names = new Map(resellers.map((/** @type {{id: string, name: string}} */ reseller) => [reseller.id, reseller.name]));
   const resellerName = (/** @type {string | null} */ id) => (id ? (names.get(id) ?? id) : '');
   initExports({ resellerName });
+  initSchedules({ canWrite: canWrite(), resellers });
   initSubscriptions({ pageSize: size, resellerName });
   initActivity({ pageSize: size });
   window.addEventListener('hashchange', route);

@@ -3,7 +3,6 @@ export default {
   'app.title': '{view} · Partnerportal',
   'app.brand': 'Partnerportal',
   'app.skipToContent': 'Zum Inhalt springen',
-  'app.skipToExports': 'Zu den Exporten springen',
   'app.sections': 'Bereiche',
   'app.language': 'Sprache',
   'app.signedIn': 'Angemeldet als {userName}, {tenantName}',
@@ -18,6 +17,7 @@ export default {
 
   'nav.customers': 'Kunden',
   'nav.activity': 'Aktivitäten',
+  'nav.exports': 'Exporte',
 
   'customers.heading': 'Kunden',
   'customers.searchLabel': 'Kunden suchen',
@@ -137,8 +137,7 @@ export default {
 
   'exports.heading': 'Exporte',
   'exports.refresh': 'Aktualisieren',
-  'exports.hint':
-    'Die Dateien sind UTF-8-CSV-Dateien, die Excel direkt öffnet. Download-Links gelten bis zu einer Stunde; aktualisieren Sie die Liste für einen neuen Link.',
+  'exports.hint': 'CSV-Dateien sind UTF-8, das Excel direkt öffnet; XLSX-Dateien sind Excel-Arbeitsmappen. Download-Links werden beim Klicken neu erstellt.',
   'exports.starting': 'Der Export wird gestartet …',
   'exports.started': 'Export gestartet: {fileName}. Er erscheint unter „Exporte“ und erhält dort einen Download-Link, sobald er fertig ist.',
   'exports.startFailed': 'Der Export wurde nicht gestartet. {reason}',

@@ -7,7 +7,6 @@ export default {
   'app.title': '{view} · Partner portal',
   'app.brand': 'Partner portal',
   'app.skipToContent': 'Skip to content',
-  'app.skipToExports': 'Skip to exports',
   'app.sections': 'Sections',
   'app.language': 'Language',
   'app.signedIn': 'Signed in as {userName}, {tenantName}',
@@ -22,6 +21,7 @@ export default {
 
   'nav.customers': 'Customers',
   'nav.activity': 'Activity',
+  'nav.exports': 'Exports',
 
   'customers.heading': 'Customers',
   'customers.searchLabel': 'Search customers',
@@ -140,7 +140,7 @@ export default {
 
   'exports.heading': 'Exports',
   'exports.refresh': 'Refresh',
-  'exports.hint': 'Files are UTF-8 CSV that Excel opens directly. Download links are valid for up to an hour; refresh for a new one.',
+  'exports.hint': 'CSV files are UTF-8 that Excel opens directly; XLSX files are Excel workbooks. Download links are made fresh when you click them.',
   'exports.starting': 'Starting the export…',
   'exports.started': 'Export started: {fileName}. It is listed under Exports, with a download link when it is ready.',
   'exports.startFailed': 'The export did not start. {reason}',

@@ -6,7 +6,6 @@ export default {
   'app.title': '{view} · 合作夥伴入口網站',
   'app.brand': '合作夥伴入口網站',
   'app.skipToContent': '跳至主要內容',
-  'app.skipToExports': '跳至匯出',
   'app.sections': '區段',
   'app.language': '語言',
   'app.signedIn': '已登入：{userName}（{tenantName}）',
@@ -21,6 +20,7 @@ export default {
 
   'nav.customers': '客戶',
   'nav.activity': '活動記錄',
+  'nav.exports': '匯出',
 
   'customers.heading': '客戶',
   'customers.searchLabel': '搜尋客戶',
@@ -135,7 +135,7 @@ export default {
 
   'exports.heading': '匯出',
   'exports.refresh': '重新整理',
-  'exports.hint': '檔案為 UTF-8 編碼的 CSV，可直接用 Excel 開啟。下載連結最多一小時內有效；若已過期，請重新整理以取得新連結。',
+  'exports.hint': 'CSV 檔案為 UTF-8 編碼，Excel 可直接開啟；XLSX 檔案為 Excel 活頁簿。下載連結會在您點選時重新產生。',
   'exports.starting': '正在開始匯出…',
   'exports.started': '已開始匯出：{fileName}。檔案會列在「匯出」中，完成後即會出現下載連結。',
   'exports.startFailed': '匯出沒有開始。{reason}',

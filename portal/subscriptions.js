@@ -4,7 +4,8 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, el, replace } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 import { formatNumber, t, tNodes } from './i18n.js';
 import { pagedList } from './paged-list.js';
 
@@ -39,6 +40,7 @@ export async function showSubscriptions(customerId) {
   replace(heading, t('subscriptions.heading'));
   byId('subscriptions-customer').textContent = '';
   byId('subscriptions-export-status').textContent = '';
+  exportAvailability('export-subscriptions', null);
   heading.focus();
   api(`/api/customers/${encodeURIComponent(customerId)}`)
     .then((response) => {
@@ -62,7 +64,10 @@ function subscriptionList() {
     status: byId('subscriptions-status'),
     more: byId('subscriptions-more'),
     rows: (subscription) => [subscriptionRow(subscription)],
-    summary: (loaded, hasMore) => (loaded === 0 ? t('subscriptions.none') : t(hasMore ? 'subscriptions.countSoFar' : 'subscriptions.count', { count: loaded })),
+    summary: (loaded, hasMore) => {
+      exportAvailability('export-subscriptions', loaded === 0 ? WORDS.noSubscriptionsToExport : null);
+      return loaded === 0 ? t('subscriptions.none') : t(hasMore ? 'subscriptions.countSoFar' : 'subscriptions.count', { count: loaded });
+    },
     messages: {
       first: t('subscriptions.loading'),
       next: t('subscriptions.loading'),

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { refreshCustomerKeys } from '../shared/customers/refresh-keys.js';
-import { loadSnapshot, saveSnapshot, startCosmosEndpoint } from '../shared/host/local-stack.js';
+import { type LocalCosmosEndpoint, startLocalCosmos } from '../shared/host/local-cosmos.js';
 import { bootstrapStore } from '../shared/store/bootstrap.js';
 import { createService } from '../shared/wiring.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.argv[1]?.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-const snapshotFolder = path.join(root, '.data', 'cosmos');
+const snapshotFolder = path.join(path.resolve(process.env.LOCAL_DATA_FOLDER ?? path.join(root, '.data')), 'cosmos');
 
 const isListening = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -28,22 +28,19 @@ const isListening = (port: number) =>
 
 async function main(): Promise<void> {
   const localPort = Number(process.env.COSMOS_PORT ?? 8081);
-  let embedded: Awaited<ReturnType<typeof startCosmosEndpoint>> | undefined;
+  let embedded: LocalCosmosEndpoint | undefined;
   let env: Record<string, string | undefined> = process.env;
   if (!process.env.COSMOS_ENDPOINT) {
-    if (!(await isListening(localPort))) embedded = await startCosmosEndpoint(0);
+    if (!(await isListening(localPort))) {
+      embedded = await startLocalCosmos({ port: 0, folder: snapshotFolder, legacyDatabase: process.env.COSMOS_DATABASE_NAME ?? 'customerlist' });
+    }
     env = { ...process.env, ...localStackEnv({ cosmos: embedded?.port ?? localPort, blob: 10000, queue: 10001 }) };
   }
   const service = createService(loadConfig(env));
-  if (embedded) {
-    await bootstrapStore(service.config, service.store);
-    await loadSnapshot(service.store, snapshotFolder);
-  }
+  if (embedded) await bootstrapStore(service.config, service.store);
   const { checked, updated } = await refreshCustomerKeys(service.ports.customers);
-  if (embedded) {
-    await saveSnapshot(service.store, snapshotFolder);
-    await embedded.close();
-  }
+  // Closing takes a last snapshot of the embedded store, which journals every write anyway.
+  await embedded?.close();
   console.log(`Checked ${checked} customers; refreshed the keys of ${updated}.`);
 }
 
