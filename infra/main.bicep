@@ -73,12 +73,11 @@ param cosmosCapacityMode string = 'Serverless'
 @maxValue(1000000)
 param cosmosAutoscaleMaxThroughput int = 1000
 
-@description('Optional. Node.js version of the Function App.')
+@description('Optional. Node.js version of the Function App (Node.js 20 reached end of support on 2026-04-30).')
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 @description('Optional. Memory of each Function App instance, in MB.')
 @allowed([
@@ -132,6 +131,13 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = {
   'azd-env-name': environmentName
 }
+// Names are known before anything is deployed, so the modules get them from here rather than from
+// each other's outputs (what-if then predicts every resource instead of stopping at a runtime value).
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var cosmosAccountName = '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+var cosmosDatabaseName = loadJsonContent('cosmos-containers.json').databaseName
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
@@ -185,7 +191,7 @@ module identity 'modules/identity.bicep' = {
   name: 'identity'
   scope: resourceGroup
   params: {
-    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    name: identityName
     location: location
     tags: tags
   }
@@ -196,7 +202,7 @@ module monitoring 'modules/monitoring.bicep' = {
   scope: resourceGroup
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
     retentionInDays: logRetentionInDays
@@ -207,7 +213,7 @@ module storage 'modules/storage.bicep' = {
   name: 'storage'
   scope: resourceGroup
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     skuName: storageSkuName
@@ -222,7 +228,7 @@ module cosmos 'modules/cosmos.bicep' = {
   name: 'cosmos'
   scope: resourceGroup
   params: {
-    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    name: cosmosAccountName
     location: location
     tags: tags
     capacityMode: cosmosCapacityMode
@@ -234,11 +240,16 @@ module cosmos 'modules/cosmos.bicep' = {
 module roleAssignments 'modules/role-assignments.bicep' = {
   name: 'role-assignments'
   scope: resourceGroup
+  dependsOn: [
+    storage
+    monitoring
+    cosmos
+  ]
   params: {
-    storageAccountName: storage.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    cosmosAccountName: cosmos.outputs.name
-    cosmosDatabaseName: cosmos.outputs.databaseName
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    cosmosAccountName: cosmosAccountName
+    cosmosDatabaseName: cosmosDatabaseName
     roleAssignments: concat(
       map(
         concat(dataRoles, [telemetryRole]),
@@ -251,9 +262,14 @@ module roleAssignments 'modules/role-assignments.bicep' = {
   }
 }
 
+// The app starts only after its role assignments exist (and so after everything they are on): the
+// first start then finds its storage, queues and database readable, instead of failing with 403s.
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: resourceGroup
+  dependsOn: [
+    roleAssignments
+  ]
   params: {
     name: functionAppName
     planName: '${abbrs.webServerFarms}${resourceToken}'
@@ -263,14 +279,14 @@ module functionApp 'modules/function-app.bicep' = {
     nodeVersion: nodeVersion
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
-    identityName: identity.outputs.name
-    storageAccountName: storage.outputs.name
-    deploymentContainerName: storage.outputs.deploymentContainerName
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    cosmosAccountName: cosmos.outputs.name
-    cosmosDatabaseName: cosmos.outputs.databaseName
-    exportsContainerName: storage.outputs.exportsContainerName
-    exportsQueueName: storage.outputs.exportsQueueName
+    identityName: identityName
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: applicationInsightsName
+    cosmosAccountName: cosmosAccountName
+    cosmosDatabaseName: cosmosDatabaseName
+    exportsContainerName: exportsContainerName
+    exportsQueueName: exportsQueueName
     exportFileRetentionDays: exportFileRetentionDays
     activityRetentionDays: activityRetentionDays
     exportSchedulerCron: exportSchedulerCron
@@ -282,8 +298,11 @@ module functionApp 'modules/function-app.bicep' = {
 module appAuth 'modules/app-auth.bicep' = {
   name: 'app-auth'
   scope: resourceGroup
+  dependsOn: [
+    functionApp
+  ]
   params: {
-    functionAppName: functionApp.outputs.name
+    functionAppName: functionAppName
     clientId: authClientId
     issuerTenant: authIssuerTenant
     unauthenticatedClientAction: authUnauthenticatedAction

@@ -20,6 +20,12 @@ type roleAssignmentType = {
 }
 
 @export()
+@description('Tags of a resource: names and string values (azd-env-name, azd-service-name).')
+type tagsType = {
+  *: string
+}
+
+@export()
 @description('A role the service needs on one target, before it is granted to a principal.')
 type dataRoleType = {
   @description('Required. Which resource the role is granted on.')

@@ -3,6 +3,8 @@
 // resources themselves (primaryEndpoints, documentEndpoint) or environment(), so the same file
 // deploys to any Azure cloud.
 
+import { tagsType } from '../types.bicep'
+
 @description('Required. Name of the Function App.')
 param name string
 
@@ -13,17 +15,16 @@ param planName string
 param location string
 
 @description('Optional. Tags for the plan and the app (the app also gets azd-service-name).')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. The azure.yaml service this app hosts (azd finds the app by this tag).')
 param serviceName string = 'api'
 
-@description('Optional. Node.js version of the Flex Consumption runtime.')
+@description('Optional. Node.js version of the Flex Consumption runtime (Node.js 20 reached end of support on 2026-04-30).')
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 @description('Optional. Memory of each instance, in MB.')
 @allowed([
@@ -125,7 +126,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
+      // No ftpsState: Flex Consumption rejects it where enforced (ARM error 51021); FTP is off
+      // through the ftp basicPublishingCredentialsPolicies below.
       http20Enabled: true
     }
     functionAppConfig: {
@@ -165,14 +167,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     }
   }
 
-  // FUNCTIONS_WORKER_RUNTIME is not set: on Flex Consumption the runtime is functionAppConfig.runtime.
+  // FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not set: on Flex Consumption the
+  // runtime and its version are functionAppConfig.runtime, and the host is always Functions v4.
   // Identity-based connections use service URIs, not __accountName, because the host builds URIs
   // from an account name with the public cloud's suffix.
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: union(
       {
-        FUNCTIONS_EXTENSION_VERSION: '~4'
         // A larger young generation keeps an export's short-lived rows out of the old generation:
         // peak RSS stays flat (about 170 MB) however long the export (npm run bench).
         NODE_OPTIONS: '--max-semi-space-size=32'

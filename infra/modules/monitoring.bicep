@@ -2,6 +2,8 @@
 // (instrumentation key) authentication is off: telemetry is accepted only with an Entra token,
 // which the Functions host gets from the app's identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
 
+import { tagsType } from '../types.bicep'
+
 @description('Required. Name of the Log Analytics workspace.')
 param logAnalyticsName string
 
@@ -12,7 +14,7 @@ param applicationInsightsName string
 param location string
 
 @description('Optional. Tags for both resources.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Days the workspace keeps logs (30 is included in the ingestion price).')
 @minValue(30)

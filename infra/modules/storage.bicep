@@ -3,6 +3,8 @@
 // files) and the export work queue with its poison queue. Shared keys are off: every caller uses
 // Entra ID, and download links are user delegation SAS.
 
+import { tagsType } from '../types.bicep'
+
 @description('Required. Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
 @maxLength(24)
@@ -12,7 +14,7 @@ param name string
 param location string
 
 @description('Optional. Tags for the account.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Redundancy of the account.')
 @allowed([
