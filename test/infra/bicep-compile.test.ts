@@ -12,7 +12,7 @@ import { bicep, bicepFiles, infraDir } from './bicep.js';
 /** Diagnostics that fail the build: errors and warnings (an Info is advice). */
 const failing = (diagnostic: { level: string }) => diagnostic.level !== 'Info';
 
-describe('the Bicep compiler', () => {
+describe('the Bicep compiler', { timeout: 180_000 }, () => {
   it('is found, at the pinned version or later', () => {
     const cli = findBicep();
     expect(versionAtLeast(cli.version, pinnedBicepVersion), `${cli.path} is ${cli.version}`).toBe(true);

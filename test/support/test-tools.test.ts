@@ -37,7 +37,7 @@ function setUp(env: Record<string, string | undefined>) {
 /** One sentence: starts with a capital letter, ends with a full stop, and has no other line. */
 const oneSentence = /^[A-Z][^\n]*\.$/;
 
-describe('the test set-up', () => {
+describe('the test set-up', { timeout: 180_000 }, () => {
   it('finds Chromium and the Bicep CLI on this machine, and says which', () => {
     const result = setUp(process.env);
     expect(result.stderr).toBe('');
