@@ -1,5 +1,9 @@
-/** GET /api/health: 200 when the store answers, 503 when it does not. Anonymous. */
+/**
+ * GET /api/health: 200 when the store answers; 503 when it does not, or when the API fails closed
+ * because App Service Authentication is off (shared/http/platform.ts). Anonymous.
+ */
 import { ensureErrorType } from '../shared/errors.js';
+import { PLATFORM_AUTHENTICATION_DISABLED, platformAuthenticationMissing } from '../shared/http/platform.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { httpFunction } from '../shared/host/function-table.js';
 
@@ -7,7 +11,21 @@ export const healthGet = httpFunction({
   name: 'health-get',
   methods: ['GET'],
   route: 'api/health',
+  anonymous: true,
   async handler(_request, context, ctx) {
+    if (platformAuthenticationMissing(ctx.config)) {
+      return jsonResponse(
+        503,
+        {
+          status: 'unavailable',
+          error: {
+            code: PLATFORM_AUTHENTICATION_DISABLED,
+            message: 'App Service Authentication is off: every request that needs a caller answers 503 until it is on again.',
+          },
+        },
+        { 'x-ms-error-code': PLATFORM_AUTHENTICATION_DISABLED, 'cache-control': 'no-store' },
+      );
+    }
     try {
       await ctx.checkHealth();
       return jsonResponse(200, { status: 'ok' }, { 'cache-control': 'no-store' });

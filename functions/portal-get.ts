@@ -38,6 +38,7 @@ export const portalGet = httpFunction({
   name: 'portal-get',
   methods: ['GET', 'HEAD'],
   route: '{*path}',
+  anonymous: true,
   async handler(request) {
     const requested = request.params.path || 'index.html';
     const root = portalDirectory();

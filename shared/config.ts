@@ -87,6 +87,12 @@ export interface Config {
   search: { rowsRemembered: number };
   /** Base64 principal used for requests without one; local runs only. */
   localDevPrincipal: string | undefined;
+  /**
+   * Where the app runs: App Service (WEBSITE_SITE_NAME is set there) and whether its platform
+   * authentication is on (App Service sets WEBSITE_AUTH_ENABLED to True). Only that
+   * authentication strips a forged x-ms-client-principal, so without it the header proves nothing.
+   */
+  platform: { appService: boolean; authenticationEnabled: boolean };
 }
 
 /** Reads and validates the settings from an environment (process.env by default). */
@@ -128,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     search: { rowsRemembered: s.SEARCH_ROWS_REMEMBERED },
     // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
     localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
+    platform: { appService: Boolean(env.WEBSITE_SITE_NAME), authenticationEnabled: env.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true' },
   };
 }
 

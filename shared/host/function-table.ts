@@ -5,6 +5,7 @@
  */
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { ServiceContext } from '../context.js';
+import { requirePlatformAuthentication } from '../http/platform.js';
 import { responseForError } from '../http/responses.js';
 
 export interface HttpFunctionEntry {
@@ -13,6 +14,12 @@ export interface HttpFunctionEntry {
   methods: HttpMethod[];
   /** Route template, as the Functions host reads it (`api/customers/{id}`, `{*path}`). */
   route: string;
+  /**
+   * Served without a caller (the health check, the OpenAPI document, the portal's static files).
+   * Every other HTTP function fails closed where App Service runs the app without its
+   * authentication (shared/http/platform.ts).
+   */
+  anonymous?: boolean;
   handler(request: HttpRequest, context: InvocationContext, ctx: ServiceContext): Promise<HttpResponseInit>;
 }
 
@@ -47,8 +54,10 @@ export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFun
     name: entry.name,
     methods: entry.methods,
     route: entry.route,
+    ...(entry.anonymous ? { anonymous: true } : {}),
     async handler(request, context, ctx) {
       try {
+        if (!entry.anonymous) requirePlatformAuthentication(ctx.config, context);
         return await entry.handler(request, context, ctx);
       } catch (err) {
         return responseForError(err, context);

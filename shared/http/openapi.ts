@@ -62,8 +62,9 @@ export function openApiDocument() {
     413: 'Body over 64 KiB.',
     415: 'Body is not JSON.',
     428: 'If-Match required.',
+    503: 'App Service Authentication is off (PlatformAuthenticationDisabled): the caller cannot be trusted, so nothing was read or changed.',
   };
-  return {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'Customer list service',
@@ -341,4 +342,10 @@ export function openApiDocument() {
       },
     },
   };
+  // Every operation that needs a caller fails closed with 503 where the platform does not
+  // authenticate callers (shared/http/platform.ts).
+  for (const operations of Object.values(document.paths) as Array<Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>) {
+    for (const operation of Object.values(operations)) if (operation.security === undefined) operation.responses['503'] = errorResponses(503)['503'];
+  }
+  return document;
 }
