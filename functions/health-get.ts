@@ -2,10 +2,10 @@
  * GET /api/health: 200 when the store answers; 503 when it does not, or when the API fails closed
  * because App Service Authentication is off (shared/http/platform.ts). Anonymous.
  */
-import { ensureErrorType } from '../shared/errors.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { PLATFORM_AUTHENTICATION_DISABLED, platformAuthenticationMissing } from '../shared/http/platform.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
+import { ensureErrorType } from '../shared/kernel/errors.js';
 
 export const healthGet = httpFunction({
   name: 'health-get',

@@ -9,7 +9,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import type { Config } from '../config.js';
-import { ServiceError } from '../errors.js';
+import { ServiceError } from '../kernel/errors.js';
 
 export const PLATFORM_AUTHENTICATION_DISABLED = 'PlatformAuthenticationDisabled';
 

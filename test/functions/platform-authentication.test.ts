@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionTable } from '../../functions/table.js';
 import type { HttpFunctionEntry } from '../../shared/host/function-table.js';
-import { PROVIDER, fixtureRecords, providerCustomers } from '../support/fixtures.js';
-import { type TestService, call, principal, startTestService } from '../support/service.js';
+import { fixtureRecords, PROVIDER, providerCustomers } from '../support/fixtures.js';
+import { call, principal, startTestService, type TestService } from '../support/service.js';
 
 const admin = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const target = providerCustomers[0] as { id: string; companyName: string };
