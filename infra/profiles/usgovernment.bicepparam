@@ -13,3 +13,11 @@ param serviceLinkAdminCenter = 'https://portal.office365.us/Partner/BeginClientS
 // Not the defaults, so the dry run shows each retention reaching every place that uses it.
 param exportFileRetentionDays = 3
 param activityRetentionDays = 90
+// Flex Consumption is not offered in Azure Government regions (the preprovision hook checks):
+// the Dedicated plan, with the package read from blob storage by the app's identity.
+param hostingPlan = 'Dedicated'
+param dedicatedPlanSku = 'B1'
+// Partners of the commercial Partner Center sign in from public-cloud tenants.
+param authSignInAuthority = 'https://login.microsoftonline.com/' // documented-default: the public cloud's authority, on purpose
+// Entra-only ingestion is documented for the public cloud only: keep the connection string's key.
+param telemetryEntraOnly = false

@@ -317,6 +317,38 @@ describe('the function app', () => {
     for (const policy of policies) expect(policy.properties).toEqual({ allow: false });
   });
 
+  it('on the Dedicated plan (the US Government profile): a Linux App Service plan running Node.js 22 from a package blob the identity reads, with no Azure Files and no keys', () => {
+    const run = dryRuns.get('usgovernment') as DryRun;
+    const plan = deployed('Microsoft.Web/serverfarms', run);
+    expect(plan.sku).toEqual({ name: 'B1' });
+    expect(plan.kind).toBe('linux');
+    expect(plan.properties?.reserved).toBe(true);
+    const app = deployed('Microsoft.Web/sites', run);
+    const identity = deployed('Microsoft.ManagedIdentity/userAssignedIdentities', run);
+    const storage = deployed('Microsoft.Storage/storageAccounts', run);
+    expect(app.kind).toBe('functionapp,linux');
+    expect(app.properties?.serverFarmId).toBe(plan.id);
+    expect(app.properties).not.toHaveProperty('functionAppConfig');
+    expect(app.properties?.siteConfig).toMatchObject({ linuxFxVersion: 'Node|22', alwaysOn: true, ftpsState: 'Disabled', minTlsVersion: '1.2' });
+    const settings = siteConfig('appsettings', run);
+    expect(settings.FUNCTIONS_EXTENSION_VERSION).toBe('~4');
+    expect(settings.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+    const packageContainer = allDeployed('Microsoft.Storage/storageAccounts/blobServices/containers', run)
+      .map((container) => container.name.split('/').pop() ?? '')
+      .find((name) => name.startsWith('app-package-'));
+    expect(settings.WEBSITE_RUN_FROM_PACKAGE).toBe(
+      `[format('{0}/{1}', format('{0}{1}', reference('${storage.id}', '2025-01-01').primaryEndpoints.blob, '${packageContainer}'), 'api.zip')]`,
+    );
+    expect(settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe(identity.id);
+    for (const name of ['AzureWebJobsStorage', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_CONTENTSHARE'])
+      expect(settings, name).not.toHaveProperty(name);
+    expect(settings.AzureWebJobsStorage__credential).toBe('managedidentity');
+    expect(allDeployed('Microsoft.Web/sites/basicPublishingCredentialsPolicies', run).map((policy) => policy.properties)).toEqual([
+      { allow: false },
+      { allow: false },
+    ]);
+  });
+
   it('carries the azd-service-name tag of the api service', () => {
     expect(deployed('Microsoft.Web/sites').tags?.['azd-service-name']).toBe('api');
   });
@@ -427,12 +459,12 @@ describe('the storage account', () => {
     });
   });
 
-  it('has private containers for exports and the deployment package', () => {
+  it('has private containers for exports, the deployment package and the Functions host', () => {
     const containers = allDeployed('Microsoft.Storage/storageAccounts/blobServices/containers');
     const names = containers.map((container) => container.name.split('/').pop() ?? '');
-    expect(names).toHaveLength(2);
-    expect(names).toContain('exports');
-    expect(names.find((name) => name !== 'exports')).toMatch(/^app-package-/);
+    expect(names).toHaveLength(4);
+    expect(names).toEqual(expect.arrayContaining(['exports', 'azure-webjobs-hosts', 'azure-webjobs-secrets']));
+    expect(names.find((name) => !['exports', 'azure-webjobs-hosts', 'azure-webjobs-secrets'].includes(name))).toMatch(/^app-package-/);
     for (const container of containers) expect(container.properties?.publicAccess).toBe('None');
   });
 
@@ -493,24 +525,42 @@ describe('monitoring', () => {
     expect(insights.properties?.DisableLocalAuth).toBe(true);
     expect(workspace.properties?.features.disableLocalAuth).toBe(true);
   });
+
+  it('where Entra-only ingestion is not documented (US Government), accepts the connection string and sends no Entra token, so telemetry is not dropped', () => {
+    const run = dryRuns.get('usgovernment') as DryRun;
+    expect(deployed('Microsoft.Insights/components', run).properties?.DisableLocalAuth).toBe(false);
+    expect(siteConfig('appsettings', run)).not.toHaveProperty('APPLICATIONINSIGHTS_AUTHENTICATION_STRING');
+    expect(siteConfig('appsettings', run)).toHaveProperty('APPLICATIONINSIGHTS_CONNECTION_STRING');
+    expect(main().parameters?.telemetryEntraOnly?.defaultValue).toBe("[equals(environment().name, 'AzureCloud')]");
+  });
 });
 
 describe('identity and role assignments', () => {
   const roleIds = {
     storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
     storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
     storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
     monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
     cosmosDataContributor: '00000000-0000-0000-0000-000000000002',
   };
+  const roleName = Object.fromEntries(Object.entries(roleIds).map(([name, id]) => [id, name]));
 
-  /** Each assignment of the public dry run as scope type, role, principal (app or the deploying user) and principal type. */
-  function grants() {
-    const identity = deployed('Microsoft.ManagedIdentity/userAssignedIdentities');
+  /** Each assignment of a dry run as `<who> <role> on <scope>`, the scope as narrow as granted. */
+  function grants(run = publicRun()): string[] {
+    const identity = deployed('Microsoft.ManagedIdentity/userAssignedIdentities', run);
     const appPrincipal = `[reference('${identity.id}', '2024-11-30').principalId]`;
-    const user = publicRun().parameters.parameters.principalId?.value;
-    const who = (principalId: unknown) => (principalId === appPrincipal ? 'app' : principalId === user ? 'user' : `unknown ${principalId}`);
-    const rbac = allDeployed('Microsoft.Authorization/roleAssignments').map((assignment) => {
+    const user = run.parameters.parameters.principalId?.value;
+    const who = (principalId: unknown, type: unknown) =>
+      principalId === appPrincipal && type === 'ServicePrincipal' ? 'app' : principalId === user && type === 'User' ? 'user' : `unknown ${principalId}`;
+    const scopeOf = (scope: string) => {
+      const segments = (scope.split('/providers/')[1] ?? '').split('/');
+      if (segments.includes('containers')) return `container ${segments.at(-1)?.replace(/^app-package-.*/, 'app-package')}`;
+      if (segments.includes('queues')) return `queue ${segments.at(-1)}`;
+      if (segments.includes('dbs')) return `cosmos database ${segments.at(-1)}`;
+      return segments.slice(0, 2).join('/');
+    };
+    const rbac = allDeployed('Microsoft.Authorization/roleAssignments', run).map((assignment) => {
       // Named guid(scope, principal, role): still an expression where the principal is the new
       // identity, already a GUID where the principal id is a parameter.
       const scope = assignment.id.startsWith('[')
@@ -518,42 +568,36 @@ describe('identity and role assignments', () => {
         : (assignment.id.split('/providers/Microsoft.Authorization/roleAssignments/')[0] ?? '');
       if (assignment.name.startsWith('[')) expect(assignment.name).toContain(`[guid('${scope}', `);
       else expect(assignment.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      return {
-        on: scope.split('/providers/')[1]?.split('/').slice(0, 2).join('/'),
-        role: assignment.properties?.roleDefinitionId.split('/').pop(),
-        to: who(assignment.properties?.principalId),
-        type: assignment.properties?.principalType,
-      };
+      const role = assignment.properties?.roleDefinitionId.split('/').pop();
+      return `${who(assignment.properties?.principalId, assignment.properties?.principalType)} ${roleName[role] ?? role} on ${scopeOf(scope)}`;
     });
-    const cosmos = allDeployed('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments').map((assignment) => ({
-      on: `cosmos ${assignment.properties?.scope.split('/').slice(-2).join('/')}`,
-      role: assignment.properties?.roleDefinitionId.split('/').pop(),
-      to: who(assignment.properties?.principalId),
-      type: 'data plane',
-    }));
-    return [...rbac, ...cosmos];
+    const cosmos = allDeployed('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', run).map((assignment) => {
+      const role = assignment.properties?.roleDefinitionId.split('/').pop();
+      const principal = assignment.properties?.principalId;
+      return `${who(principal, principal === appPrincipal ? 'ServicePrincipal' : 'User')} ${roleName[role] ?? role} on ${scopeOf(assignment.properties?.scope)}`;
+    });
+    return [...rbac, ...cosmos].sort();
   }
+
+  const appGrants = (packageRole: string) => [
+    'app storageBlobDataContributor on container exports',
+    'app storageBlobDataContributor on container azure-webjobs-hosts',
+    'app storageBlobDataContributor on container azure-webjobs-secrets',
+    `app ${packageRole} on container app-package`,
+    'app storageQueueDataContributor on queue exports',
+    'app storageQueueDataContributor on queue exports-poison',
+    'app storageBlobDelegator on Microsoft.Storage/storageAccounts',
+    'app monitoringMetricsPublisher on Microsoft.Insights/components',
+    `app cosmosDataContributor on cosmos database ${containerFile.databaseName}`,
+  ];
 
   it('the app runs as a user-assigned managed identity', () => {
     deployed('Microsoft.ManagedIdentity/userAssignedIdentities');
   });
 
-  it('grants exactly the least-privilege roles, with known built-in role ids, to the app and the deploying user', () => {
+  it('grants the app its data roles on the narrowest scopes: export files on the exports container, the queues one by one, the account only for user delegation keys', () => {
     expect(main().variables?.roles).toEqual(roleIds);
-    const sorted = (list: ReturnType<typeof grants>) => list.map((grant) => `${grant.to} ${grant.type} ${grant.role} on ${grant.on}`).sort();
-    expect(sorted(grants())).toEqual(
-      [
-        `app ServicePrincipal ${roleIds.storageBlobDataContributor} on Microsoft.Storage/storageAccounts`,
-        `app ServicePrincipal ${roleIds.storageQueueDataContributor} on Microsoft.Storage/storageAccounts`,
-        `app ServicePrincipal ${roleIds.storageBlobDelegator} on Microsoft.Storage/storageAccounts`,
-        `app ServicePrincipal ${roleIds.monitoringMetricsPublisher} on Microsoft.Insights/components`,
-        `app data plane ${roleIds.cosmosDataContributor} on cosmos dbs/${containerFile.databaseName}`,
-        `user User ${roleIds.storageBlobDataContributor} on Microsoft.Storage/storageAccounts`,
-        `user User ${roleIds.storageQueueDataContributor} on Microsoft.Storage/storageAccounts`,
-        `user User ${roleIds.storageBlobDelegator} on Microsoft.Storage/storageAccounts`,
-        `user data plane ${roleIds.cosmosDataContributor} on cosmos dbs/${containerFile.databaseName}`,
-      ].sort(),
-    );
+    expect(grants()).toEqual(appGrants('storageBlobDataContributor').sort());
     for (const run of dryRuns.values()) {
       expect(JSON.stringify(run.snapshot), `${run.profile} grants no Owner, Contributor or User Access Administrator`).not.toMatch(
         /8e3af657-a8ff-443c-a75c-2fe8c4bcb635|b24988ac-6180-42a0-ab88-20f7382dd24c|18d7d88d-d35e-4fb5-a5c3-7773c20a72d9/,
@@ -561,16 +605,32 @@ describe('identity and role assignments', () => {
     }
   });
 
+  it('gives the deploying principal no data access unless deployerDataAccess is on; on Dedicated it may upload the package, nothing else', () => {
+    expect(main().parameters?.deployerDataAccess?.defaultValue).toBe(false);
+    expect(publicRun().parameters.parameters.principalId?.value).toMatch(/^[0-9a-f-]{36}$/);
+    expect(grants().filter((grant) => grant.startsWith('user'))).toEqual([]);
+    const usgov = grants(dryRuns.get('usgovernment'));
+    expect(usgov.filter((grant) => grant.startsWith('user'))).toEqual(['user storageBlobDataContributor on container app-package']);
+    expect(usgov.filter((grant) => grant.startsWith('app'))).toEqual(appGrants('storageBlobDataReader').sort());
+    const deployerRoles = main().variables?.deployerDataRoles as Array<{ target: string; roleDefinitionId: string }>;
+    // The compiled list names each role as variables('roles').<name>.
+    const named = (id: string) => /\.(\w+)\]$/.exec(id)?.[1] ?? roleName[id];
+    expect(deployerRoles.map((role) => `${named(role.roleDefinitionId)} on ${role.target}`).sort()).toEqual([
+      'cosmosDataContributor on cosmos',
+      'storageBlobDataContributor on exportsContainer',
+      'storageBlobDelegator on storageAccount',
+      'storageQueueDataContributor on storageAccount',
+    ]);
+  });
+
   it('makes every assignment from one typed list in one module', () => {
     const module = template('infra/modules/role-assignments.bicep');
     expect(module.parameters?.roleAssignments).toMatchObject({ type: 'array', items: { $ref: '#/definitions/roleAssignmentType' } });
     const assignments = declaredResources(main()).filter((resource) => /roleAssignments$/i.test(resource.type) && !resource.existing);
-    const inModule = templateResources(module).filter(([, resource]) => /roleAssignments$/i.test(resource.type));
-    expect(inModule.length).toBe(3);
+    const inModule = templateResources(module).filter(([, resource]) => /roleAssignments$/i.test(resource.type) && !resource.existing);
+    expect(inModule.length).toBe(7);
     expect(assignments.length).toBe(inModule.length);
     for (const [, resource] of inModule) expect(resource.copy, resource.type).toBeDefined();
-    // Cosmos data-plane access is limited to the service's database.
-    for (const grant of grants().filter((entry) => entry.on.startsWith('cosmos'))) expect(grant.on).toBe(`cosmos dbs/${containerFile.databaseName}`);
     expect(allDeployed('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments')[0]?.properties?.scope).toBe(
       `/subscriptions/${dryRunSubscriptionId}/resourceGroups/rg-dryrun-public/providers/Microsoft.DocumentDB/databaseAccounts/${deployed('Microsoft.DocumentDB/databaseAccounts').name}/dbs/${containerFile.databaseName}`,
     );
@@ -598,5 +658,14 @@ describe('App Service Authentication', () => {
       openIdIssuer: "[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, 'common')]",
     });
     expect(auth.identityProviders.azureActiveDirectory.validation.allowedAudiences).toEqual([`api://${clientId}`, clientId]);
+  });
+
+  it('takes another sign-in authority by parameter (the US Government profile admits public-cloud tenants)', () => {
+    const auth = siteConfig('authsettingsV2', dryRuns.get('usgovernment'));
+    expect(auth.identityProviders.azureActiveDirectory.registration.openIdIssuer).toBe('https://login.microsoftonline.com/common/v2.0');
+  });
+
+  it("keeps the portal's #/ route across the sign-in redirect", () => {
+    for (const run of dryRuns.values()) expect(siteConfig('authsettingsV2', run).login.preserveUrlFragmentsForLogins, run.profile).toBe(true);
   });
 });
