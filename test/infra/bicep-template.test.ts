@@ -256,10 +256,10 @@ describe('azd', () => {
     }
   });
 
-  it('the postprovision hook reads only outputs main.bicep declares', () => {
+  it('the postprovision hook and the Dedicated deployment read only outputs main.bicep declares', () => {
     const outputs = new Set(Object.keys(main().outputs ?? {}));
     const inputs = new Set(['AUTH_CLIENT_ID', 'AZURE_ENV_NAME']);
-    for (const file of ['infra/hooks/postprovision.mjs', 'infra/hooks/local-settings.mjs']) {
+    for (const file of ['infra/hooks/postprovision.mjs', 'infra/hooks/local-settings.mjs', 'infra/hooks/deploy-dedicated.mjs']) {
       const hook = readFileSync(join(repoRoot, file), 'utf8');
       for (const used of hook.matchAll(/environment\.([A-Z][A-Z0-9_]*)/g)) {
         const name = used[1] ?? '';

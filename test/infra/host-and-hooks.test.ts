@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localQueueName, localSettingsValues, withoutDeployedQueues } from '../../infra/hooks/local-settings.mjs';
+import { hostingPreflight, telemetryEntraOnlyFor } from '../../infra/hooks/preflight.mjs';
 import { loadConfig, poisonQueueName } from '../../shared/config.js';
 import { repoRoot } from '../support/test-tools.js';
 
@@ -77,5 +78,78 @@ describe('the local settings the postprovision hook writes', () => {
   it('refuse to write settings from an unfinished provisioning', () => {
     const { COSMOS_ENDPOINT: _, ...unfinished } = environment;
     expect(() => localSettingsValues(unfinished, 'ada')).toThrow(/COSMOS_ENDPOINT/);
+  });
+});
+
+describe('the preflight of the preprovision hook', () => {
+  const publicRegions = ['eastus', 'westeurope', 'germanywestcentral', 'southindia'];
+  const flexRegions = [{ name: 'eastus' }, { name: 'westeurope' }, { name: 'germanywestcentral' }];
+
+  it('lets Flex Consumption through in a public region that offers it', () => {
+    expect(hostingPreflight({ cloud: 'AzureCloud', location: 'eastus', hostingPlan: undefined, regions: publicRegions, flexRegions })).toEqual({ ok: true });
+    expect(hostingPreflight({ cloud: 'AzureCloud', location: 'West Europe', hostingPlan: 'FlexConsumption', regions: publicRegions, flexRegions }).ok).toBe(
+      true,
+    );
+  });
+
+  it('stops Flex Consumption in a region without it, naming regions that have it and the Dedicated plan', () => {
+    const result = hostingPreflight({ cloud: 'AzureCloud', location: 'southindia', hostingPlan: 'FlexConsumption', regions: publicRegions, flexRegions });
+    expect(result.ok).toBe(false);
+    expect(result.problem).toContain('Flex Consumption is not offered in southindia (AzureCloud)');
+    expect(result.problem).toContain('eastus');
+    expect(result.problem).toContain('azd env set HOSTING_PLAN Dedicated');
+  });
+
+  it('stops Flex Consumption in a cloud that has none (US Government), and lets the Dedicated plan through there', () => {
+    const govRegions = ['usgovvirginia', 'usgovarizona', 'usgovtexas'];
+    const flex = hostingPreflight({
+      cloud: 'AzureUSGovernment',
+      location: 'usgovvirginia',
+      hostingPlan: 'FlexConsumption',
+      regions: govRegions,
+      flexRegions: [],
+    });
+    expect(flex.ok).toBe(false);
+    expect(flex.problem).toBe(
+      'Flex Consumption is not offered in AzureUSGovernment. Use the Dedicated plan (a Linux App Service plan, no keys either): `azd env set HOSTING_PLAN Dedicated`, then `azd up` again.',
+    );
+    expect(hostingPreflight({ cloud: 'AzureUSGovernment', location: 'usgovvirginia', hostingPlan: 'Dedicated', regions: govRegions, flexRegions: [] })).toEqual(
+      { ok: true },
+    );
+  });
+
+  it("sends Microsoft Cloud Germany's customers to the public cloud's German regions", () => {
+    const result = hostingPreflight({ cloud: 'AzureGermanCloud', location: 'germanycentral', hostingPlan: 'Dedicated', regions: [], flexRegions: [] });
+    expect(result.ok).toBe(false);
+    expect(result.problem).toContain('closed on 2021-10-29');
+    expect(result.problem).toContain('germanywestcentral');
+  });
+
+  it('stops on a region of another cloud, an unknown plan or no region', () => {
+    expect(
+      hostingPreflight({ cloud: 'AzureCloud', location: 'usgovvirginia', hostingPlan: 'Dedicated', regions: publicRegions, flexRegions }).problem,
+    ).toContain('usgovvirginia is not a region of AzureCloud');
+    expect(hostingPreflight({ cloud: 'AzureCloud', location: 'eastus', hostingPlan: 'Consumption', regions: publicRegions, flexRegions }).problem).toContain(
+      'HOSTING_PLAN is Consumption',
+    );
+    expect(hostingPreflight({ cloud: 'AzureCloud', location: '', hostingPlan: 'Dedicated', regions: publicRegions, flexRegions }).problem).toContain(
+      'AZURE_LOCATION is not set',
+    );
+  });
+
+  it('runs before the hook creates anything, and sets Entra-only telemetry for the public cloud only', () => {
+    const hook = readFileSync(join(repoRoot, 'infra/hooks/preprovision.mjs'), 'utf8');
+    const preflightAt = hook.indexOf('hostingPreflight(');
+    expect(preflightAt).toBeGreaterThan(0);
+    for (const creation of ["'create'", "'env', 'set'", "'rest'"]) expect(hook.indexOf(creation), creation).toBeGreaterThan(preflightAt);
+    expect(hook).not.toContain("'list', '--display-name'");
+    expect(telemetryEntraOnlyFor('AzureCloud')).toBe('true');
+    expect(telemetryEntraOnlyFor('AzureUSGovernment')).toBe('false');
+  });
+
+  it('the Dedicated deployment uploads the blob the app runs from', () => {
+    const script = readFileSync(join(repoRoot, 'infra/hooks/deploy-dedicated.mjs'), 'utf8');
+    expect(script).toContain('/api.zip');
+    expect(script).toMatch(/'--auth-mode',\s*'login'/);
   });
 });
