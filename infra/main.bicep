@@ -69,6 +69,11 @@ param dedicatedPlanSku string = 'B1'
 @description('Optional. Accept only Entra-authenticated telemetry in Application Insights (TELEMETRY_ENTRA_ONLY; instrumentation keys refused). Documented for the public cloud, its default; elsewhere telemetry sent with Entra ID can be dropped, so there the connection string\'s key is accepted (the preprovision hook sets it for the cloud).')
 param telemetryEntraOnly bool = environment().name == 'AzureCloud'
 
+// Alerts
+
+@description('Optional. E-mail address the alert rules notify (ALERT_EMAIL): failed export attempts, exports on the poison queue, a rise in the API\'s 5xx rate. Empty: the action group has no receiver.')
+param alertEmail string = ''
+
 // Capacity
 
 @description('Optional. Redundancy of the storage account.')
@@ -367,6 +372,21 @@ module functionApp 'modules/function-app.bicep' = {
     exportSchedulerCron: exportSchedulerCron
     serviceLinkAdminCenter: serviceLinkAdminCenter
     serviceLinkAzurePortal: serviceLinkAzurePortal
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: resourceGroup
+  dependsOn: [
+    monitoring
+  ]
+  params: {
+    applicationInsightsName: applicationInsightsName
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    location: location
+    tags: tags
+    alertEmail: alertEmail
   }
 }
 

@@ -7,3 +7,4 @@ param location = 'eastus'
 param authClientId = '11111111-1111-1111-1111-111111111111'
 param principalId = '22222222-2222-2222-2222-222222222222'
 param telemetryEntraOnly = true
+param alertEmail = 'operations@contoso.example'

@@ -107,7 +107,9 @@ describe('the compiled templates', () => {
       ]),
     );
     for (const resource of run.snapshot.predictedResources) {
-      if (resource.location !== undefined) expect(resource.location, `${resource.type} ${resource.name}`).toBe(location);
+      // Action groups are global resources; everything else is in the chosen region.
+      if (resource.location !== undefined && resource.type !== 'Microsoft.Insights/actionGroups')
+        expect(resource.location, `${resource.type} ${resource.name}`).toBe(location);
     }
     for (const file of ['main.json', 'main.parameters.json', 'snapshot.json']) expect(existsSync(join(artifactsDir, profile, file)), file).toBe(true);
   });
@@ -166,7 +168,9 @@ describe('Bicep conventions', () => {
     for (const run of dryRuns.values()) {
       const environmentName = run.parameters.parameters.environmentName?.value;
       const topLevel = run.snapshot.predictedResources.filter(
-        (resource) => resource.type.split('/').length === 2 && !resource.type.startsWith('Microsoft.Authorization/'),
+        // Role assignments and workbooks are named by GUID, as Azure requires.
+        (resource) =>
+          resource.type.split('/').length === 2 && !resource.type.startsWith('Microsoft.Authorization/') && resource.type !== 'Microsoft.Insights/workbooks',
       );
       const group = topLevel.find((resource) => resource.type === 'Microsoft.Resources/resourceGroups');
       expect(group?.name).toBe(`rg-${environmentName}`);
@@ -176,7 +180,7 @@ describe('Bicep conventions', () => {
         if (resource === group) continue;
         const prefix = abbreviations.find((abbreviation) => resource.name.startsWith(abbreviation));
         expect(prefix, `${resource.type} ${resource.name}`).toBeDefined();
-        const token = /([a-z0-9]{13})$/.exec(resource.name)?.[1];
+        const token = /([a-z0-9]{13})(?:-[a-z0-9-]+)?$/.exec(resource.name)?.[1];
         expect(token, resource.name).toBeDefined();
         runTokens.add(token ?? '');
         expect(resource.tags?.['azd-env-name'], resource.name).toBe(environmentName);
@@ -532,6 +536,38 @@ describe('monitoring', () => {
     expect(siteConfig('appsettings', run)).not.toHaveProperty('APPLICATIONINSIGHTS_AUTHENTICATION_STRING');
     expect(siteConfig('appsettings', run)).toHaveProperty('APPLICATIONINSIGHTS_CONNECTION_STRING');
     expect(main().parameters?.telemetryEntraOnly?.defaultValue).toBe("[equals(environment().name, 'AzureCloud')]");
+  });
+});
+
+describe('alerts for administrators', () => {
+  it('sends alert rules for failed export attempts, poisoned exports and a rise in API 5xx to an action group with the e-mail parameter', () => {
+    const insights = deployed('Microsoft.Insights/components');
+    const group = deployed('Microsoft.Insights/actionGroups');
+    expect(group.properties?.emailReceivers).toEqual([{ name: 'administrator', emailAddress: 'operations@contoso.example', useCommonAlertSchema: true }]);
+    expect(deployed('Microsoft.Insights/actionGroups', dryRuns.get('usgovernment')).properties?.emailReceivers).toEqual([]);
+    const rules = allDeployed('Microsoft.Insights/scheduledQueryRules');
+    expect(rules.map((rule) => rule.name.split('-').slice(2).join('-')).sort()).toEqual(['api-5xx-rate', 'export-attempt-failed', 'export-poisoned']);
+    for (const rule of rules) {
+      expect(rule.properties?.scopes, rule.name).toEqual([insights.id]);
+      expect(rule.properties?.actions.actionGroups, rule.name).toEqual([group.id]);
+      expect(rule.properties?.enabled).toBe(true);
+    }
+    const query = (name: string) => rules.find((rule) => rule.name.endsWith(name))?.properties?.criteria.allOf[0].query as string;
+    // The texts the functions log (functions/exports-worker.ts, functions/exports-poison.ts).
+    expect(readFileSync(join(repoRoot, 'functions/exports-worker.ts'), 'utf8')).toContain('failed on attempt');
+    expect(query('export-attempt-failed')).toContain('failed on attempt');
+    expect(readFileSync(join(repoRoot, 'functions/exports-poison.ts'), 'utf8')).toContain('reached the poison queue');
+    expect(query('export-poisoned')).toContain('reached the poison queue');
+    expect(query('api-5xx-rate')).toContain('toint(resultCode) >= 500');
+  });
+
+  it('adds a workbook of exports by outcome and duration and of API latency and errors, over Application Insights', () => {
+    const workbook = deployed('Microsoft.Insights/workbooks');
+    expect(workbook.kind).toBe('shared');
+    expect(workbook.properties?.sourceId).toBe(deployed('Microsoft.Insights/components').id);
+    const content = JSON.parse(workbook.properties?.serializedData);
+    const titles = content.items.map((item: { content: { title?: string } }) => item.content.title).filter(Boolean);
+    expect(titles).toEqual(['Export slices by outcome and duration', 'Exports that failed or reached the poison queue', 'API latency and errors']);
   });
 });
 
