@@ -3,7 +3,7 @@
  * because App Service Authentication is off (shared/http/platform.ts). Anonymous.
  */
 import { httpFunction } from '../shared/host/function-table.js';
-import { PLATFORM_AUTHENTICATION_DISABLED, platformAuthenticationMissing } from '../shared/http/platform.js';
+import { PLATFORM_AUTHENTICATION_DISABLED } from '../shared/http/platform.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { ensureErrorType } from '../shared/kernel/errors.js';
 
@@ -12,8 +12,8 @@ export const healthGet = httpFunction({
   methods: ['GET'],
   route: 'api/health',
   anonymous: true,
-  async handler(_request, context, ctx) {
-    if (platformAuthenticationMissing(ctx.config)) {
+  async handler(_request, context, services) {
+    if (services.platform.authenticationMissing) {
       return jsonResponse(
         503,
         {
@@ -27,7 +27,7 @@ export const healthGet = httpFunction({
       );
     }
     try {
-      await ctx.checkHealth();
+      await services.checkHealth();
       return jsonResponse(200, { status: 'ok' }, { 'cache-control': 'no-store' });
     } catch (err) {
       context.warn(`Health check failed: ${ensureErrorType(err).message}`);

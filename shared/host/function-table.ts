@@ -4,9 +4,9 @@
  * node:http, an Azurite queue poller and timers. A handler never knows which host runs it.
  */
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import type { ServiceContext } from '../context.js';
-import { requirePlatformAuthentication } from '../http/platform.js';
+import type { Config } from '../config.js';
 import { responseForError } from '../http/responses.js';
+import type { Services } from '../wiring.js';
 
 export interface HttpFunctionEntry {
   trigger: 'http';
@@ -20,7 +20,7 @@ export interface HttpFunctionEntry {
    * authentication (shared/http/platform.ts).
    */
   anonymous?: boolean;
-  handler(request: HttpRequest, context: InvocationContext, ctx: ServiceContext): Promise<HttpResponseInit>;
+  handler(request: HttpRequest, context: InvocationContext, services: Services): Promise<HttpResponseInit>;
 }
 
 export interface QueueFunctionEntry {
@@ -31,7 +31,7 @@ export interface QueueFunctionEntry {
   /** App setting prefix of the storage connection (identity-based: `<prefix>__queueServiceUri`). */
   connection: string;
   /** `message` is untrusted: validate it before use. */
-  handler(message: unknown, context: InvocationContext, ctx: ServiceContext): Promise<void>;
+  handler(message: unknown, context: InvocationContext, services: Services): Promise<void>;
 }
 
 export interface TimerFunctionEntry {
@@ -39,7 +39,7 @@ export interface TimerFunctionEntry {
   name: string;
   /** 6-field NCRONTAB or `%SETTING%`. */
   schedule: string;
-  handler(timer: Timer, context: InvocationContext, ctx: ServiceContext): Promise<void>;
+  handler(timer: Timer, context: InvocationContext, services: Services): Promise<void>;
 }
 
 export type FunctionEntry = HttpFunctionEntry | QueueFunctionEntry | TimerFunctionEntry;
@@ -55,10 +55,10 @@ export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFun
     methods: entry.methods,
     route: entry.route,
     ...(entry.anonymous ? { anonymous: true } : {}),
-    async handler(request, context, ctx) {
+    async handler(request, context, services) {
       try {
-        if (!entry.anonymous) requirePlatformAuthentication(ctx.config, context);
-        return await entry.handler(request, context, ctx);
+        if (!entry.anonymous) services.platform.requireAuthentication(context);
+        return await entry.handler(request, context, services);
       } catch (err) {
         return responseForError(err, context);
       }
@@ -76,9 +76,9 @@ export function resolveBindingExpression(value: string, settings: Record<string,
 }
 
 /** The binding settings the table refers to, with the service's defaults. */
-export function bindingSettings(ctx: ServiceContext): Record<string, string> {
+export function bindingSettings(config: Config): Record<string, string> {
   return {
-    EXPORTS_QUEUE_NAME: ctx.config.exports.queueName,
-    EXPORT_SCHEDULER_CRON: ctx.config.exports.schedulerCron,
+    EXPORTS_QUEUE_NAME: config.exports.queueName,
+    EXPORT_SCHEDULER_CRON: config.exports.schedulerCron,
   };
 }

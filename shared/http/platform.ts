@@ -16,24 +16,27 @@ export const PLATFORM_AUTHENTICATION_DISABLED = 'PlatformAuthenticationDisabled'
 const reason =
   'App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so x-ms-client-principal cannot be trusted: every request that needs a caller answers 503 until it is on again (azd provision restores it).';
 
-/** Configurations already reported, so the reason is logged once, not on every request. */
-const reported = new WeakSet<Config>();
+export class PlatformGate {
+  private reported = false;
 
-/** True where App Service runs the app without its authentication. */
-export function platformAuthenticationMissing(config: Config): boolean {
-  return config.platform.appService && !config.platform.authenticationEnabled;
-}
+  constructor(private readonly platform: Config['platform']) {}
 
-/** Throws the 503 where the platform does not authenticate callers; logs the reason the first time. */
-export function requirePlatformAuthentication(config: Config, context: InvocationContext): void {
-  if (!platformAuthenticationMissing(config)) return;
-  if (!reported.has(config)) {
-    reported.add(config);
-    context.error(reason);
+  /** True where App Service runs the app without its authentication. */
+  get authenticationMissing(): boolean {
+    return this.platform.appService && !this.platform.authenticationEnabled;
   }
-  throw new ServiceError(
-    'Unavailable',
-    PLATFORM_AUTHENTICATION_DISABLED,
-    'The service is not available: its sign-in is switched off. Ask its administrator to turn App Service Authentication on.',
-  );
+
+  /** Throws the 503 where the platform does not authenticate callers; logs the reason the first time. */
+  requireAuthentication(context: InvocationContext): void {
+    if (!this.authenticationMissing) return;
+    if (!this.reported) {
+      this.reported = true;
+      context.error(reason);
+    }
+    throw new ServiceError(
+      'Unavailable',
+      PLATFORM_AUTHENTICATION_DISABLED,
+      'The service is not available: its sign-in is switched off. Ask its administrator to turn App Service Authentication on.',
+    );
+  }
 }

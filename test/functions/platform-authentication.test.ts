@@ -64,9 +64,9 @@ describe('where App Service runs the app with its authentication off', () => {
       body: { companyName: 'Forged Ltd' },
     });
     expect(renamed.status).toBe(503);
-    expect((await unsecured.ctx.customers.getCustomer(PROVIDER, target.id))?.companyName).toBe(target.companyName);
+    expect((await unsecured.service.ports.customers.getCustomer(PROVIDER, target.id))?.companyName).toBe(target.companyName);
     expect((await call(unsecured.url, '/api/exports', { method: 'POST', principal: admin, body: { type: 'customers' } })).status).toBe(503);
-    expect((await unsecured.ctx.exportJobs.listExports(PROVIDER, PROVIDER, 10)).rows).toEqual([]);
+    expect((await unsecured.service.ports.exportJobs.listExports(PROVIDER, PROVIDER, 10)).rows).toEqual([]);
   });
 
   it('logs the reason once, not on every request', async () => {
