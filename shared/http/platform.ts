@@ -5,7 +5,9 @@
  * off (WEBSITE_AUTH_ENABLED is not True), anyone could claim any tenant and role, so every request
  * that needs a caller answers 503 PlatformAuthenticationDisabled before anything is read or
  * changed, and the reason is logged once per process. Local runs (no WEBSITE_SITE_NAME) are not
- * affected.
+ * affected. App Service sets WEBSITE_AUTH_ENABLED to True while its authentication is on (App
+ * Service's environment variables reference; Microsoft.Identity.Web's
+ * AppServicesAuthenticationInformation reads the same variable, case-insensitively).
  */
 import type { InvocationContext } from '@azure/functions';
 import type { Config } from '../config.js';
