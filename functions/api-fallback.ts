@@ -13,6 +13,8 @@ export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunction
     name: 'api-fallback',
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
     route: 'api/{*path}',
+    // It only says that no API is there (404) or which methods are (405): no caller needed.
+    anonymous: true,
     async handler(request) {
       const path = new URL(request.url).pathname;
       const allowed = entries.filter((entry) => matchRoute(entry.route, path)).flatMap((entry) => entry.methods);

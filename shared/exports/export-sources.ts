@@ -39,16 +39,15 @@ export interface ExportSourcePorts {
 
 export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSource {
   const scope = exportScope(job);
-  const filter = job.filter;
   switch (job.type) {
     case 'customers': {
-      const customers = customerFilter(scope, filter.search, filter.resellerId);
+      const customers = customerFilter(scope, job.filter.search, job.filter.resellerId);
       if (!customers) return noRows;
       return (after, pageSize) =>
         mapRows(ports.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
     }
     case 'subscriptions': {
-      const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
+      const subscriptions = subscriptionFilter(scope, job.filter.customerId);
       return (after, pageSize) =>
         mapRows(ports.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
           row.id,
@@ -62,9 +61,9 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSo
       const activity = {
         partnerId: scope.partnerId,
         ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
-        from: filter.from ?? '',
-        to: filter.to ?? '',
-        ...(filter.customerId ? { customerId: filter.customerId } : {}),
+        from: job.filter.from,
+        to: job.filter.to,
+        ...(job.filter.customerId ? { customerId: job.filter.customerId } : {}),
       };
       return (after, pageSize) =>
         mapRows(ports.activity.streamActivity(activity, pageSize, after), (row) => [
