@@ -1,9 +1,11 @@
-// The local.settings.json the postprovision hook writes, so `func start` runs the app on a
-// developer's machine against the deployed Cosmos DB and storage. It never points at the deployed
-// app's queues: a local host would take real export messages from the Function App (and the
-// deployed app the developer's). Its export queue is the developer's own, `<queue>-local-<user>`
-// (the app creates it, and its poison queue, on first use); host storage stays on Azurite, so a
-// local host never takes the deployed app's timer locks either.
+// The local.settings.json the postprovision hook writes, from the azd environment (the outputs of
+// infra/main.bicep), so `func start` runs the app on a developer's machine against the deployed
+// Cosmos DB and storage, signed in as the developer. It never points at the deployed app's queues:
+// a local host would take real export messages from the Function App (and the deployed app the
+// developer's). Its export queue is the developer's own, `<queue>-local-<user>` (the app creates
+// it, and its poison queue, on first use); host storage stays on Azurite, so a local host never
+// takes the deployed app's timer locks either. Every `%SETTING%` a binding names must be here
+// (test/infra/binding-settings.test.ts), or the host drops the function that names it.
 
 /** Longest queue name that still leaves room for the -poison suffix (queue names: 3 to 63 characters). */
 const maxQueueNameLength = 63 - '-poison'.length;
@@ -18,7 +20,7 @@ export function localQueueName(deployedQueueName, developer) {
   return `${deployedQueueName}-local-${who}`.slice(0, maxQueueNameLength).replace(/-+$/, '');
 }
 
-/** The Values of local.settings.json, from the azd environment (`azd env get-values`). */
+/** The Values of local.settings.json, from the azd environment (`azd env get-values`); throws naming what it lacks. */
 export function localSettingsValues(environment, developer) {
   const values = {
     FUNCTIONS_WORKER_RUNTIME: 'node',
@@ -31,6 +33,7 @@ export function localSettingsValues(environment, developer) {
     AZURE_AUTHORITY_HOST: environment.AZURE_AUTHORITY_HOST,
     EXPORTS_CONTAINER_NAME: environment.EXPORTS_CONTAINER_NAME,
     EXPORTS_QUEUE_NAME: environment.EXPORTS_QUEUE_NAME === undefined ? undefined : localQueueName(environment.EXPORTS_QUEUE_NAME, developer),
+    EXPORT_SCHEDULER_CRON: environment.EXPORT_SCHEDULER_CRON,
     EXPORT_FILE_RETENTION_DAYS: environment.EXPORT_FILE_RETENTION_DAYS,
     ACTIVITY_RETENTION_DAYS: environment.ACTIVITY_RETENTION_DAYS,
   };

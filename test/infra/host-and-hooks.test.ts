@@ -38,6 +38,7 @@ describe('the local settings the postprovision hook writes', () => {
     AZURE_AUTHORITY_HOST: 'https://login.example/',
     EXPORTS_CONTAINER_NAME: 'exports',
     EXPORTS_QUEUE_NAME: 'exports',
+    EXPORT_SCHEDULER_CRON: '0 */5 * * * *',
     EXPORT_FILE_RETENTION_DAYS: '7',
     ACTIVITY_RETENTION_DAYS: '365',
   };
