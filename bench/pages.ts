@@ -67,10 +67,13 @@ export function syntheticCustomers(count: number): Container {
   return {
     items: {
       query(spec: SqlQuerySpec, options: FeedOptions = {}) {
-        const afterId = parameter(spec, '@afterId');
+        // The keyset query names the cursor's id @afterSecond (shared/store/cosmos.ts).
+        const afterId = parameter(spec, '@afterSecond');
         let next = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
         return {
           async fetchAll() {
+            // The count an export asks for as it starts.
+            if (spec.query.includes('COUNT(1)')) return { resources: [count] };
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
             return { resources: rows(next, Math.min(count, next + top)) };
           },
