@@ -77,6 +77,12 @@ export interface Config {
   serviceLinks: { adminCenter: string; azurePortal: string };
   /** Base64 principal used for requests without one; local runs only. */
   localDevPrincipal: string | undefined;
+  /**
+   * Where the app runs: App Service (WEBSITE_SITE_NAME is set there) and whether its platform
+   * authentication is on (App Service sets WEBSITE_AUTH_ENABLED to True). Only that
+   * authentication strips a forged x-ms-client-principal, so without it the header proves nothing.
+   */
+  platform: { appService: boolean; authenticationEnabled: boolean };
 }
 
 /** What the app reads of host.json, the host's own configuration. */
@@ -129,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serviceLinks: { adminCenter: s.SERVICE_LINK_ADMIN_CENTER, azurePortal: s.SERVICE_LINK_AZURE_PORTAL },
     // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
     localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
+    platform: { appService: Boolean(env.WEBSITE_SITE_NAME), authenticationEnabled: env.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true' },
   };
 }
 

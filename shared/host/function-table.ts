@@ -14,6 +14,12 @@ export interface HttpFunctionEntry {
   methods: HttpMethod[];
   /** Route template, as the Functions host reads it (`api/customers/{id}`, `{*path}`). */
   route: string;
+  /**
+   * Served without a caller (the health check, the OpenAPI document, the portal's static files).
+   * Every other HTTP function fails closed where App Service runs the app without its
+   * authentication (shared/http/platform.ts).
+   */
+  anonymous?: boolean;
   handler(request: HttpRequest, context: InvocationContext, services: Services): Promise<HttpResponseInit>;
 }
 
@@ -48,8 +54,10 @@ export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFun
     name: entry.name,
     methods: entry.methods,
     route: entry.route,
+    ...(entry.anonymous ? { anonymous: true } : {}),
     async handler(request, context, services) {
       try {
+        if (!entry.anonymous) services.platform.requireAuthentication(context);
         return await entry.handler(request, context, services);
       } catch (err) {
         return responseForError(err, context);

@@ -17,6 +17,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   TooLarge: 413,
   UnsupportedMediaType: 415,
   PreconditionRequired: 428,
+  Unavailable: 503,
 };
 
 const JSON_TYPE = 'application/json; charset=utf-8';

@@ -14,7 +14,8 @@ export type ErrorKind =
   | 'PreconditionFailed'
   | 'TooLarge'
   | 'UnsupportedMediaType'
-  | 'PreconditionRequired';
+  | 'PreconditionRequired'
+  | 'Unavailable';
 
 export class ServiceError extends Error {
   constructor(
