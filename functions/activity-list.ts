@@ -35,7 +35,7 @@ export const activityList = httpFunction({
     const page = await ctx.activity.listActivity(filter, query.top, after);
     return jsonResponse(200, {
       value: page.rows.map(toActivity),
-      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
+      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next), ctx.config.publicBaseUrl) } : {}),
     });
   },
 });

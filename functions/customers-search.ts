@@ -25,7 +25,7 @@ export const customersSearch = httpFunction({
     const fingerprint = queryFingerprint(['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals]);
     const after = customerCursor(decodeContinuation(query.continuationToken, fingerprint));
     const page = filter ? await ctx.customers.searchCustomers(filter, query.top, after) : { rows: [] };
-    const next = page.next ? nextLink(request, encodeContinuation(fingerprint, page.next)) : undefined;
+    const next = page.next ? nextLink(request, encodeContinuation(fingerprint, page.next), ctx.config.publicBaseUrl) : undefined;
     return jsonTextResponse(200, ctx.searchPages.page(page.rows, ctx.config.serviceLinks, next));
   },
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { putSchedule, scheduleNameSchema, toScheduleResource } from '../shared/exports/schedules.js';
 import { invalid } from '../shared/errors.js';
 import { authorize } from '../shared/http/auth.js';
+import { serviceLink } from '../shared/http/paging.js';
 import { parseJsonBody } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { httpFunction } from '../shared/host/function-table.js';
@@ -16,7 +17,7 @@ export const exportSchedulesPut = httpFunction({
     const name = scheduleName(request.params.name);
     const body = await parseJsonBody(request, z.record(z.string(), z.unknown()));
     const { schedule, created } = await putSchedule(ctx, scope, name, body);
-    const location = new URL(`/api/export-schedules/${encodeURIComponent(schedule.name)}`, request.url).toString();
+    const location = serviceLink(ctx.config.publicBaseUrl, `/api/export-schedules/${encodeURIComponent(schedule.name)}`);
     return jsonResponse(created ? 201 : 200, toScheduleResource(schedule), created ? { location } : {});
   },
 });

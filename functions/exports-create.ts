@@ -3,6 +3,7 @@ import { exportResource, startExport } from '../shared/exports/export-service.js
 import { exportRequestSchema } from '../shared/exports/export-job.js';
 import { invalid } from '../shared/errors.js';
 import { authorize } from '../shared/http/auth.js';
+import { serviceLink } from '../shared/http/paging.js';
 import { parseJsonBody } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { httpFunction } from '../shared/host/function-table.js';
@@ -19,7 +20,7 @@ export const exportsCreate = httpFunction({
       throw invalid('InvalidHeader', 'Repeatability-Request-ID must be 1 to 128 visible ASCII characters.', 'Repeatability-Request-ID');
     }
     const { job } = await startExport(ctx, scope, body, repeatabilityId ? { repeatabilityId } : {});
-    const location = new URL(`/api/exports/${job.id}`, request.url).toString();
+    const location = serviceLink(ctx.config.publicBaseUrl, `/api/exports/${job.id}`);
     return jsonResponse(202, await exportResource(ctx, job), {
       'operation-location': location,
       'retry-after': '2',

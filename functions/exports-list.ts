@@ -28,7 +28,7 @@ export const exportsList = httpFunction({
       200,
       {
         value,
-        ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
+        ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next), ctx.config.publicBaseUrl) } : {}),
       },
       { 'cache-control': 'no-store' },
     );

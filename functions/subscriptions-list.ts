@@ -24,7 +24,7 @@ export const subscriptionsList = httpFunction({
     const page = await ctx.subscriptions.listSubscriptions(subscriptionFilter(scope, customer.id), query.top, after);
     return jsonResponse(200, {
       value: page.rows.map(toSubscription),
-      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
+      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next), ctx.config.publicBaseUrl) } : {}),
     });
   },
 });

@@ -47,6 +47,22 @@ const settingsSchema = z.object({
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
   EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
   LOCAL_DEV_PRINCIPAL: z.string().optional(),
+  /**
+   * Scheme and host (and optional path prefix) the service is reached at; absolute links
+   * (nextLink, Operation-Location, Location) start with it. Unset: links are relative. Never the
+   * request's Host header, which a client or a proxy can set to anything.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value) && !/[?#]/.test(value), 'must be an http(s) URL without query or fragment')
+    .optional(),
+  /** Exports a tenant may have queued or running at once; beyond it POST /api/exports is 429. */
+  EXPORT_ACTIVE_PER_TENANT: positiveInt(10),
+  /** Exports of one tenant the workers run at the same time; the others wait their turn. */
+  EXPORT_RUNNING_PER_TENANT: positiveInt(2),
+  /** Export schedules a tenant may have. */
+  EXPORT_SCHEDULES_PER_TENANT: positiveInt(50),
   /** Search rows whose JSON is remembered per process generation (see CustomerPageJson); 0: none. */
   SEARCH_ROWS_REMEMBERED: z.coerce.number().int().min(0).max(100_000).default(5000),
   SERVICE_LINK_ADMIN_CENTER: z.string().default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
@@ -87,6 +103,10 @@ export interface Config {
   search: { rowsRemembered: number };
   /** Base64 principal used for requests without one; local runs only. */
   localDevPrincipal: string | undefined;
+  /** Where absolute links point (no trailing slash); undefined: links are relative. */
+  publicBaseUrl: string | undefined;
+  /** Per-tenant limits that keep one tenant from crowding out the others. */
+  fairUse: { activeExportsPerTenant: number; runningExportsPerTenant: number; schedulesPerTenant: number };
 }
 
 /** Reads and validates the settings from an environment (process.env by default). */
@@ -128,6 +148,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     search: { rowsRemembered: s.SEARCH_ROWS_REMEMBERED },
     // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
     localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
+    publicBaseUrl: s.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    fairUse: {
+      activeExportsPerTenant: s.EXPORT_ACTIVE_PER_TENANT,
+      runningExportsPerTenant: s.EXPORT_RUNNING_PER_TENANT,
+      schedulesPerTenant: s.EXPORT_SCHEDULES_PER_TENANT,
+    },
   };
 }
 

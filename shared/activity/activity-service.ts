@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { invalid } from '../errors.js';
 import type { Cursor } from '../http/paging.js';
-import { type Scope, canonicalId } from '../tenants/tenant.js';
+import { type Scope, guidId } from '../tenants/tenant.js';
 import { ServiceError } from '../errors.js';
 import { type ActivityFilter, DEFAULT_ACTIVITY_RANGE_DAYS } from './activity.js';
 
@@ -37,7 +37,7 @@ export function activityFilter(
     partnerId: scope.partnerId,
     ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
     ...range,
-    ...(customerId ? { customerId: canonicalId(customerId) } : {}),
+    ...(customerId ? { customerId: guidId(customerId, 'customerId', 'customerId') } : {}),
     ...(operation ? { operation } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../context.js';
 import { ServiceError, notFound } from '../errors.js';
 import type { Cursor } from '../http/paging.js';
 import type { Scope } from '../tenants/tenant.js';
-import { canonicalId } from '../tenants/tenant.js';
+import { canonicalId, guidId } from '../tenants/tenant.js';
 import { type CustomerRecord, buildCustomerRecord } from './customer.js';
 import type { CustomerFilter } from './ports.js';
 import { foldText } from './search-keys.js';
@@ -20,7 +20,7 @@ export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
  * for another reseller's customers gets none. Returns undefined when nothing can match.
  */
 export function customerFilter(scope: Scope, search: string | undefined, resellerId: string | undefined): CustomerFilter | undefined {
-  const requestedReseller = resellerId === undefined ? undefined : canonicalId(resellerId);
+  const requestedReseller = resellerId === undefined ? undefined : guidId(resellerId, 'resellerId', 'resellerId');
   if (scope.resellerId && requestedReseller !== undefined && requestedReseller !== scope.resellerId) return undefined;
   const effectiveReseller = scope.resellerId ?? requestedReseller;
   const searchPrefix = search === undefined ? '' : foldText(search);
@@ -39,10 +39,10 @@ export function customerCursor(cursor: Cursor | undefined): Cursor | undefined {
   return cursor;
 }
 
-/** One customer in scope, or NotFound. */
-export async function getCustomerInScope(ctx: ServiceContext, scope: Scope, customerId: string): Promise<CustomerRecord> {
-  const record = await ctx.customers.getCustomer(scope.partnerId, canonicalId(customerId));
-  if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', 'id');
+/** One customer in scope, or NotFound; an id that is not a GUID is Invalid (400) before any read. */
+export async function getCustomerInScope(ctx: ServiceContext, scope: Scope, customerId: string, target = 'id'): Promise<CustomerRecord> {
+  const record = await ctx.customers.getCustomer(scope.partnerId, guidId(customerId, target, 'A customer id (Microsoft ID)'));
+  if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', target);
   return record;
 }
 
@@ -64,24 +64,57 @@ export function etagHeader(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
+/** Whether If-Match is `*`: any current version matches (RFC 9110, 13.1.1). */
+export function matchesAnyVersion(ifMatch: string): boolean {
+  return ifMatch.split(',').some((candidate) => candidate.trim() === '*');
+}
+
+/**
+ * Attempts of an `If-Match: *` rename against concurrent writers: each round at least one writer
+ * wins, so this many concurrent renames of one customer all succeed.
+ */
+const ANY_VERSION_ATTEMPTS = 100;
+
 /**
  * Renames the Bill-to company name (which is the customer list value) and records it in the
  * activity log. Crash safety: the activity record is written first as Pending, the customer write
  * carries the record's id, and the record is then completed. A crash in between leaves a Pending
  * record that `reconcilePendingActivity` resolves by looking at the customer. A stale etag answers
- * PreconditionFailed and the pending record is removed, so nothing changes.
+ * PreconditionFailed and the pending record is removed, so nothing changes. `If-Match: *` replaces
+ * whatever version is current: when another rename wins the race, it reads the customer again and
+ * retries, so each rename that succeeds is still exactly one change with one activity record.
  */
 export async function renameCustomer(ctx: ServiceContext, scope: Scope, customerId: string, newCompanyName: string, ifMatch: string): Promise<CustomerRecord> {
+  const anyVersion = matchesAnyVersion(ifMatch);
+  for (let attempt = 1; ; attempt += 1) {
+    const written = await renameOnce(ctx, scope, customerId, newCompanyName, ifMatch);
+    if (written !== 'PreconditionFailed') return written;
+    if (!anyVersion) throw staleEtag();
+    if (attempt >= ANY_VERSION_ATTEMPTS) {
+      throw new ServiceError('Conflict', 'TooManyConcurrentChanges', 'The customer is being changed too often to rename it now. Try again.', 'If-Match');
+    }
+  }
+}
+
+const staleEtag = () =>
+  new ServiceError(
+    'PreconditionFailed',
+    'PreconditionFailed',
+    'The customer was changed by someone else since you read it. Reload it and try again.',
+    'If-Match',
+  );
+
+/** One read-and-replace; PreconditionFailed (with nothing changed) when the version moved on. */
+async function renameOnce(
+  ctx: ServiceContext,
+  scope: Scope,
+  customerId: string,
+  newCompanyName: string,
+  ifMatch: string,
+): Promise<CustomerRecord | 'PreconditionFailed'> {
   const current = await getCustomerInScope(ctx, scope, customerId);
-  const staleEtag = () =>
-    new ServiceError(
-      'PreconditionFailed',
-      'PreconditionFailed',
-      'The customer was changed by someone else since you read it. Reload it and try again.',
-      'If-Match',
-    );
   const currentEtag = current.etag ?? '';
-  if (!etagMatches(ifMatch, currentEtag)) throw staleEtag();
+  if (!etagMatches(ifMatch, currentEtag)) return 'PreconditionFailed';
 
   const pending: ActivityRecord = {
     id: randomUUID(),
@@ -106,7 +139,7 @@ export async function renameCustomer(ctx: ServiceContext, scope: Scope, customer
   const written = await ctx.customers.replaceCustomer(renamed, currentEtag);
   if (written === 'PreconditionFailed') {
     await ctx.activity.deleteActivity(pending.partnerId, pending.id);
-    throw staleEtag();
+    return 'PreconditionFailed';
   }
   ctx.faults.hit('rename.afterCustomerWrite');
   await ctx.activity.upsertActivity({ ...pending, status: 'Succeeded' });

@@ -10,7 +10,7 @@ import type { ServiceContext } from '../context.js';
 import { getCustomerInScope } from '../customers/customer-service.js';
 import { ServiceError, notFound } from '../errors.js';
 import type { Scope } from '../tenants/tenant.js';
-import { canonicalId } from '../tenants/tenant.js';
+import { guidId } from '../tenants/tenant.js';
 import { type ExportJob, type ExportRequest, TERMINAL_STATUSES, exportFileName, exportFilter, toExportResource } from './export-job.js';
 import { exportSource } from './export-sources.js';
 import { writeExport } from './export-writer.js';
@@ -34,17 +34,15 @@ export async function resolveExportRequest(ctx: ServiceContext, scope: Scope, re
       return {
         type: 'customers',
         ...(request.search?.trim() ? { search: request.search } : {}),
-        ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
+        ...(request.resellerId ? { resellerId: guidId(request.resellerId, 'resellerId', 'resellerId') } : {}),
       };
     case 'subscriptions': {
-      const customer = await getCustomerInScope(ctx, scope, request.customerId).catch((err: unknown) => {
-        throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
-      });
+      const customer = await getCustomerInScope(ctx, scope, request.customerId, 'customerId');
       return { type: 'subscriptions', customerId: customer.id };
     }
     case 'activity': {
       const range = activityRange(ctx.now(), request.from, request.to, MAX_ACTIVITY_EXPORT_DAYS);
-      return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}) };
+      return { type: 'activity', ...range, ...(request.customerId ? { customerId: guidId(request.customerId, 'customerId', 'customerId') } : {}) };
     }
   }
 }
@@ -103,7 +101,7 @@ export async function startExport(
 
 /** One of the caller's exports, or NotFound (another tenant's export does not exist for it). */
 export async function getExportInScope(ctx: ServiceContext, scope: Scope, exportId: string): Promise<ExportJob> {
-  const job = await ctx.exportJobs.getExport(scope.partnerId, exportId);
+  const job = await ctx.exportJobs.getExport(scope.partnerId, guidId(exportId, 'id', 'An export id'));
   if (!job || job.scopeTenantId !== scope.tenantId) throw notFound('The export', 'id');
   return job;
 }

@@ -44,11 +44,19 @@ export function decodeContinuation(token: string | undefined, fingerprint: strin
   return parsed.data.k;
 }
 
-/** The absolute URL of the next page: this request's URL with `continuationToken` replaced. */
-export function nextLink(request: HttpRequest, continuationToken: string): string {
+/**
+ * A link to a path of this service: absolute from the configured public base URL, or relative
+ * (`/api/...`) when none is configured. Never from the request's Host header.
+ */
+export function serviceLink(publicBaseUrl: string | undefined, pathAndQuery: string): string {
+  return publicBaseUrl === undefined ? pathAndQuery : `${publicBaseUrl}${pathAndQuery}`;
+}
+
+/** The next page: this request's path and query with `continuationToken` replaced, as a service link. */
+export function nextLink(request: HttpRequest, continuationToken: string, publicBaseUrl: string | undefined): string {
   const url = new URL(request.url);
   url.searchParams.set('continuationToken', continuationToken);
-  return url.toString();
+  return serviceLink(publicBaseUrl, `${url.pathname}${url.search}`);
 }
 
 /** `top`: 1 to max, default as given. */

@@ -48,7 +48,14 @@ export class CosmosCustomerRepository implements CustomerRepository {
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
     const { resource } = await this.container.item(customerId, partnerId).read<StoredCustomer>();
-    return resource ? fromStored(resource) : undefined;
+    // Only a customer document with exactly this id and partner is the customer asked for.
+    const isCustomer =
+      resource !== undefined &&
+      resource.id === customerId &&
+      resource.partnerId === partnerId &&
+      typeof resource.companyName === 'string' &&
+      Array.isArray(resource.searchKeys);
+    return isCustomer ? fromStored(resource) : undefined;
   }
 
   async replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'> {

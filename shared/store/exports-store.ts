@@ -33,7 +33,7 @@ export class CosmosExportRepository implements ExportRepository {
 
   async getExport(partnerId: string, exportId: string): Promise<ExportJob | undefined> {
     const { resource } = await this.container.item(exportId, partnerId).read<ExportJob & CosmosSystemProperties>();
-    return resource?.kind === 'export' ? withEtag(resource) : undefined;
+    return resource?.kind === 'export' && resource.id === exportId && resource.partnerId === partnerId ? withEtag(resource) : undefined;
   }
 
   async replaceExport(job: ExportJob): Promise<ExportJob | 'PreconditionFailed'> {
@@ -73,7 +73,7 @@ export class CosmosExportRepository implements ExportRepository {
 
   async getSchedule(partnerId: string, scheduleId: string): Promise<ExportSchedule | undefined> {
     const { resource } = await this.container.item(scheduleId, partnerId).read<ExportSchedule & CosmosSystemProperties>();
-    return resource?.kind === 'schedule' ? withEtag(resource) : undefined;
+    return resource?.kind === 'schedule' && resource.id === scheduleId && resource.partnerId === partnerId ? withEtag(resource) : undefined;
   }
 
   async upsertSchedule(schedule: ExportSchedule): Promise<ExportSchedule> {

@@ -14,7 +14,9 @@ export class CosmosTenantRepository implements TenantRepository {
     const cached = this.cache.get(tenantId);
     if (cached && cached.expires > Date.now()) return cached.record;
     const { resource } = await this.container.item(tenantId, tenantId).read<TenantRecord>();
-    const record = resource ? toTenant(resource) : undefined;
+    // A point read answers whatever the id names; only a partner or reseller document with exactly
+    // this id counts (ids are GUIDs before they get here, and this holds even if one were not).
+    const record = isTenantDocument(resource, tenantId) ? toTenant(resource) : undefined;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(tenantId, { record, expires: Date.now() + CACHE_MILLISECONDS });
     return record;
@@ -34,6 +36,13 @@ export class CosmosTenantRepository implements TenantRepository {
     await this.container.items.upsert({ ...record, sortKey: foldText(record.name) });
     this.cache.delete(record.id);
   }
+}
+
+function isTenantDocument(resource: unknown, tenantId: string): resource is TenantRecord {
+  if (typeof resource !== 'object' || resource === null) return false;
+  const document = resource as Partial<TenantRecord>;
+  if (document.id !== tenantId || typeof document.name !== 'string') return false;
+  return document.type === 'partner' || (document.type === 'reseller' && typeof document.partnerId === 'string');
 }
 
 function toTenant(stored: TenantRecord): TenantRecord {

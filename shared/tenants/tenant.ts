@@ -2,7 +2,7 @@
  * Partners and indirect resellers, and the caller's scope. The scope comes only from the caller's
  * tenant id (looked up among the imported records), never from a query or a body.
  */
-import { ServiceError } from '../errors.js';
+import { ServiceError, invalid } from '../errors.js';
 
 export interface PartnerRecord {
   type: 'partner';
@@ -46,10 +46,28 @@ export interface Scope {
   canWrite: boolean;
 }
 
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Whether the text is a GUID (8-4-4-4-12 hex digits, either case). */
+export function isGuid(text: string): boolean {
+  return GUID.test(text);
+}
+
 /** Ids that are GUIDs compare case-insensitively: they are stored and looked up in lower case. */
 export function canonicalId(id: string): string {
   const trimmed = id.trim();
-  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(trimmed) ? trimmed.toLowerCase() : trimmed;
+  return GUID.test(trimmed) ? trimmed.toLowerCase() : trimmed;
+}
+
+/**
+ * A tenant, customer or export id as the contract documents it: a GUID, returned in lower case.
+ * Anything else is Invalid (400, code InvalidId) before any store call, so `..`, `/` or `#` never
+ * reach a point read.
+ */
+export function guidId(value: string, target: string, what = 'The id'): string {
+  const trimmed = value.trim();
+  if (!GUID.test(trimmed)) throw invalid('InvalidId', `${what} must be a GUID (8-4-4-4-12 hexadecimal digits).`, target);
+  return trimmed.toLowerCase();
 }
 
 /**
@@ -62,7 +80,10 @@ export async function resolveScope(principal: Principal, required: Role, tenants
   if (required === 'Customers.ReadWrite' ? !canWrite : !canRead) {
     throw new ServiceError('Forbidden', 'Forbidden', `The caller does not have the ${required} role.`);
   }
-  const tenant = await tenants.findTenant(canonicalId(principal.tenantId));
+  if (!GUID.test(principal.tenantId)) {
+    throw new ServiceError('Unauthenticated', 'Unauthenticated', "x-ms-client-principal's tenant id is not a GUID.");
+  }
+  const tenant = await tenants.findTenant(principal.tenantId.toLowerCase());
   if (!tenant) {
     throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
   }
