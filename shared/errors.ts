@@ -12,7 +12,8 @@ export type ErrorKind =
   | 'PreconditionFailed'
   | 'TooLarge'
   | 'UnsupportedMediaType'
-  | 'PreconditionRequired';
+  | 'PreconditionRequired'
+  | 'TooManyRequests';
 
 export class ServiceError extends Error {
   constructor(

@@ -13,6 +13,7 @@ import type { Scope } from '../tenants/tenant.js';
 import { guidId } from '../tenants/tenant.js';
 import { type ExportJob, type ExportRequest, TERMINAL_STATUSES, exportFileName, exportFilter, toExportResource } from './export-job.js';
 import { exportSource } from './export-sources.js';
+import { DEFER_SECONDS, admitExport, startRunning, stopRunning } from './fair-use.js';
 import { writeExport } from './export-writer.js';
 
 /** An activity export may cover up to the activity retention (a year), not only the 90 days a page query may. */
@@ -86,7 +87,10 @@ export async function startExport(
     // The record outlives its file by a month, so a client can still see what happened to it.
     ttl: (ctx.config.exports.fileRetentionDays + 30) * DAY_SECONDS,
   };
-  const result = await ctx.exportJobs.createExport(job);
+  // A retried request or a schedule's second timer finds its export: no new place is taken.
+  const known = options.exportId || options.repeatabilityId ? await ctx.exportJobs.getExport(scope.partnerId, id) : undefined;
+  if (!known) await admitExport(ctx, scope, id);
+  const result = known ? { job: known, created: false } : await ctx.exportJobs.createExport(job);
   if (!result.created && options.repeatabilityId && (result.job.type !== job.type || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))) {
     throw new ServiceError(
       'Conflict',
@@ -124,12 +128,29 @@ export async function exportResource(ctx: ServiceContext, job: ExportJob) {
  * export loses the checkpoint race and stops.
  */
 export async function runExportSlice(ctx: ServiceContext, partnerId: string, exportId: string, log: (message: string) => void): Promise<void> {
-  let job = await ctx.exportJobs.getExport(partnerId, exportId);
+  const job = await ctx.exportJobs.getExport(partnerId, exportId);
   if (!job) {
     log(`Export ${exportId} no longer exists; nothing to do.`);
     return;
   }
   if (TERMINAL_STATUSES.has(job.status)) return;
+  if (!(await startRunning(ctx, job))) {
+    // The tenant's other exports hold all its running places: look again in a moment, and let the
+    // worker take the next message, which may be another tenant's.
+    await ctx.exportQueue.enqueue({ exportId, partnerId }, { delaySeconds: DEFER_SECONDS });
+    log(`Export ${exportId} waits: its tenant already has ${ctx.config.fairUse.runningExportsPerTenant} export(s) running.`);
+    return;
+  }
+  try {
+    await runStartedSlice(ctx, job, log);
+  } finally {
+    await stopRunning(ctx, job);
+  }
+}
+
+async function runStartedSlice(ctx: ServiceContext, started: ExportJob, log: (message: string) => void): Promise<void> {
+  const { id: exportId, partnerId } = started;
+  let job = started;
   const running = await ctx.exportJobs.replaceExport({ ...job, status: 'Running', lastUpdatedDateTime: ctx.now().toISOString() });
   if (running === 'PreconditionFailed') {
     log(`Export ${exportId} is being worked on elsewhere.`);

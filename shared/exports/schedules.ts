@@ -11,6 +11,7 @@ import { ServiceError, ensureErrorType, invalid, notFound } from '../errors.js';
 import type { Scope } from '../tenants/tenant.js';
 import { type ExportRequest, type ExportSchedule, exportRequestSchema } from './export-job.js';
 import { deterministicId, resolveExportRequest, startExport } from './export-service.js';
+import { admitSchedule, releaseSchedule } from './fair-use.js';
 
 export const scheduleNameSchema = z
   .string()
@@ -26,6 +27,33 @@ export function nextOccurrence(cron: string, after: Date): Date {
     return CronExpressionParser.parse(fields.join(' '), { tz: 'UTC', strict: true, currentDate: after }).next().toDate();
   } catch (err) {
     throw invalid('InvalidCron', `cron is not a valid NCRONTAB expression: ${ensureErrorType(err).message}.`, 'cron');
+  }
+}
+
+/** The shortest time a schedule may leave between two runs. */
+export const MIN_SCHEDULE_INTERVAL_SECONDS = 3600;
+/** How far ahead the interval rule looks: long enough for any month and weekday pattern to repeat. */
+const INTERVAL_CHECK_DAYS = 400;
+const INTERVAL_CHECK_RUNS = 2000;
+
+/**
+ * Invalid (400) when two runs of the expression are ever less than an hour apart, looking at its
+ * runs over the next INTERVAL_CHECK_DAYS days (at most INTERVAL_CHECK_RUNS of them: an hourly
+ * expression repeats its pattern within a day, and one that runs that often is refused anyway).
+ */
+export function assertAtMostHourly(cron: string, now: Date): void {
+  const end = now.getTime() + INTERVAL_CHECK_DAYS * 86_400_000;
+  let previous = nextOccurrence(cron, now);
+  for (let run = 0; run < INTERVAL_CHECK_RUNS && previous.getTime() < end; run += 1) {
+    const next = nextOccurrence(cron, previous);
+    if (next.getTime() - previous.getTime() < MIN_SCHEDULE_INTERVAL_SECONDS * 1000) {
+      throw invalid(
+        'CronTooFrequent',
+        `cron runs more often than once an hour (${previous.toISOString()} and ${next.toISOString()}); a schedule may run at most hourly.`,
+        'cron',
+      );
+    }
+    previous = next;
   }
 }
 
@@ -68,11 +96,13 @@ export async function putSchedule(
   const { request, cron } = parseScheduleBody(body);
   const now = ctx.now();
   const nextRun = nextOccurrence(cron, now);
+  assertAtMostHourly(cron, now);
   // Validate the export against the scope now (a customer outside it is NotFound), but keep the
   // request as given: an activity range without dates means "the 30 days before each run".
   await resolveExportRequest(ctx, scope, request);
   const id = scheduleId(scope, name);
   const existing = await ctx.exportJobs.getSchedule(scope.partnerId, id);
+  if (!existing) await admitSchedule(ctx, scope, id);
   const schedule: ExportSchedule = {
     kind: 'schedule',
     id,
@@ -103,6 +133,7 @@ export async function getSchedule(ctx: ServiceContext, scope: Scope, name: strin
 export async function deleteSchedule(ctx: ServiceContext, scope: Scope, name: string): Promise<void> {
   const schedule = await getSchedule(ctx, scope, name);
   if (!(await ctx.exportJobs.deleteSchedule(scope.partnerId, schedule.id))) throw notFound('The export schedule', 'name');
+  await releaseSchedule(ctx, scope, schedule.id);
   await recordScheduleActivity(ctx, scope, schedule.name, 'Deleted', { cron: schedule.cron, ...schedule.request });
 }
 
@@ -122,39 +153,56 @@ async function recordScheduleActivity(ctx: ServiceContext, scope: Scope, name: s
   await ctx.activity.createActivity(record);
 }
 
+/** Due schedules read per page by the scheduler. */
+const DUE_PAGE_SIZE = 100;
+
 /**
  * Starts every due run once: the export id comes from the schedule and the due time, so a second
- * timer (or a retry) finds it already created. Returns the number of exports this call started.
+ * timer (or a retry) finds it already created. Oldest due first, page after page until none is
+ * left, so no schedule waits behind others forever. A run refused by its tenant's fair-use limit
+ * stays due and is tried first at the next tick. Returns the number of exports this call started.
  */
-export async function runDueSchedules(ctx: ServiceContext, log: (message: string) => void): Promise<number> {
+export async function runDueSchedules(ctx: ServiceContext, log: (message: string) => void, pageSize = DUE_PAGE_SIZE): Promise<number> {
   const now = ctx.now();
-  const due = await ctx.exportJobs.listDueSchedules(now.toISOString(), 200);
   let started = 0;
-  for (const schedule of due) {
-    const scope: Scope = {
-      partnerId: schedule.partnerId,
-      resellerId: schedule.scopeResellerId,
-      tenantId: schedule.scopeTenantId,
-      userName: schedule.createdBy,
-      canWrite: false,
-    };
-    const exportId = deterministicId('scheduled-run', schedule.id, schedule.nextRunDateTime);
-    try {
-      const { created } = await startExport(ctx, scope, schedule.request, { exportId, scheduleName: schedule.name });
-      if (created) started += 1;
-    } catch (err) {
-      // A schedule whose customer is gone no longer runs; its next due time still moves on.
-      if (!(err instanceof ServiceError)) throw err;
-      log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
-    }
-    const next = nextOccurrence(schedule.cron, now);
-    const moved = await ctx.exportJobs.replaceSchedule({
-      ...schedule,
-      nextRunDateTime: next.toISOString(),
-      lastRunDateTime: schedule.nextRunDateTime,
-      lastExportId: exportId,
-    });
-    if (moved === 'PreconditionFailed') log(`Schedule ${schedule.name} was moved on by another timer.`);
+  let after: [string, string] | undefined;
+  for (;;) {
+    const due = await ctx.exportJobs.listDueSchedules(now.toISOString(), pageSize, after);
+    for (const schedule of due) started += await runDueSchedule(ctx, schedule, now, log);
+    const last = due.at(-1);
+    if (due.length < pageSize || !last) return started;
+    after = [last.nextRunDateTime, last.id];
   }
+}
+
+/** Starts one due schedule's run and moves it to its next due time; 1 when it started an export. */
+async function runDueSchedule(ctx: ServiceContext, schedule: ExportSchedule, now: Date, log: (message: string) => void): Promise<number> {
+  let started = 0;
+  const scope: Scope = {
+    partnerId: schedule.partnerId,
+    resellerId: schedule.scopeResellerId,
+    tenantId: schedule.scopeTenantId,
+    userName: schedule.createdBy,
+    canWrite: false,
+  };
+  const exportId = deterministicId('scheduled-run', schedule.id, schedule.nextRunDateTime);
+  try {
+    const { created } = await startExport(ctx, scope, schedule.request, { exportId, scheduleName: schedule.name });
+    if (created) started += 1;
+  } catch (err) {
+    // A schedule whose customer is gone no longer runs; its next due time still moves on. One
+    // whose tenant has its fill of exports stays due, and is first in line at the next tick.
+    if (!(err instanceof ServiceError)) throw err;
+    log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
+    if (err.kind === 'TooManyRequests') return 0;
+  }
+  const next = nextOccurrence(schedule.cron, now);
+  const moved = await ctx.exportJobs.replaceSchedule({
+    ...schedule,
+    nextRunDateTime: next.toISOString(),
+    lastRunDateTime: schedule.nextRunDateTime,
+    lastExportId: exportId,
+  });
+  if (moved === 'PreconditionFailed') log(`Schedule ${schedule.name} was moved on by another timer.`);
   return started;
 }
