@@ -135,6 +135,8 @@ async function renameOnce(
     ...current,
     companyName: newCompanyName,
     recentRenameActivityIds: [...(current.recentRenameActivityIds ?? []), pending.id],
+    renamedDateTime: pending.dateTime,
+    previousNames: [...(current.previousNames ?? []), { companyName: current.companyName, until: pending.dateTime }],
   });
   const written = await ctx.customers.replaceCustomer(renamed, currentEtag);
   if (written === 'PreconditionFailed') {

@@ -25,4 +25,11 @@ export interface CustomerRepository {
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;
   upsertCustomer(record: CustomerRecord): Promise<void>;
+  /**
+   * Customers of the partner (and reseller, when set) renamed after `since`, with their previous
+   * names: few, unless a partner renames in bulk while one of its exports runs.
+   */
+  listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]>;
 }
+
+export type RenamedCustomer = CustomerRow & Pick<CustomerRecord, 'previousNames'>;

@@ -4,7 +4,7 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository, Page } from '../customers/ports.js';
+import type { CustomerFilter, CustomerRepository, Page, RenamedCustomer } from '../customers/ports.js';
 import type { Cursor } from '../http/paging.js';
 import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
 
@@ -70,6 +70,21 @@ export class CosmosCustomerRepository implements CustomerRepository {
       if (cosmosStatus(err) === 412 || cosmosStatus(err) === 404) return 'PreconditionFailed';
       throw err;
     }
+  }
+
+  async listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]> {
+    const parameters: SqlParameter[] = [
+      { name: '@partnerId', value: filter.partnerId },
+      { name: '@since', value: since },
+    ];
+    let reseller = '';
+    if (filter.resellerId !== undefined) {
+      reseller = ' AND c.resellerId = @resellerId';
+      parameters.push({ name: '@resellerId', value: filter.resellerId });
+    }
+    const query = `SELECT c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.previousNames FROM c WHERE c.partnerId = @partnerId AND c.renamedDateTime > @since${reseller}`;
+    const { resources } = await this.container.items.query<RenamedCustomer>({ query, parameters }, { partitionKey: filter.partnerId }).fetchAll();
+    return resources;
   }
 
   async upsertCustomer(record: CustomerRecord): Promise<void> {
