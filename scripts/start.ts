@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     ...process.env,
     ...localStackEnv({ cosmos: cosmos.port, blob: azurite.blobPort, queue: azurite.queuePort }),
     LOCAL_DEV_PRINCIPAL: process.env.LOCAL_DEV_PRINCIPAL ?? encodePrincipal(DEMO_ADMIN),
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
   });
   const service = createService(config);
   await prepareLocalResources(service);

@@ -62,6 +62,7 @@ export function openApiDocument() {
     413: 'Body over 64 KiB.',
     415: 'Body is not JSON.',
     428: 'If-Match required.',
+    429: "Past the tenant's fair-use limit; Retry-After says when to try again.",
   };
   return {
     openapi: '3.1.0',
@@ -164,6 +165,8 @@ export function openApiDocument() {
       '/api/exports': {
         post: {
           operationId: 'Exports_Create',
+          summary:
+            'Start an export. A customers export lists the customers as they were when it was asked for (createdDateTime): renames made while it runs do not move, repeat or drop rows. A tenant may have a limited number of exports queued or running (default 10); beyond it, 429 with Retry-After.',
           parameters: [{ name: 'Repeatability-Request-ID', in: 'header', required: false, schema: { type: 'string' } }],
           requestBody: { required: true, content: json(exportBody) },
           responses: {
@@ -172,7 +175,7 @@ export function openApiDocument() {
               headers: { 'Operation-Location': { schema: { type: 'string', format: 'uri' } }, 'Retry-After': { schema: { type: 'integer' } } },
               content: json(ref('Export')),
             },
-            ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+            ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
           },
         },
         get: {
@@ -203,6 +206,8 @@ export function openApiDocument() {
       '/api/export-schedules/{name}': {
         put: {
           operationId: 'ExportSchedules_CreateOrReplace',
+          summary:
+            'Create or replace a scheduled export. It may run at most once an hour (else 400 CronTooFrequent); a tenant may have a limited number of schedules (default 50, else 400 TooManySchedules).',
           parameters: [pathId('name', 'Schedule name.')],
           requestBody: {
             required: true,
