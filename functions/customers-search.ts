@@ -1,11 +1,12 @@
 /** GET /api/customers: search the caller's customer list, paged. */
 import { z } from 'zod';
-import { customerCursor, customerFilter } from '../shared/customers/customer-service.js';
-import { authorize } from '../shared/http/auth.js';
-import { decodeContinuation, encodeContinuation, nextLink, queryFingerprint, topParameter } from '../shared/http/paging.js';
-import { parseQuery } from '../shared/http/request.js';
-import { jsonTextResponse } from '../shared/http/responses.js';
+import { toCustomerRow } from '../shared/customers/customer.js';
+import { customerFilter } from '../shared/customers/customer-service.js';
 import { httpFunction } from '../shared/host/function-table.js';
+import { authorize } from '../shared/http/auth.js';
+import { pagedList, topParameter } from '../shared/http/paging.js';
+import { parseQuery } from '../shared/http/request.js';
+import { jsonResponse } from '../shared/http/responses.js';
 
 const querySchema = z.object({
   search: z.string().max(256, 'must be at most 256 characters').optional(),
@@ -22,10 +23,14 @@ export const customersSearch = httpFunction({
     const scope = await authorize(request, ctx);
     const query = parseQuery(request, querySchema);
     const filter = customerFilter(scope, query.search, query.resellerId);
-    const fingerprint = queryFingerprint(['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals]);
-    const after = customerCursor(decodeContinuation(query.continuationToken, fingerprint));
-    const page = filter ? await ctx.customers.searchCustomers(filter, query.top, after) : { rows: [] };
-    const next = page.next ? nextLink(request, encodeContinuation(fingerprint, page.next), ctx.config.publicBaseUrl) : undefined;
-    return jsonTextResponse(200, ctx.searchPages.page(page.rows, ctx.config.serviceLinks, next));
+    const body = await pagedList(
+      request,
+      ctx.config.publicBaseUrl,
+      query.continuationToken,
+      ['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals],
+      async (after) => (filter ? ctx.customers.searchCustomers(filter, query.top, after) : { rows: [] }),
+      (row) => toCustomerRow(row, ctx.config.serviceLinks),
+    );
+    return jsonResponse(200, body);
   },
 });

@@ -2,7 +2,7 @@
  * Timer (same schedule as the export scheduler): completes or fails activity records left Pending
  * by a crash mid-rename, and re-queues exports whose queue message was lost.
  */
-import { reconcilePendingActivity } from '../shared/activity/reconcile.js';
+import { reconcilePendingActivity } from '../shared/customers/rename-reconcile.js';
 import { requeueStaleExports } from '../shared/exports/export-service.js';
 import type { TimerFunctionEntry } from '../shared/host/function-table.js';
 

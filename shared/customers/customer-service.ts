@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
 import type { ServiceContext } from '../context.js';
-import { ServiceError, notFound } from '../errors.js';
-import type { Cursor } from '../http/paging.js';
-import type { Scope } from '../tenants/tenant.js';
-import { canonicalId, guidId } from '../tenants/tenant.js';
-import { type CustomerRecord, buildCustomerRecord } from './customer.js';
+import { notFound, ServiceError } from '../kernel/errors.js';
+import { canonicalId, guidId } from '../kernel/ids.js';
+import { foldText } from '../kernel/text.js';
+import type { Scope } from '../tenants/scope.js';
+import { buildCustomerRecord, type CustomerRecord } from './customer.js';
 import type { CustomerFilter } from './ports.js';
-import { foldText } from './search-keys.js';
+import { customerSearchKeys } from './search-keys.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -31,12 +31,16 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
   };
 }
 
-/** Cursor shape of a customer page: [sortKey, id]. */
-export function customerCursor(cursor: Cursor | undefined): Cursor | undefined {
-  if (cursor && (cursor.length !== 2 || cursor.some((part) => typeof part !== 'string'))) {
-    throw new ServiceError('Invalid', 'InvalidContinuationToken', 'continuationToken is malformed.', 'continuationToken');
-  }
-  return cursor;
+/**
+ * Whether a customer with this name and domain is one the filter's search finds (the store query's
+ * rule, in memory): an exact Microsoft ID, or the folded search a prefix of one of its search keys.
+ * Scope and reseller are not checked here.
+ */
+export function matchesFilterSearch(filter: CustomerFilter, customer: { id: string; companyName: string; domain: string }): boolean {
+  if (!filter.searchPrefix) return true;
+  if (filter.idEquals !== undefined && customer.id === filter.idEquals) return true;
+  const prefix = filter.searchPrefix;
+  return customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(prefix));
 }
 
 /** One customer in scope, or NotFound; an id that is not a GUID is Invalid (400) before any read. */

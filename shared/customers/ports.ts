@@ -1,5 +1,5 @@
 /** What the customer use cases need from a store (implemented in shared/store). */
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import type { CustomerRecord, CustomerRow } from './customer.js';
 
 export interface CustomerFilter {
@@ -12,15 +12,11 @@ export interface CustomerFilter {
   idEquals?: string;
 }
 
-export interface Page<T> {
-  rows: T[];
-  /** Position after the last row, present when more rows may follow. */
-  next?: Cursor;
-}
-
 export interface CustomerRepository {
   /** Up to `top` rows after `after`, ordered by sort key then id. */
   searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>>;
+  /** The same rows as `searchCustomers`, all of them, in pages of up to `pageSize`. */
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }>;
   getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;

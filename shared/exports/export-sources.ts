@@ -1,34 +1,45 @@
 /**
  * Where an export's rows come from: the very queries the API pages through, in the same order,
- * turned into CSV cells. Each page ends at a keyset cursor, which is what an export checkpoints.
+ * turned into CSV cells, read as one stream per slice (one store query, however many pages). Each
+ * page ends at a keyset cursor, which is what an export checkpoints and resumes from.
  *
  * A customers export is the list as it was when the export was asked for (its createdDateTime, T),
  * however long it runs. Paging by name alone would not be: a customer renamed while the export runs
  * moves in the order, and is written twice (moved ahead of the cursor) or never (moved behind it).
  * So each page, read in the current order, is merged with the customers renamed after T: those are
  * taken out of the page wherever they stand now, and put back, with the name they had at T, in the
- * page whose range (from the previous cursor to this page's cursor) holds their position at T. The
- * store is read for the page first and the renamed customers second, so a customer renamed in
- * between is found by the second read (and written once, by id). Cost: one indexed query per page
- * (on `renamedDateTime`, usually empty); memory: the customers renamed during the export.
+ * page whose range (from the previous cursor to this page's cursor; after the last page, to the
+ * end) holds their position at T. The page is read first and the renamed customers second, so a
+ * customer renamed in between is found by the second read (and written once, by id). Cost: one
+ * indexed query per page (on `renamedDateTime`, usually empty); memory: the customers renamed
+ * during the export.
  */
 import type { ServiceContext } from '../context.js';
-import type { Page } from '../customers/ports.js';
 import { type CustomerRow, companyNameAt } from '../customers/customer.js';
-import { customerFilter } from '../customers/customer-service.js';
-import type { RenamedCustomer } from '../customers/ports.js';
-import { customerSortKey, matchesSearch } from '../customers/search-keys.js';
-import type { Cursor } from '../http/paging.js';
+import { customerFilter, matchesFilterSearch } from '../customers/customer-service.js';
+import type { CustomerFilter, RenamedCustomer } from '../customers/ports.js';
+import { customerSortKey } from '../customers/search-keys.js';
+import type { Cursor, PageStream } from '../kernel/page.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
-import type { Scope } from '../tenants/tenant.js';
+import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
 import type { ExportJob } from './export-job.js';
 
-/** A source of CSV rows in pages of up to `pageSize`, after a cursor. */
-export type ExportSource = (after: Cursor | undefined, pageSize: number) => Promise<Page<CsvCell[]>>;
+/** Every CSV row after a cursor, in pages of up to `pageSize`. */
+export type ExportSource = (after: Cursor | undefined, pageSize: number) => PageStream<CsvCell[]>;
+
+/** A reseller asking for another reseller's customers: nothing can match. */
+async function* noRows(): PageStream<CsvCell[]> {
+  yield* [];
+}
+
+/** The same stream with each row mapped. */
+async function* mapRows<T>(pages: PageStream<T>, toCells: (row: T) => CsvCell[]): PageStream<CsvCell[]> {
+  for await (const page of pages) yield { rows: page.rows.map(toCells), cursor: page.cursor };
+}
 
 export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
-  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy, canWrite: false };
+  return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
 export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource {
@@ -37,67 +48,91 @@ export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource 
   switch (job.type) {
     case 'customers': {
       const customers = customerFilter(scope, filter.search, filter.resellerId);
-      const asOf = job.createdDateTime;
-      return async (after, pageSize) => {
-        if (!customers) return { rows: [] };
-        const page = await ctx.customers.searchCustomers(customers, pageSize, after);
-        const renamed = await ctx.customers.listRenamedSince(customers, asOf);
-        const rows = renamed.length === 0 ? page.rows : rowsAsOf(page.rows, renamed, asOf, filter.search, after, page.next);
-        return { ...page, rows: rows.map((row) => [row.id, row.companyName, row.domain, row.relationship]) };
-      };
+      if (!customers) return noRows;
+      const renamedSinceStart = () => ctx.customers.listRenamedSince(customers, job.createdDateTime);
+      return (after, pageSize) =>
+        mapRows(asOfStart(ctx.customers.streamCustomers(customers, pageSize, after), renamedSinceStart, job.createdDateTime, customers, after), (row) => [
+          row.id,
+          row.companyName,
+          row.domain,
+          row.relationship,
+        ]);
     }
     case 'subscriptions': {
       const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
-      return async (after, pageSize) => {
-        const page = await ctx.subscriptions.listSubscriptions(subscriptions, pageSize, after);
-        return { ...page, rows: page.rows.map((row) => [row.id, row.offerName, row.quantity, row.status, row.resellerId ?? '']) };
-      };
+      return (after, pageSize) =>
+        mapRows(ctx.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
+          row.id,
+          row.offerName,
+          row.quantity,
+          row.status,
+          row.resellerId ?? '',
+        ]);
     }
-    case 'activity':
-      return async (after, pageSize) => {
-        const page = await ctx.activity.listActivity(
-          {
-            partnerId: scope.partnerId,
-            ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
-            from: filter.from ?? '',
-            to: filter.to ?? '',
-            ...(filter.customerId ? { customerId: filter.customerId } : {}),
-          },
-          pageSize,
-          after,
-        );
-        return {
-          ...page,
-          rows: page.rows.map((row) => [row.dateTime, row.operation, row.customerId, row.customerName, row.user, row.status, JSON.stringify(row.details)]),
-        };
+    case 'activity': {
+      const activity = {
+        partnerId: scope.partnerId,
+        ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
+        from: filter.from ?? '',
+        to: filter.to ?? '',
+        ...(filter.customerId ? { customerId: filter.customerId } : {}),
       };
+      return (after, pageSize) =>
+        mapRows(ctx.activity.streamActivity(activity, pageSize, after), (row) => [
+          row.dateTime,
+          row.operation,
+          row.customerId,
+          row.customerName,
+          row.user,
+          row.status,
+          JSON.stringify(row.details),
+        ]);
+    }
   }
 }
 
 type KeyedRow = CustomerRow & { sortKey: string };
 
 /** Keyset order: sort key, then id (as the store orders them). */
-function compareKeys(a: readonly [string, string], b: Cursor): number {
-  const [bSortKey, bId] = [String(b[0] ?? ''), String(b[1] ?? '')];
-  if (a[0] !== bSortKey) return a[0] < bSortKey ? -1 : 1;
-  return a[1] === bId ? 0 : a[1] < bId ? -1 : 1;
+function compareKeys(a: Cursor, b: Cursor): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
+}
+
+/** The pages as of `asOf` (see the top of this file), and after the last one the rows that lie beyond it then. */
+async function* asOfStart(
+  pages: PageStream<KeyedRow>,
+  renamedSinceStart: () => Promise<RenamedCustomer[]>,
+  asOf: string,
+  filter: CustomerFilter,
+  after: Cursor | undefined,
+): PageStream<KeyedRow> {
+  let previous = after;
+  for await (const page of pages) {
+    const renamed = await renamedSinceStart();
+    yield { rows: renamed.length === 0 ? page.rows : rowsAsOf(page.rows, renamed, asOf, filter, previous, page.cursor), cursor: page.cursor };
+    previous = page.cursor;
+  }
+  const beyond = rowsAsOf([], await renamedSinceStart(), asOf, filter, previous, undefined);
+  const last = beyond.at(-1);
+  if (last) yield { rows: beyond, cursor: [last.sortKey, last.id] };
 }
 
 /**
  * One page as of `asOf`: the page's rows without the customers renamed since, and those renamed
- * customers as they were at `asOf` whose position then lies after `after` and up to `next` (to
- * the end on the last page) and who matched the search then; in keyset order, each id once.
+ * customers as they were at `asOf` whose position then lies after `after` and up to `next` (to the
+ * end when absent) and who matched the search then; in keyset order, each id once.
  */
-function rowsAsOf(rows: KeyedRow[], renamed: RenamedCustomer[], asOf: string, search: string | undefined, after?: Cursor, next?: Cursor): KeyedRow[] {
+function rowsAsOf(rows: KeyedRow[], renamed: RenamedCustomer[], asOf: string, filter: CustomerFilter, after?: Cursor, next?: Cursor): KeyedRow[] {
   const renamedIds = new Set(renamed.map((customer) => customer.id));
   const merged = rows.filter((row) => !renamedIds.has(row.id));
   for (const customer of renamed) {
     const companyName = companyNameAt(customer, asOf);
     const sortKey = customerSortKey(companyName);
-    const key = [sortKey, customer.id] as const;
+    const key: Cursor = [sortKey, customer.id];
     if (after && compareKeys(key, after) <= 0) continue;
     if (next && compareKeys(key, next) > 0) continue;
-    if (search?.trim() && !matchesSearch({ id: customer.id, companyName, domain: customer.domain }, search)) continue;
+    if (!matchesFilterSearch(filter, { id: customer.id, companyName, domain: customer.domain })) continue;
     merged.push({ id: customer.id, companyName, domain: customer.domain, relationship: customer.relationship, resellerId: customer.resellerId, sortKey });
   }
   return merged.sort((a, b) => compareKeys([a.sortKey, a.id], [b.sortKey, b.id]));

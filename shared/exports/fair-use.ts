@@ -12,8 +12,8 @@
  * older than RESERVATION_GRACE_MILLISECONDS. Running entries expire on their own.
  */
 import type { ServiceContext } from '../context.js';
-import { ServiceError, invalid } from '../errors.js';
-import type { Scope } from '../tenants/tenant.js';
+import { invalid, ServiceError } from '../kernel/errors.js';
+import type { Scope } from '../tenants/scope.js';
 import type { ExportJob } from './export-job.js';
 import type { TenantSet } from './ports.js';
 

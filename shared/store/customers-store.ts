@@ -4,9 +4,9 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository, Page, RenamedCustomer } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -15,35 +15,42 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
+/**
+ * The search in the partner's partition, ordered by (sortKey, id). With the reseller filter the
+ * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it.
+ */
+function searchQuery(filter: CustomerFilter): KeysetQuery {
+  const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
+  const where = ['c.partnerId = @partnerId'];
+  const leadingOrder: string[] = [];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+    leadingOrder.push('resellerId');
+  }
+  if (filter.searchPrefix) {
+    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+    parameters.push({ name: '@search', value: filter.searchPrefix });
+    if (filter.idEquals) {
+      where.push(`(${keyMatch} OR c.id = @idEquals)`);
+      parameters.push({ name: '@idEquals', value: filter.idEquals });
+    } else {
+      where.push(keyMatch);
+    }
+  }
+  const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
+  return { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder };
+}
+
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
   async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
-    const where = ['c.partnerId = @partnerId'];
-    if (filter.resellerId !== undefined) {
-      where.push('c.resellerId = @resellerId');
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
-    if (filter.searchPrefix) {
-      const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
-      parameters.push({ name: '@search', value: filter.searchPrefix });
-      if (filter.idEquals) {
-        where.push(`(${keyMatch} OR c.id = @idEquals)`);
-        parameters.push({ name: '@idEquals', value: filter.idEquals });
-      } else {
-        where.push(keyMatch);
-      }
-    }
-    if (after) {
-      where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-      parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey ASC, c.id ASC`;
-    const { resources } = await this.container.items
-      .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+    return queryKeysetPage(this.container, searchQuery(filter), top, after);
+  }
+
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }> {
+    return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
@@ -82,7 +89,7 @@ export class CosmosCustomerRepository implements CustomerRepository {
       reseller = ' AND c.resellerId = @resellerId';
       parameters.push({ name: '@resellerId', value: filter.resellerId });
     }
-    const query = `SELECT c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.previousNames FROM c WHERE c.partnerId = @partnerId AND c.renamedDateTime > @since${reseller}`;
+    const query = `SELECT c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.previousNames FROM c WHERE c.partnerId = @partnerId${reseller} AND c.renamedDateTime > @since`;
     const { resources } = await this.container.items.query<RenamedCustomer>({ query, parameters }, { partitionKey: filter.partnerId }).fetchAll();
     return resources;
   }

@@ -3,11 +3,11 @@
  * it runs are neither written twice nor left out, and carry the name they had at its start.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportSource } from '../../shared/exports/export-sources.js';
 import { runExportSlice } from '../../shared/exports/export-service.js';
+import { exportSource } from '../../shared/exports/export-sources.js';
 import type { Cursor } from '../../shared/http/paging.js';
-import { PROVIDER, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, allPages, call, download, principal, startTestService } from '../support/service.js';
+import { fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { allPages, call, download, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueSchedules } from '../../shared/exports/schedules.js';
-import { OTHER_PARTNER, PROVIDER, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService, waitForExport } from '../support/service.js';
+import { fixtureRecords, OTHER_PARTNER, PROVIDER } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService, waitForExport } from '../support/service.js';
 
 const provider = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const other = principal(OTHER_PARTNER, ['Customers.ReadWrite'], 'otto@other.example');

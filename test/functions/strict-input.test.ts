@@ -5,8 +5,8 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER, RESELLER_A, fixtureRecords, providerCustomers } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { fixtureRecords, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
