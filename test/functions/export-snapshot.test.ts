@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExportSlice } from '../../shared/exports/export-service.js';
 import { exportSource } from '../../shared/exports/export-sources.js';
-import type { Cursor } from '../../shared/http/paging.js';
 import { fixtureRecords, PROVIDER } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService } from '../support/service.js';
 
@@ -29,19 +28,16 @@ async function queuedExport(body: Record<string, unknown>) {
   return job;
 }
 
-/** Reads an export's source page by page, calling `between` after each page. */
+/** Reads an export's source (one stream) page by page, calling `between` after each page. */
 async function readSource(job: Parameters<typeof exportSource>[1], between: (page: number) => Promise<void>) {
-  const source = exportSource(service.ctx, job);
   const rows: unknown[][] = [];
-  let after: Cursor | undefined;
-  for (let page = 0; page < 1000; page += 1) {
-    const result = await source(after, 3);
+  let page = 0;
+  for await (const result of exportSource(service.ctx, job)(undefined, 3)) {
     rows.push(...result.rows);
-    if (!result.next) return rows;
-    after = result.next;
     await between(page);
+    page += 1;
   }
-  throw new Error('too many pages');
+  return rows;
 }
 
 describe('an export reads the list as of its start', () => {
