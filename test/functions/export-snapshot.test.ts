@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExportSlice } from '../../shared/exports/export-service.js';
 import { exportSource } from '../../shared/exports/export-sources.js';
-import { fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -13,7 +13,17 @@ const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.exampl
 
 beforeAll(async () => {
   service = await startTestService({ queues: false, env: { EXPORT_PAGE_SIZE: '2', EXPORT_BLOCK_KIB: '1' } });
-  expect((await service.importLines(fixtureRecords())).problems).toEqual([]);
+  // Enough customers that an export spans several groups of pages between its reads of the
+  // customers renamed since it started (PAGES_PER_RENAME_CHECK pages each).
+  const more = Array.from({ length: 80 }, (_unused, index) => ({
+    type: 'customer',
+    id: customerId(5000 + index),
+    partnerId: PROVIDER,
+    resellerId: null,
+    companyName: `Snapshot ${String(index).padStart(2, '0')} Ltd`,
+    domain: `snapshot${index}.example.com`,
+  }));
+  expect((await service.importLines([...fixtureRecords(), ...more])).problems).toEqual([]);
 });
 afterAll(async () => service?.close());
 

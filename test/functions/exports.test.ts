@@ -98,7 +98,7 @@ describe('POST /api/exports (customers)', () => {
       body: { companyName: '@Renamed For Export' },
     });
     const { bytes } = await exportAndDownload({ type: 'customers', search: 'renamed' });
-    expect(bytes.toString('utf8')).toContain(`${target.id},'@Renamed For Export,`);
+    expect(bytes.toString('utf8')).toContain(`${target.id},"'@Renamed For Export",`);
   });
 });
 
