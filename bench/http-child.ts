@@ -16,6 +16,7 @@ import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { openContainers } from '../shared/store/cosmos.js';
 import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
 import { CosmosTenantRepository } from '../shared/store/tenants-store.js';
 import { createService } from '../shared/wiring.js';
@@ -44,16 +45,19 @@ const baseline: HttpFunctionEntry = httpFunction({
 });
 
 async function main() {
-  const service = createService(loadConfig(localStackEnv(ports, process.env.BENCH_HTTP_DATABASE ?? 'bench-http')));
+  const config = loadConfig(localStackEnv(ports, process.env.BENCH_HTTP_DATABASE ?? 'bench-http'));
   const replays: ReplayingContainer[] = [];
-  if (setup === 'b') {
-    const customers = new ReplayingContainer(service.store.customers);
-    const tenants = new ReplayingContainer(service.store.tenants);
-    replays.push(customers, tenants);
-    service.ctx.customers = new CosmosCustomerRepository(customers.asContainer());
-    service.ctx.tenants = new CosmosTenantRepository(tenants.asContainer());
-  }
-  const runner = await startLocalRunner([baseline, ...functionTable], service.ctx, {
+  const service = createService(config, {
+    ports: () => {
+      if (setup !== 'b') return {};
+      const store = openContainers(config);
+      const customers = new ReplayingContainer(store.customers);
+      const tenants = new ReplayingContainer(store.tenants);
+      replays.push(customers, tenants);
+      return { customers: new CosmosCustomerRepository(customers.asContainer()), tenants: new CosmosTenantRepository(tenants.asContainer()) };
+    },
+  });
+  const runner = await startLocalRunner([baseline, ...functionTable], service, {
     queues: false,
     timers: false,
     log: () => undefined,

@@ -170,7 +170,7 @@ async function seedHttpData(env: Record<string, string>) {
         });
       }
     })();
-  const summary = await importRecords(service.ctx, lines);
+  const summary = await importRecords(service.ports, lines);
   if (summary.problems.length) throw new Error(`Seeding failed: ${JSON.stringify(summary.problems[0])}`);
 }
 

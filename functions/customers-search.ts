@@ -1,9 +1,7 @@
 /** GET /api/customers: search the caller's customer list, paged. */
 import { z } from 'zod';
-import { toCustomerRow } from '../shared/customers/customer.js';
 import { customerFilter } from '../shared/customers/customer-service.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { authorize } from '../shared/http/auth.js';
 import { pagedList, topParameter } from '../shared/http/paging.js';
 import { parseQuery } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
@@ -19,17 +17,17 @@ export const customersSearch = httpFunction({
   name: 'customers-search',
   methods: ['GET'],
   route: 'api/customers',
-  async handler(request, _context, ctx) {
-    const scope = await authorize(request, ctx);
+  async handler(request, _context, services) {
+    const scope = await services.auth.scope(request);
     const query = parseQuery(request, querySchema);
     const filter = customerFilter(scope, query.search, query.resellerId);
     const body = await pagedList(
       request,
-      ctx.config.publicBaseUrl,
+      services.links.publicBaseUrl,
       query.continuationToken,
       ['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals],
-      async (after) => (filter ? ctx.customers.searchCustomers(filter, query.top, after) : { rows: [] }),
-      (row) => toCustomerRow(row, ctx.config.serviceLinks),
+      (after) => services.customers.search(filter, query.top, after),
+      (row) => services.customers.toRow(row),
     );
     return jsonResponse(200, body);
   },

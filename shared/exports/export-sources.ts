@@ -14,12 +14,13 @@
  * indexed query (on `renamedDateTime`, usually empty) per PAGES_PER_RENAME_CHECK pages; memory:
  * those pages, and the customers renamed during the export.
  */
-import type { ServiceContext } from '../context.js';
+import type { ActivityRepository } from '../activity/ports.js';
 import { type CustomerRow, companyNameAt } from '../customers/customer.js';
 import { customerFilter, matchesFilterSearch } from '../customers/customer-service.js';
-import type { CustomerFilter, RenamedCustomer } from '../customers/ports.js';
+import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
 import { customerSortKey } from '../customers/search-keys.js';
 import type { Cursor, PageStream } from '../kernel/page.js';
+import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
 import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
@@ -42,16 +43,23 @@ export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId'
   return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
-export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource {
+/** The stores export rows are read from. */
+export interface ExportSourcePorts {
+  customers: CustomerRepository;
+  subscriptions: SubscriptionRepository;
+  activity: ActivityRepository;
+}
+
+export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSource {
   const scope = exportScope(job);
   const filter = job.filter;
   switch (job.type) {
     case 'customers': {
       const customers = customerFilter(scope, filter.search, filter.resellerId);
       if (!customers) return noRows;
-      const renamedSinceStart = () => ctx.customers.listRenamedSince(customers, job.createdDateTime);
+      const renamedSinceStart = () => ports.customers.listRenamedSince(customers, job.createdDateTime);
       return (after, pageSize) =>
-        mapRows(asOfStart(ctx.customers.streamCustomers(customers, pageSize, after), renamedSinceStart, job.createdDateTime, customers, after), (row) => [
+        mapRows(asOfStart(ports.customers.streamCustomers(customers, pageSize, after), renamedSinceStart, job.createdDateTime, customers, after), (row) => [
           row.id,
           row.companyName,
           row.domain,
@@ -61,7 +69,7 @@ export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource 
     case 'subscriptions': {
       const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
       return (after, pageSize) =>
-        mapRows(ctx.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
+        mapRows(ports.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
           row.id,
           row.offerName,
           row.quantity,
@@ -78,7 +86,7 @@ export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource 
         ...(filter.customerId ? { customerId: filter.customerId } : {}),
       };
       return (after, pageSize) =>
-        mapRows(ctx.activity.streamActivity(activity, pageSize, after), (row) => [
+        mapRows(ports.activity.streamActivity(activity, pageSize, after), (row) => [
           row.dateTime,
           row.operation,
           row.customerId,

@@ -47,6 +47,16 @@ export function serviceLink(publicBaseUrl: string | undefined, pathAndQuery: str
   return publicBaseUrl === undefined ? pathAndQuery : `${publicBaseUrl}${pathAndQuery}`;
 }
 
+/** Links to this service's own paths, from the configured public base URL (PUBLIC_BASE_URL) or relative. */
+export class ServiceLinks {
+  constructor(readonly publicBaseUrl: string | undefined) {}
+
+  /** `pathAndQuery` (starting with `/`) as a link a client can follow. */
+  to(pathAndQuery: string): string {
+    return serviceLink(this.publicBaseUrl, pathAndQuery);
+  }
+}
+
 /** The next page: this request's path and query with `continuationToken` replaced, as a service link. */
 function nextLink(request: HttpRequest, continuationToken: string, publicBaseUrl: string | undefined): string {
   const url = new URL(request.url);

@@ -15,9 +15,13 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
+type SearchRow = CustomerRow & { sortKey: string };
+
 /**
  * The search in the partner's partition, ordered by (sortKey, id). With the reseller filter the
- * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it.
+ * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it:
+ * an equality-filtered property must lead the ORDER BY for a composite to serve both. The order of
+ * rows is the same, since every row has that one reseller id.
  */
 function searchQuery(filter: CustomerFilter): KeysetQuery {
   const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
@@ -39,17 +43,17 @@ function searchQuery(filter: CustomerFilter): KeysetQuery {
     }
   }
   const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
-  return { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder };
+  return { partitionKey: filter.partnerId, select, where, parameters, leadingOrder, keyset: ['sortKey', 'id'] };
 }
 
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
-  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
+  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<SearchRow>> {
     return queryKeysetPage(this.container, searchQuery(filter), top, after);
   }
 
-  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }> {
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<SearchRow> {
     return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 

@@ -3,7 +3,6 @@
  * it runs are neither written twice nor left out, and carry the name they had at its start.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExportSlice } from '../../shared/exports/export-service.js';
 import { exportSource } from '../../shared/exports/export-sources.js';
 import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService } from '../support/service.js';
@@ -33,7 +32,7 @@ const rename = (id: string, companyName: string) =>
 async function queuedExport(body: Record<string, unknown>) {
   const started = await call(service.url, '/api/exports', { method: 'POST', principal: writer, body });
   expect(started.status).toBe(202);
-  const job = await service.ctx.exportJobs.getExport(PROVIDER, started.body.id);
+  const job = await service.service.ports.exportJobs.getExport(PROVIDER, started.body.id);
   if (!job) throw new Error('export missing');
   return job;
 }
@@ -42,7 +41,7 @@ async function queuedExport(body: Record<string, unknown>) {
 async function readSource(job: Parameters<typeof exportSource>[1], between: (page: number) => Promise<void>) {
   const rows: unknown[][] = [];
   let page = 0;
-  for await (const result of exportSource(service.ctx, job)(undefined, 3)) {
+  for await (const result of exportSource(service.service.ports, job)(undefined, 3)) {
     rows.push(...result.rows);
     await between(page);
     page += 1;
@@ -102,7 +101,7 @@ describe('an export reads the list as of its start', () => {
         await rename(customer.id, round % 2 ? `000 Front ${round}` : `zzz End ${round}`);
       }
     })();
-    await runExportSlice(service.ctx, PROVIDER, job.id, () => undefined);
+    await service.services.exports.runSlice(PROVIDER, job.id, () => undefined);
     done = true;
     await renames;
     const finished = await call(service.url, `/api/exports/${job.id}`, { principal: writer });

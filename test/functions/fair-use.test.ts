@@ -4,7 +4,6 @@
  * takes due schedules oldest first and pages through all of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDueSchedules } from '../../shared/exports/schedules.js';
 import { fixtureRecords, OTHER_PARTNER, PROVIDER } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService, waitForExport } from '../support/service.js';
 
@@ -45,9 +44,9 @@ describe('exports per tenant (no workers: nothing finishes)', () => {
   it('a place frees when an export ends, and a retried request (Repeatability-Request-ID) takes no new place', async () => {
     const listed = await allPages(service.url, '/api/exports', provider);
     const [first] = listed.rows;
-    const job = await service.ctx.exportJobs.getExport(PROVIDER, first.id);
+    const job = await service.service.ports.exportJobs.getExport(PROVIDER, first.id);
     if (!job) throw new Error('export missing');
-    expect(await service.ctx.exportJobs.replaceExport({ ...job, status: 'Failed', completedDateTime: new Date().toISOString() })).not.toBe(
+    expect(await service.service.ports.exportJobs.replaceExport({ ...job, status: 'Failed', completedDateTime: new Date().toISOString() })).not.toBe(
       'PreconditionFailed',
     );
     const again = await call(service.url, '/api/exports', {
@@ -138,8 +137,8 @@ describe('schedules per tenant and the scheduler', () => {
     // Make every schedule due, each a minute older than the next: the provider's five and the
     // other tenant's one. The provider may have 3 exports at once.
     const schedules = [
-      ...(await service.ctx.exportJobs.listSchedules(PROVIDER, PROVIDER)),
-      ...(await service.ctx.exportJobs.listSchedules(OTHER_PARTNER, OTHER_PARTNER)),
+      ...(await service.service.ports.exportJobs.listSchedules(PROVIDER, PROVIDER)),
+      ...(await service.service.ports.exportJobs.listSchedules(OTHER_PARTNER, OTHER_PARTNER)),
     ];
     expect(schedules).toHaveLength(6);
     const base = Date.now() - 3_600_000;
@@ -147,10 +146,10 @@ describe('schedules per tenant and the scheduler', () => {
     for (const [index, schedule] of schedules.entries()) {
       const nextRunDateTime = new Date(base + index * 60_000).toISOString();
       dueOf.set(schedule.name, nextRunDateTime);
-      expect(await service.ctx.exportJobs.replaceSchedule({ ...schedule, nextRunDateTime })).not.toBe('PreconditionFailed');
+      expect(await service.service.ports.exportJobs.replaceSchedule({ ...schedule, nextRunDateTime })).not.toBe('PreconditionFailed');
     }
     const logs: string[] = [];
-    const started = await runDueSchedules(service.ctx, (line) => logs.push(line), 2);
+    const started = await service.services.schedules.runDue((line) => logs.push(line), 2);
     expect(started).toBe(4);
 
     const providerRuns = (await allPages(service.url, '/api/exports', provider)).rows.filter((row) => row.scheduleName);
@@ -162,7 +161,7 @@ describe('schedules per tenant and the scheduler', () => {
     const otherRuns = (await allPages(service.url, '/api/exports', other)).rows.filter((row) => row.scheduleName);
     expect(otherRuns).toHaveLength(1);
 
-    const after = await service.ctx.exportJobs.listSchedules(PROVIDER, PROVIDER);
+    const after = await service.service.ports.exportJobs.listSchedules(PROVIDER, PROVIDER);
     for (const schedule of after) {
       const ran = oldestThree.includes(schedule.name);
       expect(schedule.nextRunDateTime > new Date().toISOString(), schedule.name).toBe(ran);

@@ -85,7 +85,7 @@ describe('identities are GUIDs', () => {
     // A tenant-set document in the exports container is not an export.
     await call(service.url, '/api/exports', { method: 'POST', principal: writer, body: { type: 'customers' } });
     const slots = `export-slots-${PROVIDER}`;
-    expect(await service.ctx.exportJobs.getExport(PROVIDER, slots)).toBeUndefined();
+    expect(await service.service.ports.exportJobs.getExport(PROVIDER, slots)).toBeUndefined();
   });
 });
 
