@@ -1,23 +1,11 @@
 /** GET /api/activity: the activity log, newest first, paged (last 30 days by default, 90 at most). */
-import { z } from 'zod';
+
 import { toActivity } from '../shared/activity/activity.js';
+import { activityQuerySchema as querySchema } from '../shared/activity/contract.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { pagedList, topParameter } from '../shared/http/paging.js';
+import { pagedList } from '../shared/http/paging.js';
 import { parseQuery } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { isoDateTimeSchema } from '../shared/kernel/time.js';
-
-const querySchema = z.object({
-  from: isoDateTimeSchema.optional(),
-  to: isoDateTimeSchema.optional(),
-  customerId: z.string().min(1).max(128).optional(),
-  operation: z
-    .string()
-    .regex(/^[A-Za-z]{1,64}$/, 'must be an operation name such as UpdateCustomerCompanyName')
-    .optional(),
-  top: topParameter(1000, 100),
-  continuationToken: z.string().optional(),
-});
 
 export const activityList = httpFunction({
   name: 'activity-list',

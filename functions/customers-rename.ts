@@ -1,12 +1,9 @@
 /** PATCH /api/customers/{id}/billing-profile: rename the Bill-to company name (If-Match required). */
-import { z } from 'zod';
-import { companyNameSchema } from '../shared/customers/validation.js';
+import { renameBodySchema as bodySchema } from '../shared/customers/contract.js';
 import { httpFunction } from '../shared/host/function-table.js';
 import { parseJsonBody, pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { ServiceError } from '../shared/kernel/errors.js';
-
-const bodySchema = z.object({ companyName: companyNameSchema });
 
 export const customersRename = httpFunction({
   name: 'customers-rename',

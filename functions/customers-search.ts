@@ -1,17 +1,10 @@
 /** GET /api/customers: search the caller's customer list, paged. */
-import { z } from 'zod';
+import { customerSearchQuerySchema as querySchema } from '../shared/customers/contract.js';
 import { customerFilter } from '../shared/customers/customer-service.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { pagedList, topParameter } from '../shared/http/paging.js';
+import { pagedList } from '../shared/http/paging.js';
 import { parseQuery } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-
-const querySchema = z.object({
-  search: z.string().max(256, 'must be at most 256 characters').optional(),
-  resellerId: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
-  top: topParameter(1000, 100),
-  continuationToken: z.string().optional(),
-});
 
 export const customersSearch = httpFunction({
   name: 'customers-search',

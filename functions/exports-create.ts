@@ -1,6 +1,6 @@
 /** POST /api/exports: start an export; 202 with Operation-Location and Retry-After. */
 
-import { exportRequestSchema } from '../shared/exports/export-job.js';
+import { exportRequestSchema } from '../shared/exports/contract.js';
 import { httpFunction } from '../shared/host/function-table.js';
 import { parseJsonBody } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';

@@ -1,11 +1,9 @@
 /** GET /api/exports: the caller's exports, newest first, paged. */
-import { z } from 'zod';
+import { exportsListQuerySchema as querySchema } from '../shared/exports/contract.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { pagedList, topParameter } from '../shared/http/paging.js';
+import { pagedList } from '../shared/http/paging.js';
 import { parseQuery } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-
-const querySchema = z.object({ top: topParameter(100, 20), continuationToken: z.string().optional() });
 
 export const exportsList = httpFunction({
   name: 'exports-list',

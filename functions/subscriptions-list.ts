@@ -1,12 +1,11 @@
 /** GET /api/customers/{id}/subscriptions: a customer's subscriptions, paged. */
-import { z } from 'zod';
+
 import { httpFunction } from '../shared/host/function-table.js';
-import { pagedList, topParameter } from '../shared/http/paging.js';
+import { pagedList } from '../shared/http/paging.js';
 import { parseQuery, pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
+import { subscriptionsQuerySchema as querySchema } from '../shared/subscriptions/contract.js';
 import { toSubscription } from '../shared/subscriptions/subscription.js';
-
-const querySchema = z.object({ top: topParameter(1000, 100), continuationToken: z.string().optional() });
 
 export const subscriptionsList = httpFunction({
   name: 'subscriptions-list',

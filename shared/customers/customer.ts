@@ -2,6 +2,7 @@
  * The customer as stored and as the contract shows it. A customer lives in its partner's logical
  * partition; `companyName` is the customer list value and always equals the Bill-to company name.
  */
+import type { CustomerResource, CustomerRowResource } from './contract.js';
 import { customerSearchKeys, customerSortKey } from './search-keys.js';
 
 export interface CompanyProfile {
@@ -111,7 +112,7 @@ export function customerLinks(customerId: string, templates: ServiceLinkTemplate
   };
 }
 
-export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplates) {
+export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplates): CustomerRowResource {
   return {
     id: record.id,
     companyName: record.companyName,
@@ -122,7 +123,7 @@ export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplat
   };
 }
 
-export function toCustomerDetail(record: CustomerRecord, templates: ServiceLinkTemplates) {
+export function toCustomerDetail(record: CustomerRecord, templates: ServiceLinkTemplates): CustomerResource {
   return {
     ...toCustomerRow(record, templates),
     billingProfile: { companyName: record.billingProfile.companyName },

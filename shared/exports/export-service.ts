@@ -16,7 +16,7 @@ import type { Cursor, Page } from '../kernel/page.js';
 import type { Clock } from '../kernel/time.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import type { Scope } from '../tenants/scope.js';
-import { type ExportJob, type ExportRequest, exportFileName, exportFilter, TERMINAL_STATUSES, toExportResource } from './export-job.js';
+import { type ExportJob, type ExportRequest, exportCustomerId, exportFileName, exportKind, TERMINAL_STATUSES, toExportResource } from './export-job.js';
 import { exportSource } from './export-sources.js';
 import { writeExport } from './export-writer.js';
 import { DEFER_SECONDS, type FairUse } from './fair-use.js';
@@ -132,8 +132,7 @@ export class ExportService {
       scopeTenantId: scope.tenantId,
       scopeResellerId: scope.resellerId,
       requestedBy: scope.userName,
-      type: resolved.type,
-      filter: exportFilter(resolved),
+      ...exportKind(resolved),
       status: 'NotStarted',
       rowCount: 0,
       createdDateTime: now.toISOString(),
@@ -276,7 +275,7 @@ export class ExportService {
 
   /** One activity record per export, written when it ends (idempotent: its id is the export's). */
   private async recordExportActivity(job: ExportJob): Promise<void> {
-    const customerId = job.filter.customerId ?? null;
+    const customerId = exportCustomerId(job) ?? null;
     const customer = customerId ? await this.ports.customers.getCustomer(job.partnerId, customerId) : undefined;
     const record: ActivityRecord = {
       id: `export-${job.id}`,

@@ -52,10 +52,9 @@ export interface ExportSourcePorts {
 
 export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSource {
   const scope = exportScope(job);
-  const filter = job.filter;
   switch (job.type) {
     case 'customers': {
-      const customers = customerFilter(scope, filter.search, filter.resellerId);
+      const customers = customerFilter(scope, job.filter.search, job.filter.resellerId);
       if (!customers) return noRows;
       const renamedSinceStart = () => ports.customers.listRenamedSince(customers, job.createdDateTime);
       return (after, pageSize) =>
@@ -67,7 +66,7 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSo
         ]);
     }
     case 'subscriptions': {
-      const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
+      const subscriptions = subscriptionFilter(scope, job.filter.customerId);
       return (after, pageSize) =>
         mapRows(ports.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
           row.id,
@@ -81,9 +80,9 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSo
       const activity = {
         partnerId: scope.partnerId,
         ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
-        from: filter.from ?? '',
-        to: filter.to ?? '',
-        ...(filter.customerId ? { customerId: filter.customerId } : {}),
+        from: job.filter.from,
+        to: job.filter.to,
+        ...(job.filter.customerId ? { customerId: job.filter.customerId } : {}),
       };
       return (after, pageSize) =>
         mapRows(ports.activity.streamActivity(activity, pageSize, after), (row) => [

@@ -11,7 +11,8 @@ import { ensureErrorType, firstIssue, invalid, notFound, ServiceError } from '..
 import { deterministicId } from '../kernel/ids.js';
 import type { Clock } from '../kernel/time.js';
 import type { Scope } from '../tenants/scope.js';
-import { type ExportRequest, type ExportSchedule, exportRequestSchema } from './export-job.js';
+import { type ExportRequest, type ExportScheduleResource, exportRequestSchema } from './contract.js';
+import type { ExportSchedule } from './export-job.js';
 import type { ExportService } from './export-service.js';
 import type { FairUse } from './fair-use.js';
 import type { ExportRepository } from './ports.js';
@@ -82,7 +83,7 @@ export function parseScheduleBody(body: Record<string, unknown>): { request: Exp
 
 const scheduleId = (scope: Scope, name: string) => `schedule-${deterministicId('schedule', scope.tenantId, name.toLowerCase())}`;
 
-export function toScheduleResource(schedule: ExportSchedule) {
+export function toScheduleResource(schedule: ExportSchedule): ExportScheduleResource {
   return {
     name: schedule.name,
     ...schedule.request,

@@ -20,7 +20,7 @@ export class CosmosExportRepository implements ExportRepository {
 
   async createExport(job: ExportJob): Promise<{ job: ExportJob; created: boolean }> {
     try {
-      const { resource } = await this.container.items.create<ExportJob>(body(job));
+      const { resource } = await this.container.items.create(body(job));
       return { job: withEtag(resource as ExportJob & CosmosSystemProperties), created: true };
     } catch (err) {
       if (cosmosStatus(err) !== 409) throw err;

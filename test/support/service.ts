@@ -12,6 +12,7 @@ import { type ImportSummary, importRecords } from '../../shared/import/import-re
 import { FaultInjector } from '../../shared/kernel/faults.js';
 import type { Clock } from '../../shared/kernel/time.js';
 import { createService, type Ports, prepareLocalResources, type Services, type WiredService } from '../../shared/wiring.js';
+import { checkAgainstContract } from './contract.js';
 import { recordQueries } from './query-log.js';
 
 export interface TestService {
@@ -124,6 +125,7 @@ export async function call<T = any>(baseUrl: string, path: string, options: Call
   } catch {
     // not JSON
   }
+  await checkAgainstContract(baseUrl, options.method ?? 'GET', path, response.status, parsed);
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
