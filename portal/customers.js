@@ -6,6 +6,7 @@
 import { api, describeError, query } from './api.js';
 import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
 import { startExport } from './exports.js';
+import { pagedList } from './paged-list.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 
@@ -15,12 +16,6 @@ let scrollObserver;
 const state = {
   search: '',
   resellerId: '',
-  /** @type {string | null} */
-  nextLink: null,
-  loaded: 0,
-  loading: false,
-  /** @type {AbortController | null} */
-  inFlight: null,
   pageSize: 100,
   /** @type {(id: string | null) => string} */
   resellerName: (id) => id ?? '',
@@ -51,6 +46,7 @@ export function initCustomers(options) {
   filter.addEventListener('change', () => loadFirstPage());
   byId('customers-more').addEventListener('click', () => loadNextPage());
   byId('export-customers').addEventListener('click', () => {
+    /** @type {Record<string, string>} */
     const body = { type: 'customers' };
     if (state.search) body.search = state.search;
     if (state.resellerId) body.resellerId = state.resellerId;
@@ -61,7 +57,7 @@ export function initCustomers(options) {
   const more = byId('customers-more');
   scrollObserver = new IntersectionObserver(
     (entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && !more.hidden && !state.loading) loadNextPage();
+      if (entries.some((entry) => entry.isIntersecting) && !more.hidden && !customerList().isLoading()) loadNextPage();
     },
     { rootMargin: '200px' },
   );
@@ -76,66 +72,44 @@ async function loadFirstPage() {
   const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
   state.search = search.value.trim();
   state.resellerId = filter.value;
-  state.nextLink = null;
-  state.loaded = 0;
-  const path = `/api/customers${query({ search: state.search, resellerId: state.resellerId, top: state.pageSize })}`;
-  await loadPage(path, true);
+  await customerList().loadFirst(`/api/customers${query({ search: state.search, resellerId: state.resellerId, top: state.pageSize })}`);
 }
 
 async function loadNextPage() {
-  if (state.nextLink && !state.loading) await loadPage(state.nextLink, false);
+  await customerList().loadNext();
 }
 
-/** @param {string} path @param {boolean} first */
-async function loadPage(path, first) {
-  state.inFlight?.abort();
-  const controller = new AbortController();
-  state.inFlight = controller;
-  state.loading = true;
-  const table = byId('customers-table');
-  const status = byId('customers-status');
-  const more = byId('customers-more');
-  table.setAttribute('aria-busy', 'true');
-  status.textContent = first ? 'Loading customers…' : 'Loading more customers…';
-  try {
-    const page = await api(path, { signal: controller.signal });
-    if (controller.signal.aborted) return;
-    const tbody = /** @type {HTMLTableSectionElement} */ (table.querySelector('tbody'));
-    /** @type {Array<any>} */
-    const rows = page.body.value;
-    const fragment = document.createDocumentFragment();
-    for (const customer of rows) fragment.append(...customerRows(customer));
-    if (first) tbody.replaceChildren(fragment);
-    else tbody.append(fragment);
-    state.loaded += rows.length;
-    state.nextLink = page.body.nextLink ?? null;
-    more.hidden = !state.nextLink;
-    table.hidden = state.loaded === 0;
-    status.textContent = listSummary();
+/** @type {import('./paged-list.js').PagedList | undefined} */
+let list;
+
+function customerList() {
+  list ??= pagedList({
+    table: byId('customers-table'),
+    status: byId('customers-status'),
+    more: byId('customers-more'),
+    rows: customerRows,
+    summary: listSummary,
+    messages: { first: 'Loading customers…', next: 'Loading more customers…', failed: 'Customers could not be loaded.' },
     // The observer only reports changes: observe again so a button still in view loads the next page.
-    if (state.nextLink && scrollObserver) {
-      scrollObserver.unobserve(more);
-      scrollObserver.observe(more);
-    }
-  } catch (error) {
-    if (controller.signal.aborted) return;
-    status.textContent = `Customers could not be loaded. ${describeError(error)}`;
-  } finally {
-    if (state.inFlight === controller) {
-      state.inFlight = null;
-      state.loading = false;
-      table.removeAttribute('aria-busy');
-    }
-  }
+    afterPage: () => {
+      const more = byId('customers-more');
+      if (list?.hasMore() && scrollObserver) {
+        scrollObserver.unobserve(more);
+        scrollObserver.observe(more);
+      }
+    },
+  });
+  return list;
 }
 
-function listSummary() {
+/** @param {number} loaded @param {boolean} hasMore */
+function listSummary(loaded, hasMore) {
   const narrowed = [state.search ? `matching “${state.search}”` : '', state.resellerId ? `of ${state.resellerName(state.resellerId)}` : '']
     .filter(Boolean)
     .join(' ');
-  if (state.loaded === 0) return narrowed ? `No customers ${narrowed}.` : 'No customers yet.';
-  const counted = `${plural(state.loaded, 'customer', 'customers')}${narrowed ? ` ${narrowed}` : ''}`;
-  return state.nextLink ? `Showing the first ${counted}; more load as you scroll.` : `${counted.charAt(0).toUpperCase()}${counted.slice(1)}.`;
+  if (loaded === 0) return narrowed ? `No customers ${narrowed}.` : 'No customers yet.';
+  const counted = `${plural(loaded, 'customer', 'customers')}${narrowed ? ` ${narrowed}` : ''}`;
+  return hasMore ? `Showing the first ${counted}; more load as you scroll.` : `${counted.charAt(0).toUpperCase()}${counted.slice(1)}.`;
 }
 
 /**

@@ -19,7 +19,7 @@ export const customerSearchQuerySchema = z.object({
 /** PATCH /api/customers/{id}/billing-profile */
 export const renameBodySchema = z.object({ companyName: companyNameSchema });
 
-export const customerLinksSchema = z
+const customerLinksSchema = z
   .object({
     self: z.string(),
     subscriptions: z.string(),

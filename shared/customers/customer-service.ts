@@ -73,7 +73,7 @@ const staleEtag = () =>
   );
 
 /** Quote-insensitive comparison of an If-Match value with a stored etag (`*` matches any). */
-export function etagMatches(ifMatch: string, etag: string): boolean {
+function etagMatches(ifMatch: string, etag: string): boolean {
   const strip = (value: string) =>
     value
       .trim()

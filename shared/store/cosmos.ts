@@ -18,7 +18,7 @@ export interface CosmosContainers {
   exports: Container;
 }
 
-export function createCosmosClient(config: Config): CosmosClient {
+function createCosmosClient(config: Config): CosmosClient {
   const { endpoint, key, allowSelfSigned } = config.cosmos;
   return new CosmosClient({
     endpoint,
