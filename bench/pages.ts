@@ -67,7 +67,8 @@ export function syntheticCustomers(count: number): Container {
   return {
     items: {
       query(spec: SqlQuerySpec, options: FeedOptions = {}) {
-        const afterId = parameter(spec, '@afterId');
+        // The keyset builder (shared/store/cosmos.ts) names the id of the last row read @afterSecond.
+        const afterId = parameter(spec, '@afterSecond');
         let next = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
         return {
           async fetchAll() {
