@@ -67,11 +67,13 @@ export function syntheticCustomers(count: number): Container {
   return {
     items: {
       query(spec: SqlQuerySpec, options: FeedOptions = {}) {
-        // The keyset builder (shared/store/cosmos.ts) names the id of the last row read @afterSecond.
+        // The keyset query names the cursor's id @afterSecond (shared/store/cosmos.ts).
         const afterId = parameter(spec, '@afterSecond');
         let next = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
         return {
           async fetchAll() {
+            // The count an export asks for as it starts.
+            if (spec.query.includes('COUNT(1)')) return { resources: [count] };
             // Nobody renames a synthetic customer: the export's "renamed since it started" read is empty.
             if (spec.query.includes('c.renamedDateTime > @since')) return { resources: [] };
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);

@@ -5,7 +5,8 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 import { pagedList } from './paged-list.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
@@ -34,22 +35,32 @@ export function initCustomers(options) {
   if (options.resellers.length > 0) {
     for (const reseller of options.resellers) filter.append(el('option', { value: reseller.id, text: reseller.name }));
     byId('reseller-field').hidden = false;
+    byId('include-reseller-field').hidden = false;
   }
 
   const searchSoon = debounce(() => {
     if (search.value.trim() !== state.search) loadFirstPage();
   }, SEARCH_DELAY_MILLISECONDS);
-  search.addEventListener('input', searchSoon);
+  search.addEventListener('input', () => {
+    // The list is about to change: what the box says may match, so Export waits for the answer.
+    exportAvailable(true);
+    searchSoon();
+  });
   search.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') loadFirstPage();
   });
-  filter.addEventListener('change', () => loadFirstPage());
+  filter.addEventListener('change', () => {
+    exportAvailable(true);
+    loadFirstPage();
+  });
   byId('customers-more').addEventListener('click', () => loadNextPage());
   byId('export-customers').addEventListener('click', () => {
-    /** @type {Record<string, string>} */
+    // What the box and the filter say now, even if the list has not caught up with them yet.
+    /** @type {Record<string, string | boolean>} */
     const body = { type: 'customers' };
-    if (state.search) body.search = state.search;
-    if (state.resellerId) body.resellerId = state.resellerId;
+    if (search.value.trim()) body.search = search.value.trim();
+    if (filter.value) body.resellerId = filter.value;
+    if (/** @type {HTMLInputElement} */ (byId('include-reseller')).checked) body.includeReseller = true;
     startExport(body, byId('customers-export-status'));
   });
 
@@ -102,8 +113,21 @@ function customerList() {
   return list;
 }
 
+/** True when the list shows what the search box and the filter say now. */
+function isCurrentQuery() {
+  const search = /** @type {HTMLInputElement} */ (byId('customer-search'));
+  const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
+  return search.value.trim() === state.search && filter.value === state.resellerId;
+}
+
+/** Export is disabled, with its reason beside it, while the list shows that nothing matches. @param {boolean} available */
+function exportAvailable(available) {
+  exportAvailability('export-customers', available ? null : WORDS.nothingToExport);
+}
+
 /** @param {number} loaded @param {boolean} hasMore */
 function listSummary(loaded, hasMore) {
+  exportAvailable(loaded > 0 || !isCurrentQuery());
   const narrowed = [state.search ? `matching “${state.search}”` : '', state.resellerId ? `of ${state.resellerName(state.resellerId)}` : '']
     .filter(Boolean)
     .join(' ');

@@ -17,6 +17,8 @@ export interface CustomerRepository {
   searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>>;
   /** The same rows as `searchCustomers`, all of them, in pages of up to `pageSize`. */
   streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }>;
+  /** How many customers match: one COUNT over the index, in the partner's partition. */
+  countCustomers(filter: CustomerFilter): Promise<number>;
   getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;

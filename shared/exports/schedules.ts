@@ -1,5 +1,6 @@
 /**
- * Scheduled exports: a named export request with a 6-field NCRONTAB expression in UTC. The timer
+ * Scheduled exports: a named export request with a 6-field NCRONTAB expression, read in the
+ * request's IANA `timeZone` (UTC when absent; "every day at 08:00" follows daylight saving). The timer
  * starts each due run as an ordinary export whose id is derived from the schedule and the due
  * time, so two timers firing together start it once.
  */
@@ -26,14 +27,17 @@ export function parseScheduleName(value: string | undefined): string {
   return parsed.data;
 }
 
-/** The next time a 6-field NCRONTAB expression fires after `after` (UTC); Invalid when it is not one. */
-function nextOccurrence(cron: string, after: Date): Date {
+/**
+ * The next time a 6-field NCRONTAB expression, read in `timeZone` (IANA, default UTC), fires after
+ * `after`; Invalid when it is not one.
+ */
+function nextOccurrence(cron: string, after: Date, timeZone = 'UTC'): Date {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB, UTC).', 'cron');
+    throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB).', 'cron');
   }
   try {
-    return CronExpressionParser.parse(fields.join(' '), { tz: 'UTC', strict: true, currentDate: after }).next().toDate();
+    return CronExpressionParser.parse(fields.join(' '), { tz: timeZone, strict: true, currentDate: after }).next().toDate();
   } catch (err) {
     throw invalid('InvalidCron', `cron is not a valid NCRONTAB expression: ${ensureErrorType(err).message}.`, 'cron');
   }
@@ -50,11 +54,11 @@ const INTERVAL_CHECK_RUNS = 2000;
  * runs over the next INTERVAL_CHECK_DAYS days (at most INTERVAL_CHECK_RUNS of them: an hourly
  * expression repeats its pattern within a day, and one that runs more often is refused anyway).
  */
-export function assertAtMostHourly(cron: string, now: Date): void {
+export function assertAtMostHourly(cron: string, now: Date, timeZone = 'UTC'): void {
   const end = now.getTime() + INTERVAL_CHECK_DAYS * 86_400_000;
-  let previous = nextOccurrence(cron, now);
+  let previous = nextOccurrence(cron, now, timeZone);
   for (let run = 0; run < INTERVAL_CHECK_RUNS && previous.getTime() < end; run += 1) {
-    const next = nextOccurrence(cron, previous);
+    const next = nextOccurrence(cron, previous, timeZone);
     if (next.getTime() - previous.getTime() < MIN_SCHEDULE_INTERVAL_SECONDS * 1000) {
       throw invalid(
         'CronTooFrequent',
@@ -119,8 +123,8 @@ export class ScheduleService {
   async put(scope: Scope, name: string, body: Record<string, unknown>): Promise<{ schedule: ExportSchedule; created: boolean }> {
     const { request, cron } = parseScheduleBody(body);
     const now = this.ports.clock();
-    const nextRun = nextOccurrence(cron, now);
-    assertAtMostHourly(cron, now);
+    const nextRun = nextOccurrence(cron, now, request.timeZone);
+    assertAtMostHourly(cron, now, request.timeZone);
     // Validate the export against the scope now (a customer outside it is NotFound), but keep the
     // request as given: an activity range without dates means "the 30 days before each run".
     await this.ports.exports.resolveRequest(scope, request);
@@ -216,7 +220,7 @@ export class ScheduleService {
       log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
       if (err.kind === 'TooManyRequests') return 0;
     }
-    const next = nextOccurrence(schedule.cron, now);
+    const next = nextOccurrence(schedule.cron, now, schedule.request.timeZone);
     const moved = await this.ports.exportJobs.replaceSchedule({
       ...schedule,
       nextRunDateTime: next.toISOString(),

@@ -6,7 +6,7 @@ import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
-import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -55,6 +55,10 @@ export class CosmosCustomerRepository implements CustomerRepository {
 
   streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<SearchRow> {
     return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
+  }
+
+  async countCustomers(filter: CustomerFilter): Promise<number> {
+    return queryCount(this.container, searchQuery(filter));
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
