@@ -1,8 +1,11 @@
 /**
- * GET /api/health: 200 when the store answers, 503 when it does not, or when the local store cannot
- * save its data (then with its reason). Anonymous.
+/**
+ * GET /api/health: 200 when the store answers; 503 when it does not, when the local store cannot
+ * save its data (then with its reason), or when the API fails closed because App Service
+ * Authentication is off (shared/http/platform.ts). Anonymous.
  */
 import { httpFunction } from '../shared/host/function-table.js';
+import { PLATFORM_AUTHENTICATION_DISABLED } from '../shared/http/platform.js';
 import { jsonResponse, storeUnavailableMessage } from '../shared/http/responses.js';
 import { ensureErrorType } from '../shared/kernel/errors.js';
 
@@ -10,7 +13,21 @@ export const healthGet = httpFunction({
   name: 'health-get',
   methods: ['GET'],
   route: 'api/health',
+  anonymous: true,
   async handler(_request, context, services) {
+    if (services.platform.authenticationMissing) {
+      return jsonResponse(
+        503,
+        {
+          status: 'unavailable',
+          error: {
+            code: PLATFORM_AUTHENTICATION_DISABLED,
+            message: 'App Service Authentication is off: every request that needs a caller answers 503 until it is on again.',
+          },
+        },
+        { 'x-ms-error-code': PLATFORM_AUTHENTICATION_DISABLED, 'cache-control': 'no-store' },
+      );
+    }
     try {
       await services.checkHealth();
       return jsonResponse(200, { status: 'ok' }, { 'cache-control': 'no-store' });

@@ -8,6 +8,7 @@ export const openapiGet = httpFunction({
   name: 'openapi-get',
   methods: ['GET'],
   route: 'api/openapi.json',
+  anonymous: true,
   async handler() {
     return jsonResponse(200, openApiDocument());
   },

@@ -41,6 +41,7 @@ export const portalGet = httpFunction({
   name: 'portal-get',
   methods: ['GET', 'HEAD'],
   route: '{file?}',
+  anonymous: true,
   async handler(request) {
     const requested = request.params.file || 'index.html';
     const root = portalDirectory();

@@ -19,6 +19,8 @@ export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunction
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
     // At least one segment after api/, so that it cannot overlap the portal's `{file?}` (`/api`).
     route: 'api/{resource}/{*rest}',
+    // It only says that no API is there (404) or which methods are (405): no caller needed.
+    anonymous: true,
     async handler(request) {
       const path = new URL(request.url).pathname;
       const allowed = entries.filter((entry) => matchRoute(entry.route, path)).flatMap((entry) => entry.methods);

@@ -21,8 +21,11 @@ param environmentName string
 })
 param location string
 
-@description('Optional. Object id of the deploying user (AZURE_PRINCIPAL_ID), granted the same data roles as the app so it can run against these resources locally. Empty: none.')
+@description('Optional. Object id of the deploying user or pipeline (AZURE_PRINCIPAL_ID; azd always sets it). It gets data roles only when deployerDataAccess is true, and, on the Dedicated plan, the right to upload the package.')
 param principalId string = ''
+
+@description('Optional. Grant the deploying principal the data roles it needs to run the app locally against these resources (DEPLOYER_DATA_ACCESS). Off by default: azd sets AZURE_PRINCIPAL_ID to whoever deploys, CI pipelines included.')
+param deployerDataAccess bool = false
 
 @description('Optional. Kind of principal principalId is (a CI pipeline deploys as a ServicePrincipal).')
 @allowed([
@@ -38,6 +41,9 @@ param principalType string = 'User'
 @maxLength(36)
 param authClientId string
 
+@description('Optional. Sign-in authority whose tokens App Service Authentication accepts (AUTH_SIGN_IN_AUTHORITY); empty: this Azure cloud\'s. For example the public cloud\'s authority in a US Government deployment whose partners sign in from public-cloud tenants.')
+param authSignInAuthority string = ''
+
 @description('Optional. Tenant whose sign-ins are accepted: \'common\' for partners in their own tenants, or one tenant id (AUTH_ISSUER_TENANT).')
 param authIssuerTenant string = 'common'
 
@@ -47,6 +53,26 @@ param authIssuerTenant string = 'common'
   'Return401'
 ])
 param authUnauthenticatedAction string = 'RedirectToLoginPage'
+
+// Hosting and telemetry
+
+@description('Optional. FlexConsumption (scales to zero), or Dedicated (a Linux App Service plan) for clouds and regions without Flex Consumption (HOSTING_PLAN; the preprovision hook checks the region offers it).')
+@allowed([
+  'FlexConsumption'
+  'Dedicated'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Optional. SKU of the Dedicated plan (DEDICATED_PLAN_SKU).')
+param dedicatedPlanSku string = 'B1'
+
+@description('Optional. Accept only Entra-authenticated telemetry in Application Insights (TELEMETRY_ENTRA_ONLY; instrumentation keys refused). Documented for the public cloud, its default; elsewhere telemetry sent with Entra ID can be dropped, so there the connection string\'s key is accepted (the preprovision hook sets it for the cloud).')
+param telemetryEntraOnly bool = environment().name == 'AzureCloud'
+
+// Alerts
+
+@description('Optional. E-mail address the alert rules notify (ALERT_EMAIL): failed export attempts, exports on the poison queue, a rise in the API\'s 5xx rate. Empty: the action group has no receiver.')
+param alertEmail string = ''
 
 // Capacity
 
@@ -73,12 +99,11 @@ param cosmosCapacityMode string = 'Serverless'
 @maxValue(1000000)
 param cosmosAutoscaleMaxThroughput int = 1000
 
-@description('Optional. Node.js version of the Function App.')
+@description('Optional. Node.js version of the Function App (Node.js 20 reached end of support on 2026-04-30).')
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 @description('Optional. Memory of each Function App instance, in MB.')
 @allowed([
@@ -132,34 +157,87 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = {
   'azd-env-name': environmentName
 }
+// Names are known before anything is deployed, so the modules get them from here rather than from
+// each other's outputs (what-if then predicts every resource instead of stopping at a runtime value).
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var cosmosAccountName = '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+var cosmosDatabaseName = loadJsonContent('cosmos-containers.json').databaseName
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
 
 // Built-in role definition ids; the same GUIDs in every Azure cloud.
 var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   cosmosDataContributor: '00000000-0000-0000-0000-000000000002'
 }
 
-// What the service does with its data, granted to the app and to the deploying user alike.
-var dataRoles = [
+// What the app's identity needs, each on the narrowest scope that serves.
+var appRoles = [
   {
-    target: 'storage'
+    target: 'exportsContainer'
     roleDefinitionId: roles.storageBlobDataContributor
-    description: 'Storage Blob Data Contributor: host storage, the deployment package and export files.'
+    description: 'Storage Blob Data Contributor on the exports container: write and read export files.'
   }
   {
-    target: 'storage'
+    target: 'hostContainers'
+    roleDefinitionId: roles.storageBlobDataContributor
+    description: 'Storage Blob Data Contributor on a Functions host container: timer locks and host keys.'
+  }
+  {
+    target: 'packageContainer'
+    // Flex Consumption writes the deployed package with the identity; Dedicated only reads it.
+    roleDefinitionId: hostingPlan == 'FlexConsumption' ? roles.storageBlobDataContributor : roles.storageBlobDataReader
+    description: 'Storage Blob Data Contributor (Flex Consumption) or Reader (Dedicated) on the deployment package container.'
+  }
+  {
+    target: 'exportQueues'
     roleDefinitionId: roles.storageQueueDataContributor
-    description: 'Storage Queue Data Contributor: the exports queue and its poison queue.'
+    description: 'Storage Queue Data Contributor on the exports queue or its poison queue.'
   }
   {
-    target: 'storage'
+    target: 'storageAccount'
     roleDefinitionId: roles.storageBlobDelegator
-    description: 'Storage Blob Delegator: user delegation keys that sign read-only download links.'
+    description: 'Storage Blob Delegator: user delegation keys (an account-wide operation) that sign read-only download links.'
+  }
+  {
+    target: 'cosmos'
+    roleDefinitionId: roles.cosmosDataContributor
+    description: 'Cosmos DB Built-in Data Contributor: read and write items in the service\'s database.'
+  }
+  {
+    target: 'monitoring'
+    roleDefinitionId: roles.monitoringMetricsPublisher
+    description: 'Monitoring Metrics Publisher: send telemetry to Application Insights with Entra ID.'
+  }
+]
+
+// What a developer needs to run the app locally against these resources (deployerDataAccess):
+// its own export queue (exports-local-<user>, made on first use), so queue rights on the account.
+var deployerDataRoles = [
+  {
+    target: 'exportsContainer'
+    roleDefinitionId: roles.storageBlobDataContributor
+    description: 'Storage Blob Data Contributor on the exports container: export files of local runs.'
+  }
+  {
+    target: 'storageAccount'
+    roleDefinitionId: roles.storageQueueDataContributor
+    description: 'Storage Queue Data Contributor: the local run\'s own export queue.'
+  }
+  {
+    target: 'storageAccount'
+    roleDefinitionId: roles.storageBlobDelegator
+    description: 'Storage Blob Delegator: download links of local runs.'
   }
   {
     target: 'cosmos'
@@ -168,11 +246,11 @@ var dataRoles = [
   }
 ]
 
-// Only the app sends telemetry.
-var telemetryRole = {
-  target: 'monitoring'
-  roleDefinitionId: roles.monitoringMetricsPublisher
-  description: 'Monitoring Metrics Publisher: send telemetry to Application Insights with Entra ID.'
+// On the Dedicated plan the deployment uploads the package blob itself.
+var deployerPackageRole = {
+  target: 'packageContainer'
+  roleDefinitionId: roles.storageBlobDataContributor
+  description: 'Storage Blob Data Contributor on the deployment package container: upload the package (Dedicated plan).'
 }
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -185,7 +263,7 @@ module identity 'modules/identity.bicep' = {
   name: 'identity'
   scope: resourceGroup
   params: {
-    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    name: identityName
     location: location
     tags: tags
   }
@@ -196,10 +274,11 @@ module monitoring 'modules/monitoring.bicep' = {
   scope: resourceGroup
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
     retentionInDays: logRetentionInDays
+    entraOnly: telemetryEntraOnly
   }
 }
 
@@ -207,11 +286,12 @@ module storage 'modules/storage.bicep' = {
   name: 'storage'
   scope: resourceGroup
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     skuName: storageSkuName
     deploymentContainerName: deploymentContainerName
+    hostContainerNames: hostContainerNames
     exportsContainerName: exportsContainerName
     exportsQueueName: exportsQueueName
     exportFileRetentionDays: exportFileRetentionDays
@@ -222,7 +302,7 @@ module cosmos 'modules/cosmos.bicep' = {
   name: 'cosmos'
   scope: resourceGroup
   params: {
-    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    name: cosmosAccountName
     location: location
     tags: tags
     capacityMode: cosmosCapacityMode
@@ -234,43 +314,59 @@ module cosmos 'modules/cosmos.bicep' = {
 module roleAssignments 'modules/role-assignments.bicep' = {
   name: 'role-assignments'
   scope: resourceGroup
+  dependsOn: [
+    storage
+    monitoring
+    cosmos
+  ]
   params: {
-    storageAccountName: storage.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    cosmosAccountName: cosmos.outputs.name
-    cosmosDatabaseName: cosmos.outputs.databaseName
+    storageAccountName: storageAccountName
+    exportsContainerName: exportsContainerName
+    packageContainerName: deploymentContainerName
+    hostContainerNames: hostContainerNames
+    exportQueueNames: [
+      exportsQueueName
+      '${exportsQueueName}-poison'
+    ]
+    applicationInsightsName: applicationInsightsName
+    cosmosAccountName: cosmosAccountName
+    cosmosDatabaseName: cosmosDatabaseName
     roleAssignments: concat(
-      map(
-        concat(dataRoles, [telemetryRole]),
-        role => grant(role, identity.outputs.principalId, 'ServicePrincipal')
-      ),
-      empty(principalId)
-        ? []
-        : map(dataRoles, role => grant(role, principalId, principalType))
+      map(appRoles, role => grant(role, identity.outputs.principalId, 'ServicePrincipal')),
+      empty(principalId) || !deployerDataAccess ? [] : map(deployerDataRoles, role => grant(role, principalId, principalType)),
+      empty(principalId) || hostingPlan != 'Dedicated' ? [] : [grant(deployerPackageRole, principalId, principalType)]
     )
   }
 }
 
+// The app starts only after its role assignments exist (and so after everything they are on): the
+// first start then finds its storage, queues and database readable, instead of failing with 403s.
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: resourceGroup
+  dependsOn: [
+    roleAssignments
+  ]
   params: {
     name: functionAppName
     planName: '${abbrs.webServerFarms}${resourceToken}'
+    hostingPlan: hostingPlan
+    dedicatedSkuName: dedicatedPlanSku
+    telemetryEntraOnly: telemetryEntraOnly
     location: location
     tags: tags
     serviceName: 'api'
     nodeVersion: nodeVersion
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
-    identityName: identity.outputs.name
-    storageAccountName: storage.outputs.name
-    deploymentContainerName: storage.outputs.deploymentContainerName
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    cosmosAccountName: cosmos.outputs.name
-    cosmosDatabaseName: cosmos.outputs.databaseName
-    exportsContainerName: storage.outputs.exportsContainerName
-    exportsQueueName: storage.outputs.exportsQueueName
+    identityName: identityName
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: applicationInsightsName
+    cosmosAccountName: cosmosAccountName
+    cosmosDatabaseName: cosmosDatabaseName
+    exportsContainerName: exportsContainerName
+    exportsQueueName: exportsQueueName
     exportFileRetentionDays: exportFileRetentionDays
     activityRetentionDays: activityRetentionDays
     exportSchedulerCron: exportSchedulerCron
@@ -279,13 +375,32 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: resourceGroup
+  dependsOn: [
+    monitoring
+  ]
+  params: {
+    applicationInsightsName: applicationInsightsName
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+  }
+}
+
 module appAuth 'modules/app-auth.bicep' = {
   name: 'app-auth'
   scope: resourceGroup
+  dependsOn: [
+    functionApp
+  ]
   params: {
-    functionAppName: functionApp.outputs.name
+    functionAppName: functionAppName
     clientId: authClientId
     issuerTenant: authIssuerTenant
+    signInAuthority: authSignInAuthority
     unauthenticatedClientAction: authUnauthenticatedAction
   }
 }
@@ -340,6 +455,12 @@ output STORAGE_QUEUE_SERVICE_URI string = storage.outputs.queueEndpoint
 
 @description('Export files container (EXPORTS_CONTAINER_NAME).')
 output EXPORTS_CONTAINER_NAME string = storage.outputs.exportsContainerName
+
+@description('Hosting plan of the Function App (HOSTING_PLAN).')
+output HOSTING_PLAN string = hostingPlan
+
+@description('Package container of the Function App; on the Dedicated plan the package blob is uploaded there.')
+output DEPLOYMENT_CONTAINER_NAME string = deploymentContainerName
 
 @description('Export work queue (EXPORTS_QUEUE_NAME).')
 output EXPORTS_QUEUE_NAME string = storage.outputs.exportsQueueName

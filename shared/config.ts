@@ -97,6 +97,12 @@ export interface Config {
   publicBaseUrl: string | undefined;
   /** Per-tenant limits that keep one tenant from crowding out the others. */
   fairUse: { activeExportsPerTenant: number; runningExportsPerTenant: number; schedulesPerTenant: number };
+  /**
+   * Where the app runs: App Service (WEBSITE_SITE_NAME is set there) and whether its platform
+   * authentication is on (App Service sets WEBSITE_AUTH_ENABLED to True). Only that
+   * authentication strips a forged x-ms-client-principal, so without it the header proves nothing.
+   */
+  platform: { appService: boolean; authenticationEnabled: boolean };
 }
 
 /** What the app reads of host.json, the host's own configuration. */
@@ -155,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       runningExportsPerTenant: s.EXPORT_RUNNING_PER_TENANT,
       schedulesPerTenant: s.EXPORT_SCHEDULES_PER_TENANT,
     },
+    platform: { appService: Boolean(env.WEBSITE_SITE_NAME), authenticationEnabled: env.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true' },
   };
 }
 

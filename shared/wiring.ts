@@ -17,6 +17,7 @@ import type { ExportFileStore, ExportQueue, ExportRepository } from './exports/p
 import { ScheduleService } from './exports/schedules.js';
 import { Authorizer } from './http/auth.js';
 import { ServiceLinks } from './http/paging.js';
+import { PlatformGate } from './http/platform.js';
 import { FaultInjector } from './kernel/faults.js';
 import type { Clock } from './kernel/time.js';
 import { BlobExportFileStore } from './storage/export-files.js';
@@ -47,6 +48,8 @@ export interface Ports {
 /** What the functions call: one service per module. */
 export interface Services {
   auth: Authorizer;
+  /** Fails closed where App Service runs the app without its authentication. */
+  platform: PlatformGate;
   tenants: TenantService;
   customers: CustomerService;
   renames: RenameReconciler;
@@ -99,6 +102,7 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
   const exports = new ExportService({ ...ports, clock, faults, fairUse }, config.exports);
   const services: Services = {
     auth: new Authorizer(tenants, config.localDevPrincipal),
+    platform: new PlatformGate(config.platform),
     tenants,
     customers: new CustomerService({ ...ports, clock, faults }, { serviceLinks: config.serviceLinks }),
     renames: new RenameReconciler({ ...ports, clock }),

@@ -1,10 +1,12 @@
 // azd postprovision hook: registers the deployed app's sign-in callback on the app registration,
-// and writes local.settings.json (only when there is none; its values: local-settings.mjs) so
-// `func start` can run the app on this machine against the Azure resources, signed in as the
-// developer (main.bicep grants the deploying user the same data roles as the app).
-import { existsSync, writeFileSync } from 'node:fs';
+// and writes local.settings.json (only when there is none) so `func start` can run the app on this
+// machine against the Azure resources, signed in as the developer (main.bicep grants the deploying
+// user the same data roles as the app), with an export queue of the developer's own and host
+// storage on Azurite (local-settings.mjs).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { azdEnvironment, run } from './azure-cli.mjs';
-import { localSettingsValues } from './local-settings.mjs';
+import { localSettingsValues, withoutDeployedQueues } from './local-settings.mjs';
 
 const environment = azdEnvironment();
 const clientId = environment.AUTH_CLIENT_ID;
@@ -20,9 +22,16 @@ if (clientId && redirectUri) {
 
 const settingsFile = 'local.settings.json';
 if (existsSync(settingsFile)) {
-  console.log(`${settingsFile} exists; left as it is.`);
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+  const values = withoutDeployedQueues(settings.Values ?? {}, environment, userInfo().username);
+  if (values) {
+    writeFileSync(settingsFile, `${JSON.stringify({ ...settings, Values: values }, null, 2)}\n`);
+    console.log(`${settingsFile} pointed at the deployed export queue; it now uses ${values.EXPORTS_QUEUE_NAME}.`);
+  } else {
+    console.log(`${settingsFile} exists; left as it is.`);
+  }
 } else {
-  const values = localSettingsValues(environment);
+  const values = localSettingsValues(environment, userInfo().username);
   writeFileSync(settingsFile, `${JSON.stringify({ IsEncrypted: false, Values: values }, null, 2)}\n`);
   console.log(`Wrote ${settingsFile} for the resources of ${environment.AZURE_ENV_NAME}.`);
 }

@@ -13,6 +13,9 @@ param functionAppName string
 @maxLength(36)
 param clientId string
 
+@description('Optional. Sign-in authority (the Entra login endpoint) whose tokens are accepted; empty: this Azure cloud\'s. Set it to another cloud\'s authority to admit that cloud\'s tenants (for example the public cloud\'s from a US Government deployment).')
+param signInAuthority string = ''
+
 @description('Optional. Tenant whose sign-ins are accepted: \'common\' (any organization\'s tenant; the app then admits only tenants it knows as partners or resellers, answering 403 to others) or one tenant id.')
 param issuerTenant string = 'common'
 
@@ -33,6 +36,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
+var authority = empty(signInAuthority) ? environment().authentication.loginEndpoint : (endsWith(signInAuthority, '/') ? signInAuthority : '${signInAuthority}/')
+
 resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: functionApp
   name: 'authsettingsV2'
@@ -52,7 +57,7 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
         enabled: true
         registration: {
           clientId: clientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${issuerTenant}/v2.0'
+          openIdIssuer: '${authority}${issuerTenant}/v2.0'
         }
         validation: {
           allowedAudiences: [
@@ -63,6 +68,8 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       }
     }
     login: {
+      // The portal's routes are URL fragments (#/activity); keep them across the sign-in redirect.
+      preserveUrlFragmentsForLogins: true
       // Flex Consumption has no persistent file system for a token store, and the app needs no
       // downstream tokens: the session cookie and x-ms-client-principal are enough.
       tokenStore: {

@@ -4,6 +4,8 @@
 // (shared/store/bootstrap.ts) reads. Keys are disabled: the app and the developer use Entra ID
 // and the data-plane roles granted in role-assignments.bicep.
 
+import { tagsType } from '../types.bicep'
+
 @description('Required. Name of the Cosmos DB account.')
 param name string
 
@@ -11,7 +13,7 @@ param name string
 param location string
 
 @description('Optional. Tags for the account.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Serverless (pay per request, nothing at rest but storage) or Autoscale (provisioned throughput shared by the containers, scaling between 10% and 100% of the maximum).')
 @allowed([

@@ -1,31 +1,50 @@
-// The Function App on the Flex Consumption plan: Node.js on Functions v4, running as the
-// user-assigned identity, with identity-based connections only. Every endpoint comes from the
-// resources themselves (primaryEndpoints, documentEndpoint) or environment(), so the same file
-// deploys to any Azure cloud.
+// The Function App: Node.js on Functions v4, running as the user-assigned identity, with
+// identity-based connections only, on one of two hosting plans:
+// - FlexConsumption (default): scales to zero; the runtime is functionAppConfig, the package is
+//   in a blob container the platform reads with the identity.
+// - Dedicated: a Linux App Service plan, for clouds and regions without Flex Consumption. The
+//   package is a blob too (WEBSITE_RUN_FROM_PACKAGE with the identity's resource id), so neither
+//   plan needs Azure Files or a storage key.
+// Every endpoint comes from the resources themselves (primaryEndpoints, documentEndpoint) or
+// environment(), so the same file deploys to any Azure cloud.
+
+import { tagsType } from '../types.bicep'
 
 @description('Required. Name of the Function App.')
 param name string
 
-@description('Required. Name of the Flex Consumption plan.')
+@description('Required. Name of the hosting plan.')
 param planName string
+
+@description('Optional. FlexConsumption, or Dedicated (a Linux App Service plan) where Flex Consumption is not offered.')
+@allowed([
+  'FlexConsumption'
+  'Dedicated'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Optional. SKU of the Dedicated plan (B1 and up; P0v3 for production loads). Used only when hostingPlan is Dedicated.')
+param dedicatedSkuName string = 'B1'
+
+@description('Optional. Name of the package blob in the deployment container that the Dedicated plan runs from (WEBSITE_RUN_FROM_PACKAGE).')
+param dedicatedPackageBlobName string = 'api.zip'
 
 @description('Required. Azure region.')
 param location string
 
 @description('Optional. Tags for the plan and the app (the app also gets azd-service-name).')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. The azure.yaml service this app hosts (azd finds the app by this tag).')
 param serviceName string = 'api'
 
-@description('Optional. Node.js version of the Flex Consumption runtime.')
+@description('Optional. Node.js version of the runtime (Node.js 20 reached end of support on 2026-04-30).')
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
-@description('Optional. Memory of each instance, in MB.')
+@description('Optional. Memory of each instance, in MB (Flex Consumption).')
 @allowed([
   512
   2048
@@ -33,7 +52,7 @@ param nodeVersion string = '20'
 ])
 param instanceMemoryMB int = 2048
 
-@description('Optional. Most instances the app scales out to.')
+@description('Optional. Most instances the app scales out to (Flex Consumption).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -49,6 +68,9 @@ param deploymentContainerName string
 
 @description('Required. Name of the Application Insights component.')
 param applicationInsightsName string
+
+@description('Required. Whether Application Insights accepts only Entra-authenticated telemetry (then the host authenticates with the identity).')
+param telemetryEntraOnly bool
 
 @description('Required. Name of the Cosmos DB account.')
 param cosmosAccountName string
@@ -93,15 +115,22 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' existing = {
   name: cosmosAccountName
 }
 
+var flex = hostingPlan == 'FlexConsumption'
+var packageContainerUrl = '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
-  kind: 'functionapp'
-  sku: {
-    name: 'FC1'
-    tier: 'FlexConsumption'
-  }
+  kind: flex ? 'functionapp' : 'linux'
+  sku: flex
+    ? {
+        name: 'FC1'
+        tier: 'FlexConsumption'
+      }
+    : {
+        name: dedicatedSkuName
+      }
   properties: {
     reserved: true
   }
@@ -118,37 +147,53 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       '${identity.id}': {}
     }
   }
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    publicNetworkAccess: 'Enabled'
-    siteConfig: {
-      minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-    }
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
-          authentication: {
-            type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identity.id
+  properties: union(
+    {
+      serverFarmId: plan.id
+      httpsOnly: true
+      publicNetworkAccess: 'Enabled'
+    },
+    flex
+      ? {
+          siteConfig: {
+            minTlsVersion: '1.2'
+            scmMinTlsVersion: '1.2'
+            // No ftpsState: Flex Consumption rejects it where enforced (ARM error 51021); FTP is
+            // off through the ftp basicPublishingCredentialsPolicies below.
+            http20Enabled: true
+          }
+          functionAppConfig: {
+            deployment: {
+              storage: {
+                type: 'blobContainer'
+                value: packageContainerUrl
+                authentication: {
+                  type: 'UserAssignedIdentity'
+                  userAssignedIdentityResourceId: identity.id
+                }
+              }
+            }
+            scaleAndConcurrency: {
+              instanceMemoryMB: instanceMemoryMB
+              maximumInstanceCount: maximumInstanceCount
+            }
+            runtime: {
+              name: 'node'
+              version: nodeVersion
+            }
           }
         }
-      }
-      scaleAndConcurrency: {
-        instanceMemoryMB: instanceMemoryMB
-        maximumInstanceCount: maximumInstanceCount
-      }
-      runtime: {
-        name: 'node'
-        version: nodeVersion
-      }
-    }
-  }
+      : {
+          siteConfig: {
+            linuxFxVersion: 'Node|${nodeVersion}'
+            alwaysOn: true
+            minTlsVersion: '1.2'
+            scmMinTlsVersion: '1.2'
+            ftpsState: 'Disabled'
+            http20Enabled: true
+          }
+        }
+  )
 
   // No publishing passwords: azd deploys with Entra ID.
   resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
@@ -165,14 +210,15 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     }
   }
 
-  // FUNCTIONS_WORKER_RUNTIME is not set: on Flex Consumption the runtime is functionAppConfig.runtime.
+  // On Flex Consumption FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not set: the
+  // runtime and its version are functionAppConfig.runtime, and the host is always Functions v4.
+  // On Dedicated they are, with the package blob read by the identity.
   // Identity-based connections use service URIs, not __accountName, because the host builds URIs
   // from an account name with the public cloud's suffix.
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: union(
       {
-        FUNCTIONS_EXTENSION_VERSION: '~4'
         // A larger young generation keeps an export's short-lived rows out of the old generation:
         // peak RSS stays flat (about 170 MB) however long the export (npm run bench).
         NODE_OPTIONS: '--max-semi-space-size=32'
@@ -181,7 +227,6 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         AzureWebJobsStorage__credential: 'managedidentity'
         AzureWebJobsStorage__clientId: identity.properties.clientId
         APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
         AZURE_CLIENT_ID: identity.properties.clientId
         AZURE_AUTHORITY_HOST: environment().authentication.loginEndpoint
         COSMOS_ENDPOINT: cosmos.properties.documentEndpoint
@@ -199,7 +244,17 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         // Absolute links (nextLink, Operation-Location) start here, never at the request's Host header.
         PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
       },
-      empty(serviceLinkAdminCenter) ? {} : { SERVICE_LINK_ADMIN_CENTER: serviceLinkAdminCenter }
+      empty(serviceLinkAdminCenter) ? {} : { SERVICE_LINK_ADMIN_CENTER: serviceLinkAdminCenter },
+      // Telemetry with an Entra token from the identity, where Application Insights accepts only that.
+      telemetryEntraOnly ? { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD' } : {},
+      flex
+        ? {}
+        : {
+            FUNCTIONS_EXTENSION_VERSION: '~4'
+            FUNCTIONS_WORKER_RUNTIME: 'node'
+            WEBSITE_RUN_FROM_PACKAGE: '${packageContainerUrl}/${dedicatedPackageBlobName}'
+            WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identity.id
+          }
     )
   }
 }

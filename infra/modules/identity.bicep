@@ -1,6 +1,8 @@
 // The user-assigned managed identity the Function App runs as: every data-plane call (Cosmos DB,
 // Blob, Queue, Application Insights) and the deployment package download use it; no keys.
 
+import { tagsType } from '../types.bicep'
+
 @description('Required. Name of the user-assigned managed identity.')
 param name string
 
@@ -8,7 +10,7 @@ param name string
 param location string
 
 @description('Optional. Tags for the identity.')
-param tags object = {}
+param tags tagsType = {}
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: name

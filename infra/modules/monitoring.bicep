@@ -1,6 +1,9 @@
-// Log Analytics workspace and the workspace-based Application Insights component. Local
-// (instrumentation key) authentication is off: telemetry is accepted only with an Entra token,
-// which the Functions host gets from the app's identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+// Log Analytics workspace and the workspace-based Application Insights component. Where Entra-only
+// ingestion is supported (entraOnly), local (instrumentation key) authentication is off: telemetry
+// is accepted only with an Entra token, which the Functions host gets from the app's identity
+// (APPLICATIONINSIGHTS_AUTHENTICATION_STRING). Elsewhere it stays on, so telemetry is not dropped.
+
+import { tagsType } from '../types.bicep'
 
 @description('Required. Name of the Log Analytics workspace.')
 param logAnalyticsName string
@@ -12,7 +15,10 @@ param applicationInsightsName string
 param location string
 
 @description('Optional. Tags for both resources.')
-param tags object = {}
+param tags tagsType = {}
+
+@description('Optional. Accept only Entra-authenticated telemetry (DisableLocalAuth).')
+param entraOnly bool = true
 
 @description('Optional. Days the workspace keeps logs (30 is included in the ingestion price).')
 @minValue(30)
@@ -43,7 +49,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
-    DisableLocalAuth: true
+    DisableLocalAuth: entraOnly
   }
 }
 

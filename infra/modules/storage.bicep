@@ -3,6 +3,8 @@
 // files) and the export work queue with its poison queue. Shared keys are off: every caller uses
 // Entra ID, and download links are user delegation SAS.
 
+import { tagsType } from '../types.bicep'
+
 @description('Required. Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
 @maxLength(24)
@@ -12,7 +14,7 @@ param name string
 param location string
 
 @description('Optional. Tags for the account.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Redundancy of the account.')
 @allowed([
@@ -33,6 +35,12 @@ param exportsContainerName string
 
 @description('Required. Queue of export work (EXPORTS_QUEUE_NAME); its poison queue is this name plus -poison.')
 param exportsQueueName string
+
+@description('Optional. Containers of the Functions host: locks (azure-webjobs-hosts) and keys (azure-webjobs-secrets), made here so the app\'s roles can be limited to them.')
+param hostContainerNames string[] = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
 
 @description('Required. Days after its last modification an export file is deleted (EXPORT_FILE_RETENTION_DAYS).')
 @minValue(1)
@@ -80,6 +88,16 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
     publicAccess: 'None'
   }
 }
+
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
+  for container in hostContainerNames: {
+    parent: blobService
+    name: container
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
 
 resource exportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
@@ -158,6 +176,9 @@ output exportsQueueName string = exportsQueue.name
 
 @description('Name of the poison queue of the export work queue.')
 output exportsPoisonQueueName string = exportsPoisonQueue.name
+
+@description('Names of the Functions host\'s containers.')
+output hostContainerNames string[] = [for i in range(0, length(hostContainerNames)): hostContainers[i].name]
 
 @description('Name of the deployment package container.')
 output deploymentContainerName string = deploymentContainer.name

@@ -14,6 +14,12 @@ export interface HttpFunctionEntry {
   methods: HttpMethod[];
   /** Route template, as the Functions host reads it (`api/customers/{id}`, `{*path}`). */
   route: string;
+  /**
+   * Served without a caller (the health check, the OpenAPI document, the portal's static files).
+   * Every other HTTP function fails closed where App Service runs the app without its
+   * authentication (shared/http/platform.ts).
+   */
+  anonymous?: boolean;
   handler(request: HttpRequest, context: InvocationContext, services: Services): Promise<HttpResponseInit>;
 }
 
@@ -62,8 +68,10 @@ export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFun
     name: entry.name,
     methods,
     route: entry.route,
+    ...(entry.anonymous ? { anonymous: true } : {}),
     async handler(request, context, services) {
       try {
+        if (!entry.anonymous) services.platform.requireAuthentication(context);
         return withDefaultHeaders(await entry.handler(request, context, services));
       } catch (err) {
         return withDefaultHeaders(responseForError(err, context));

@@ -208,6 +208,24 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   },
 };
 
+// Every operation that needs a caller fails closed with 503 where App Service runs the app without
+// its authentication (shared/http/platform.ts).
+for (const pathOperations of Object.values(operations)) {
+  for (const operation of Object.values(pathOperations)) {
+    if (operation.security === undefined) operation.responses = { ...operation.responses, ...errors503() };
+  }
+}
+
+function errors503(): ZodOpenApiResponsesObject {
+  return {
+    503: {
+      description: `${ERROR_STATUSES[503]} PlatformAuthenticationDisabled: App Service Authentication is off, so the caller cannot be trusted and nothing was read or changed.`,
+      headers: z.object({ 'x-ms-error-code': z.string() }),
+      content: json(errorResponseSchema),
+    },
+  };
+}
+
 let document: ReturnType<typeof createDocument> | undefined;
 
 /** The OpenAPI 3.1 document of every endpoint of the public contract (built once). */

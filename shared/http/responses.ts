@@ -18,6 +18,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   UnsupportedMediaType: 415,
   PreconditionRequired: 428,
   TooManyRequests: 429,
+  Unavailable: 503,
 };
 
 /** Seconds a client is asked to wait after a 429: about how long a small export takes to finish. */

@@ -15,7 +15,8 @@ export type ErrorKind =
   | 'TooLarge'
   | 'UnsupportedMediaType'
   | 'PreconditionRequired'
-  | 'TooManyRequests';
+  | 'TooManyRequests'
+  | 'Unavailable';
 
 export class ServiceError extends Error {
   constructor(

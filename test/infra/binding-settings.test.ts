@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionTable } from '../../functions/table.js';
 // @ts-expect-error: a plain ES module of the azd hooks, without types.
 import { localSettingsValues } from '../../infra/hooks/local-settings.mjs';
-import { declarations, literal, objectEntries, objectLiteralsOf, parseBicepFile, property, resources } from './bicep-tree.js';
+import { type DryRun, dryRun, profiles } from './bicep.js';
 
 /** The settings the function table's bindings name. */
 function bindingSettings(): string[] {
@@ -23,18 +23,20 @@ function bindingSettings(): string[] {
   return [...names].sort();
 }
 
-let bicepAppSettings: Set<string>;
+let runs: DryRun[];
 let mainOutputs: string[];
 
+// The dry run of each cloud profile with the real Bicep compiler (test/infra/bicep.ts): the app
+// settings ARM would deploy on each hosting plan, and main.bicep's outputs.
 beforeAll(async () => {
-  const functionApp = await parseBicepFile('infra/modules/function-app.bicep');
-  const appSettings = resources(functionApp.root).find(
-    (resource) => resource.type === 'Microsoft.Web/sites/config' && literal(property(resource.body, 'name')) === 'appsettings',
-  );
-  const properties = property(appSettings?.body, 'properties');
-  bicepAppSettings = new Set((properties ? objectLiteralsOf(properties) : []).flatMap((object) => [...objectEntries(object).keys()]));
-  mainOutputs = declarations((await parseBicepFile('infra/main.bicep')).root, 'output').map((output) => output.name);
+  runs = await Promise.all(profiles.map((profile) => dryRun(profile)));
+  mainOutputs = Object.keys(runs[0]?.template.outputs ?? {});
 });
+
+function appSettingsOf(run: DryRun): Set<string> {
+  const settings = run.snapshot.predictedResources.find((resource) => resource.type === 'Microsoft.Web/sites/config' && resource.name.endsWith('/appsettings'));
+  return new Set(Object.keys(settings?.properties ?? {}));
+}
 
 describe('the settings the bindings name', () => {
   it('are the queue name, the scheduler cron and the queue connection', () => {
@@ -53,8 +55,11 @@ describe('the settings the bindings name', () => {
     for (const name of bindingSettings()) expect(values[name], name).toBeTruthy();
   });
 
-  it('are set in the Function App settings in the Bicep', () => {
-    expect(bicepAppSettings.size).toBeGreaterThan(10);
-    for (const name of bindingSettings()) expect(bicepAppSettings.has(name), name).toBe(true);
+  it('are set in the Function App settings the Bicep deploys, on either hosting plan', () => {
+    for (const run of runs) {
+      const settings = appSettingsOf(run);
+      expect(settings.size, run.profile).toBeGreaterThan(10);
+      for (const name of bindingSettings()) expect(settings.has(name), `${run.profile}: ${name}`).toBe(true);
+    }
   });
 });

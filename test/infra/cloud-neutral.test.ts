@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './bicep-tree.js';
+import { repoRoot } from '../support/test-tools.js';
 
 const publicCloudHosts: RegExp[] = [
   /\bcore\.windows\.net\b/i,

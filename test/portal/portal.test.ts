@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
+import { findChromium } from '../support/test-tools.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -29,7 +30,7 @@ beforeAll(async () => {
   [service, browser] = await Promise.all([
     startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
     chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: findChromium(),
       headless: true,
       args: [
         '--no-sandbox',
