@@ -1,8 +1,10 @@
 /**
  * Timer (same schedule as the export scheduler): completes or fails activity records left Pending
- * by a crash mid-rename, and re-queues exports whose queue message was lost.
+ * by a crash mid-rename, re-queues exports whose queue message was lost, and checks the maintained
+ * customer counts against the data (repairing those a crash left off).
  */
 import { reconcilePendingActivity } from '../shared/activity/reconcile.js';
+import { reconcileCustomerCounts } from '../shared/customers/customer-counts.js';
 import { requeueStaleExports } from '../shared/exports/export-service.js';
 import type { TimerFunctionEntry } from '../shared/host/function-table.js';
 
@@ -13,6 +15,9 @@ export const maintenanceReconcile: TimerFunctionEntry = {
   async handler(_timer, context, ctx) {
     const resolved = await reconcilePendingActivity(ctx);
     const requeued = await requeueStaleExports(ctx);
-    if (resolved || requeued) context.log(`Reconciled ${resolved} activity record(s), re-queued ${requeued} export(s).`);
+    const recounted = await reconcileCustomerCounts(ctx);
+    if (resolved || requeued || recounted) {
+      context.log(`Reconciled ${resolved} activity record(s), re-queued ${requeued} export(s), repaired the customer counts of ${recounted} partner(s).`);
+    }
   },
 };

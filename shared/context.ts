@@ -5,7 +5,7 @@
 import type { CustomerPageJson } from './customers/customer-json.js';
 import type { ActivityRepository } from './activity/activity.js';
 import type { Config } from './config.js';
-import type { CustomerRepository } from './customers/ports.js';
+import type { CustomerCountRepository, CustomerRepository } from './customers/ports.js';
 import type { ExportFileStore, ExportQueue, ExportRepository } from './exports/ports.js';
 import type { FaultInjector } from './faults.js';
 import type { SubscriptionRepository } from './subscriptions/subscription.js';
@@ -15,6 +15,8 @@ export interface ServiceContext {
   config: Config;
   tenants: TenantRepository;
   customers: CustomerRepository;
+  /** Maintained customer counts, per partner and per indirect reseller. */
+  customerCounts: CustomerCountRepository;
   subscriptions: SubscriptionRepository;
   activity: ActivityRepository;
   exportJobs: ExportRepository;

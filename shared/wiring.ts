@@ -9,6 +9,7 @@ import { FaultInjector } from './faults.js';
 import { CosmosActivityRepository } from './store/activity-store.js';
 import { bootstrapStore } from './store/bootstrap.js';
 import { type CosmosContainers, openContainers } from './store/cosmos.js';
+import { CosmosCustomerCountRepository } from './store/counters-store.js';
 import { CosmosCustomerRepository } from './store/customers-store.js';
 import { CosmosExportRepository } from './store/exports-store.js';
 import { CosmosSubscriptionRepository } from './store/subscriptions-store.js';
@@ -31,6 +32,7 @@ export function createService(config: Config): WiredService {
     config,
     tenants: new CosmosTenantRepository(store.tenants),
     customers: new CosmosCustomerRepository(store.customers),
+    customerCounts: new CosmosCustomerCountRepository(store.counters),
     subscriptions: new CosmosSubscriptionRepository(store.subscriptions),
     activity: new CosmosActivityRepository(store.activity),
     exportJobs: new CosmosExportRepository(store.exports),

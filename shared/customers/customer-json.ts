@@ -14,6 +14,12 @@ import { type CustomerRow, type ServiceLinkTemplates, toCustomerRow } from './cu
 
 export const ROWS_PER_GENERATION = 5000;
 
+/** The count a page carries when `count=true` was asked for. */
+export interface PageCount {
+  count: number;
+  countIsCapped: boolean;
+}
+
 interface RememberedRow {
   companyName: string;
   domain: string;
@@ -35,14 +41,14 @@ export class CustomerPageJson {
 
   /**
    * A page of the customer list as the response body: byte for byte
-   * `JSON.stringify({ value: rows.map((row) => toCustomerRow(row, templates)), nextLink })` in UTF-8,
-   * without `nextLink` when there is none.
+   * `JSON.stringify({ value: rows.map((row) => toCustomerRow(row, templates)), nextLink, ...count })`
+   * in UTF-8, without `nextLink` when there is none and without the count when none was asked for.
    */
-  page(rows: readonly CustomerRow[], templates: ServiceLinkTemplates, nextLink?: string): Buffer {
+  page(rows: readonly CustomerRow[], templates: ServiceLinkTemplates, nextLink?: string, count?: PageCount): Buffer {
     if (this.rowsPerGeneration === 0) {
       // Nothing to remember: one serialization of the whole page is the cheapest.
       const value = rows.map((row) => toCustomerRow(row, templates));
-      return Buffer.from(JSON.stringify(nextLink === undefined ? { value } : { value, nextLink }));
+      return Buffer.from(JSON.stringify({ value, ...(nextLink === undefined ? {} : { nextLink }), ...count }));
     }
     const parts = new Array<Buffer>(rows.length + 2);
     parts[0] = PAGE_START;
@@ -50,7 +56,12 @@ export class CustomerPageJson {
       const commaThenJson = this.remembered(rows[index] as CustomerRow, templates).commaThenJson;
       parts[index + 1] = index === 0 ? commaThenJson.subarray(1) : commaThenJson;
     }
-    parts[rows.length + 1] = nextLink === undefined ? PAGE_END : Buffer.from(`],"nextLink":${JSON.stringify(nextLink)}}`);
+    parts[rows.length + 1] =
+      nextLink === undefined && count === undefined
+        ? PAGE_END
+        : Buffer.from(
+            `]${nextLink === undefined ? '' : `,"nextLink":${JSON.stringify(nextLink)}`}${count === undefined ? '' : `,"count":${count.count},"countIsCapped":${count.countIsCapped}`}}`,
+          );
     return Buffer.concat(parts);
   }
 

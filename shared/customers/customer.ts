@@ -37,6 +37,14 @@ export type CustomerRow = Pick<CustomerRecord, 'id' | 'companyName' | 'domain' |
 
 export const RECENT_RENAMES_KEPT = 20;
 
+/**
+ * The orders the list can be read in (the contract's `sort`): by company name (the folded
+ * `sortKey`) or by primary domain (stored in lower case), ascending or, with `-`, descending; ties
+ * by id in the same direction. Each is served by a composite index in infra/cosmos-containers.json.
+ */
+export const CUSTOMER_SORTS = ['companyName', '-companyName', 'domain', '-domain'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
 /** Builds the stored record, with its derived sort and search keys. */
 export function buildCustomerRecord(input: {
   id: string;

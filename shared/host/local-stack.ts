@@ -155,7 +155,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMillisecond
   throw new Error(`Azurite did not listen on port ${port} in time.`);
 }
 
-const SNAPSHOT_CONTAINERS = ['tenants', 'customers', 'subscriptions', 'activity', 'exports'] as const;
+const SNAPSHOT_CONTAINERS = ['tenants', 'customers', 'subscriptions', 'activity', 'exports', 'counters'] as const;
 
 /** Writes every document of every container to `<folder>/<container>.ndjson` (atomically). */
 export async function saveSnapshot(store: CosmosContainers, folder: string): Promise<number> {

@@ -97,9 +97,34 @@ export function openApiDocument() {
         get: {
           operationId: 'Customers_List',
           summary:
-            'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name then id.',
-          parameters: [query('search', 'Search text.'), query('resellerId', "Only this indirect reseller's customers."), top(1000, 100), continuation],
-          responses: { 200: { description: 'A page of customers.', content: json(page('CustomerRow')) }, ...errorResponses(400, 401, 403) },
+            'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name (or the sort asked for) then id.',
+          parameters: [
+            query('search', 'Search text.'),
+            query('resellerId', "Only this indirect reseller's customers."),
+            query('sort', 'Order of the rows, ties by id: company name or primary domain, `-` for descending.', {
+              enum: ['companyName', '-companyName', 'domain', '-domain'],
+              default: 'companyName',
+            }),
+            top(1000, 100),
+            query('count', 'true adds `count` (exact for the whole list or one reseller; for a search, matches up to 1,000) and `countIsCapped`.', {
+              enum: ['true', 'false'],
+            }),
+            continuation,
+          ],
+          responses: {
+            200: {
+              description: 'A page of customers.',
+              content: json({
+                ...page('CustomerRow'),
+                properties: {
+                  ...page('CustomerRow').properties,
+                  count: { type: 'integer', minimum: 0, description: 'With count=true: how many customers the query lists (capped for a search).' },
+                  countIsCapped: { type: 'boolean', description: 'With count=true: true when a search has more matches than `count`.' },
+                },
+              }),
+            },
+            ...errorResponses(400, 401, 403),
+          },
         },
       },
       '/api/customers/{id}': {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../context.js';
 import { buildCustomerRecord } from '../customers/customer.js';
+import { saveCustomer } from '../customers/customer-counts.js';
 import { buildSubscriptionRecord, SUBSCRIPTION_STATUSES } from '../subscriptions/subscription.js';
 import { canonicalId } from '../tenants/tenant.js';
 
@@ -179,7 +180,8 @@ async function writeRecord(ctx: ServiceContext, record: ImportLine): Promise<voi
     case 'reseller':
       return ctx.tenants.upsertTenant({ type: 'reseller', id: record.id, partnerId: record.partnerId, name: record.name });
     case 'customer':
-      return ctx.customers.upsertCustomer(
+      return saveCustomer(
+        ctx,
         buildCustomerRecord({
           id: record.id,
           partnerId: record.partnerId,

@@ -15,6 +15,7 @@ export interface CosmosContainers {
   subscriptions: Container;
   activity: Container;
   exports: Container;
+  counters: Container;
 }
 
 export function createCosmosClient(config: Config): CosmosClient {
@@ -37,6 +38,7 @@ export function openContainers(config: Config, client = createCosmosClient(confi
     subscriptions: database.container('subscriptions'),
     activity: database.container('activity'),
     exports: database.container('exports'),
+    counters: database.container('counters'),
   };
 }
 

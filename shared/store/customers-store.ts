@@ -1,9 +1,9 @@
 /**
  * Customers in Cosmos DB: one logical partition per partner; search is a keyset-paged query over the
- * indexed `searchKeys` array and the `sortKey, id` composite index.
+ * indexed `searchKeys` array and the `(sortKey, id)` or `(domain, id)` composite indexes.
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
+import type { CustomerRecord, CustomerRow, CustomerSort } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository, Page } from '../customers/ports.js';
 import type { Cursor } from '../http/paging.js';
 import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
@@ -18,32 +18,46 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
-  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
-    const where = ['c.partnerId = @partnerId'];
-    if (filter.resellerId !== undefined) {
-      where.push('c.resellerId = @resellerId');
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
-    if (filter.searchPrefix) {
-      const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
-      parameters.push({ name: '@search', value: filter.searchPrefix });
-      if (filter.idEquals) {
-        where.push(`(${keyMatch} OR c.id = @idEquals)`);
-        parameters.push({ name: '@idEquals', value: filter.idEquals });
-      } else {
-        where.push(keyMatch);
-      }
-    }
+  async searchCustomers(
+    filter: CustomerFilter,
+    top: number,
+    after?: Cursor,
+    sort: CustomerSort = 'companyName',
+  ): Promise<Page<CustomerRow & { sortKey: string }>> {
+    const { where, parameters } = filterClause(filter);
+    // The sort property and id, both in one direction: the (sortKey, id) and (domain, id)
+    // composites (and their resellerId-first twins) serve either direction, read forwards or back.
+    const descending = sort.startsWith('-');
+    const property = sort.endsWith('domain') ? 'domain' : 'sortKey';
+    const direction = descending ? 'DESC' : 'ASC';
     if (after) {
-      where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-      parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
+      const beyond = descending ? '<' : '>';
+      where.push(`(c.${property} ${beyond} @afterValue OR (c.${property} = @afterValue AND c.id ${beyond} @afterId))`);
+      parameters.push({ name: '@afterValue', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
     }
-    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey ASC, c.id ASC`;
+    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.${property} ${direction}, c.id ${direction}`;
     const { resources } = await this.container.items
       .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
       .fetchAll();
-    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+    return keysetPage(resources, top, (row) => [property === 'domain' ? row.domain : row.sortKey, row.id]);
+  }
+
+  async countMatches(filter: CustomerFilter, cap: number): Promise<number> {
+    // The filter is answered by the index (searchKeys range index, resellerId); only a constant per
+    // match comes back, and no more than cap + 1 of them. (Cosmos DB could fold this into one
+    // value with COUNT over a TOP subquery; the local endpoint does not parse FROM subqueries.)
+    const { where, parameters } = filterClause(filter);
+    const query = `SELECT TOP ${cap + 1} VALUE 1 FROM c WHERE ${where.join(' AND ')}`;
+    const { resources } = await this.container.items.query<number>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: cap + 1 }).fetchAll();
+    return resources.length;
+  }
+
+  async countCustomers(partnerId: string, resellerId?: string): Promise<number> {
+    const { where, parameters } = filterClause({ partnerId, ...(resellerId === undefined ? {} : { resellerId }) });
+    const { resources } = await this.container.items
+      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: partnerId })
+      .fetchAll();
+    return resources.reduce((sum, value) => sum + value, 0);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
@@ -65,8 +79,40 @@ export class CosmosCustomerRepository implements CustomerRepository {
     }
   }
 
+  async createCustomer(record: CustomerRecord): Promise<'Conflict' | undefined> {
+    const { etag: _ignored, ...body } = record;
+    try {
+      await this.container.items.create(body);
+      return undefined;
+    } catch (err) {
+      if (cosmosStatus(err) === 409) return 'Conflict';
+      throw err;
+    }
+  }
+
   async upsertCustomer(record: CustomerRecord): Promise<void> {
     const { etag: _ignored, ...body } = record;
     await this.container.items.upsert(body);
   }
+}
+
+/** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
+function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
+  const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
+  const where = ['c.partnerId = @partnerId'];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+  }
+  if (filter.searchPrefix) {
+    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+    parameters.push({ name: '@search', value: filter.searchPrefix });
+    if (filter.idEquals) {
+      where.push(`(${keyMatch} OR c.id = @idEquals)`);
+      parameters.push({ name: '@idEquals', value: filter.idEquals });
+    } else {
+      where.push(keyMatch);
+    }
+  }
+  return { where, parameters };
 }

@@ -30,6 +30,11 @@ export class CosmosTenantRepository implements TenantRepository {
     return resources.map((r) => ({ type: 'reseller', id: r.id, partnerId: r.partnerId, name: r.name }));
   }
 
+  async listPartnerIds(): Promise<string[]> {
+    const { resources } = await this.container.items.query<string>("SELECT VALUE c.id FROM c WHERE c.type = 'partner'").fetchAll();
+    return resources;
+  }
+
   async upsertTenant(record: TenantRecord): Promise<void> {
     await this.container.items.upsert({ ...record, sortKey: foldText(record.name) });
     this.cache.delete(record.id);

@@ -208,7 +208,14 @@ describe('the Cosmos DB containers file', () => {
 
   it('has the fields Bicep reads for every container, each partitioned by a path', () => {
     expect(typeof containerFile.databaseName).toBe('string');
-    expect(containerFile.containers.map((container) => container.name).sort()).toEqual(['activity', 'customers', 'exports', 'subscriptions', 'tenants']);
+    expect(containerFile.containers.map((container) => container.name).sort()).toEqual([
+      'activity',
+      'counters',
+      'customers',
+      'exports',
+      'subscriptions',
+      'tenants',
+    ]);
     for (const container of containerFile.containers) {
       expect(container.partitionKeyPath, container.name).toMatch(/^\/\w+$/);
       expect(container.indexingPolicy.indexingMode, container.name).toBe('consistent');
