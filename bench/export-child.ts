@@ -24,11 +24,11 @@ import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-bl
 import { AZURITE_ACCOUNT, AZURITE_KEY, loadConfig, localStackEnv } from '../shared/config.js';
 import type { ServiceContext } from '../shared/context.js';
 import { buildCustomerRecord } from '../shared/customers/customer.js';
-import { exportSource } from '../shared/exports/export-sources.js';
 import { runExportSlice, startExport } from '../shared/exports/export-service.js';
+import { exportSource } from '../shared/exports/export-sources.js';
 import { blockId } from '../shared/exports/export-writer.js';
 import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
-import type { Scope } from '../shared/tenants/tenant.js';
+import type { Scope } from '../shared/tenants/scope.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 import { SYNTHETIC_PARTNER_ID, syntheticCustomerId, syntheticCustomers } from './pages.js';
 
@@ -44,7 +44,6 @@ const scope: Scope = {
   resellerId: null,
   tenantId: SYNTHETIC_PARTNER_ID,
   userName: 'bench@partner.example',
-  canWrite: false,
 };
 
 async function serviceContext(databaseName: string): Promise<ServiceContext> {
@@ -123,12 +122,7 @@ async function drainMode() {
   const source = exportSource(ctx, job);
   const started = performance.now();
   let count = 0;
-  let after: Awaited<ReturnType<typeof source>>['next'];
-  do {
-    const page = await source(after, ctx.config.exports.pageSize);
-    count += page.rows.length;
-    after = page.next;
-  } while (after);
+  for await (const page of source(undefined, ctx.config.exports.pageSize)) count += page.rows.length;
   return { rows: count, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -6,17 +6,13 @@
  *   http-child b   the same handlers over in-process containers that answer pages recorded from
  *                  the local Cosmos endpoint (bench/pages.ts)
  *
- * Set-up (b) also serves `/api/bench/customers`: the search handler with nothing remembered
- * (SEARCH_ROWS_REMEMBERED=0), so the table shows what a page of rows never seen before costs.
  *
  * Talks to the bench runner over IPC: sends {url} when listening; answers {type:'misses'} with the
  * number of requests the replaying containers had to send to the real store; answers {type:'cpu'}
  * with the CPU time this process has used (microseconds, user and system); takes
  * {type:'baselineBody', body} to set what the baseline answers.
  */
-import { customersSearch } from '../functions/customers-search.js';
 import { functionTable } from '../functions/table.js';
-import { CustomerPageJson } from '../shared/customers/customer-json.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
@@ -57,15 +53,7 @@ async function main() {
     service.ctx.customers = new CosmosCustomerRepository(customers.asContainer());
     service.ctx.tenants = new CosmosTenantRepository(tenants.asContainer());
   }
-  // The search handler with nothing remembered: what every page would cost if no row repeated.
-  const forgetful = { ...service.ctx, searchPages: new CustomerPageJson(0) };
-  const searchNothingRemembered = httpFunction({
-    name: 'bench-search-nothing-remembered',
-    methods: ['GET'],
-    route: 'api/bench/customers',
-    handler: (request, context) => customersSearch.handler(request, context, forgetful),
-  });
-  const runner = await startLocalRunner([baseline, searchNothingRemembered, ...functionTable], service.ctx, {
+  const runner = await startLocalRunner([baseline, ...functionTable], service.ctx, {
     queues: false,
     timers: false,
     log: () => undefined,

@@ -4,8 +4,8 @@
  * so the real adapters (shared/store) run on top of them:
  *
  * - `syntheticCustomers(n)`: a partner with n customers, generated page by page on demand in the
- *   order the real query returns them (sort key, then id), honouring the query's TOP and keyset
- *   parameters. The local Cosmos endpoint scans every document on every page, so at a million rows
+ *   order the real query returns them (sort key, then id), honouring the query's TOP, its page size
+ *   and keyset parameters. The local Cosmos endpoint scans every document on every page, so at a million rows
  *   it measures the emulator, not us; this measures us.
  * - `ReplayingContainer`: answers each distinct request with the page recorded from the real local
  *   Cosmos endpoint (the objects the SDK returned, deep-frozen). Misses go to the real container and
@@ -54,19 +54,31 @@ function parameter(spec: SqlQuerySpec, name: string): unknown {
   return spec.parameters?.find((candidate) => candidate.name === name)?.value;
 }
 
-/** A container holding `count` customers of one partner, generated as they are read. */
+/**
+ * A container holding `count` customers of one partner, generated as they are read: `fetchAll`
+ * answers a page query (its TOP), `fetchNext` pages through a stream of `maxItemCount` rows.
+ */
 export function syntheticCustomers(count: number): Container {
+  const rows = (start: number, end: number) => {
+    const resources = new Array(Math.max(0, end - start));
+    for (let index = start; index < end; index += 1) resources[index - start] = syntheticRow(index);
+    return resources;
+  };
   return {
     items: {
-      query(spec: SqlQuerySpec, _options?: FeedOptions) {
+      query(spec: SqlQuerySpec, options: FeedOptions = {}) {
+        const afterId = parameter(spec, '@afterId');
+        let next = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
         return {
           async fetchAll() {
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
-            const afterId = parameter(spec, '@afterId');
-            const start = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
-            const end = Math.min(count, start + top);
-            const resources = new Array(Math.max(0, end - start));
-            for (let index = start; index < end; index += 1) resources[index - start] = syntheticRow(index);
+            return { resources: rows(next, Math.min(count, next + top)) };
+          },
+          hasMoreResults: () => next < count,
+          async fetchNext() {
+            const end = Math.min(count, next + (options.maxItemCount ?? 100));
+            const resources = rows(next, end);
+            next = end;
             return { resources };
           },
         };

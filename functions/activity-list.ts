@@ -1,12 +1,13 @@
 /** GET /api/activity: the activity log, newest first, paged (last 30 days by default, 90 at most). */
 import { z } from 'zod';
 import { MAX_ACTIVITY_RANGE_DAYS, toActivity } from '../shared/activity/activity.js';
-import { activityCursor, activityFilter, activityRange, isoDateTimeSchema } from '../shared/activity/activity-service.js';
+import { activityFilter, activityRange } from '../shared/activity/activity-service.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
-import { decodeContinuation, encodeContinuation, nextLink, queryFingerprint, topParameter } from '../shared/http/paging.js';
+import { pagedList, topParameter } from '../shared/http/paging.js';
 import { parseQuery } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
+import { isoDateTimeSchema } from '../shared/kernel/time.js';
 
 const querySchema = z.object({
   from: isoDateTimeSchema.optional(),
@@ -30,12 +31,13 @@ export const activityList = httpFunction({
     const range = activityRange(ctx.now(), query.from, query.to, MAX_ACTIVITY_RANGE_DAYS);
     const filter = activityFilter(scope, range, query.customerId, query.operation);
     // The range is part of the fingerprint: a default range ("last 30 days") is fixed by the first page.
-    const fingerprint = queryFingerprint(['activity', scope.tenantId, filter.customerId, filter.operation, query.from ?? '', query.to ?? '']);
-    const after = activityCursor(decodeContinuation(query.continuationToken, fingerprint));
-    const page = await ctx.activity.listActivity(filter, query.top, after);
-    return jsonResponse(200, {
-      value: page.rows.map(toActivity),
-      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
-    });
+    const body = await pagedList(
+      request,
+      query.continuationToken,
+      ['activity', scope.tenantId, filter.customerId, filter.operation, query.from ?? '', query.to ?? ''],
+      (after) => ctx.activity.listActivity(filter, query.top, after),
+      toActivity,
+    );
+    return jsonResponse(200, body);
   },
 });

@@ -2,10 +2,11 @@
  * Catch-all under /api: a path no function serves is 404, a known path with another method is 405
  * (with Allow), both in the contract's error format. The most specific route wins, on both hosts.
  */
-import { ServiceError } from '../shared/errors.js';
-import { errorResponse } from '../shared/http/responses.js';
+
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { matchRoute } from '../shared/host/routes.js';
+import { errorResponse } from '../shared/http/responses.js';
+import { ServiceError } from '../shared/kernel/errors.js';
 
 export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunctionEntry {
   return httpFunction({

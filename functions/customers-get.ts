@@ -1,10 +1,10 @@
 /** GET /api/customers/{id}: one customer with its profiles, quick links and ETag. */
 import { toCustomerDetail } from '../shared/customers/customer.js';
 import { etagHeader, getCustomerInScope } from '../shared/customers/customer-service.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const customersGet = httpFunction({
   name: 'customers-get',

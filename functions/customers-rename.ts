@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { toCustomerDetail } from '../shared/customers/customer.js';
 import { etagHeader, renameCustomer } from '../shared/customers/customer-service.js';
-import { ServiceError } from '../shared/errors.js';
+import { companyNameSchema } from '../shared/customers/validation.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { parseJsonBody, pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
-import { companyNameSchema } from '../shared/customers/validation.js';
+import { ServiceError } from '../shared/kernel/errors.js';
 
 const bodySchema = z.object({ companyName: companyNameSchema });
 

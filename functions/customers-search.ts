@@ -1,14 +1,13 @@
 /** GET /api/customers: search the caller's customer list, paged. */
 import { z } from 'zod';
-import { CUSTOMER_SORTS, type CustomerRow } from '../shared/customers/customer.js';
+import { CUSTOMER_SORTS, toCustomerRow } from '../shared/customers/customer.js';
 import { customerCount } from '../shared/customers/customer-counts.js';
-import { customerCursor, customerFilter } from '../shared/customers/customer-service.js';
-import type { Page } from '../shared/customers/ports.js';
-import { authorize } from '../shared/http/auth.js';
-import { decodeContinuation, encodeContinuation, nextLink, queryFingerprint, topParameter } from '../shared/http/paging.js';
-import { parseQuery } from '../shared/http/request.js';
-import { jsonTextResponse } from '../shared/http/responses.js';
+import { customerFilter } from '../shared/customers/customer-service.js';
 import { httpFunction } from '../shared/host/function-table.js';
+import { authorize } from '../shared/http/auth.js';
+import { pagedList, topParameter } from '../shared/http/paging.js';
+import { parseQuery } from '../shared/http/request.js';
+import { jsonResponse } from '../shared/http/responses.js';
 
 const querySchema = z.object({
   search: z.string().max(256, 'must be at most 256 characters').optional(),
@@ -19,8 +18,6 @@ const querySchema = z.object({
   continuationToken: z.string().optional(),
 });
 
-const emptyPage: Page<CustomerRow> = { rows: [] };
-
 export const customersSearch = httpFunction({
   name: 'customers-search',
   methods: ['GET'],
@@ -29,14 +26,17 @@ export const customersSearch = httpFunction({
     const scope = await authorize(request, ctx);
     const query = parseQuery(request, querySchema);
     const filter = customerFilter(scope, query.search, query.resellerId);
-    // The sort is part of the fingerprint: a token carries a position in one order only.
-    const fingerprint = queryFingerprint(['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals, query.sort]);
-    const after = customerCursor(decodeContinuation(query.continuationToken, fingerprint));
-    const [page, count] = await Promise.all([
-      filter ? ctx.customers.searchCustomers(filter, query.top, after, query.sort) : emptyPage,
+    const [body, count] = await Promise.all([
+      pagedList(
+        request,
+        query.continuationToken,
+        // The sort is part of what a token is bound to: it carries a position in one order only.
+        ['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals, query.sort],
+        async (after) => (filter ? ctx.customers.searchCustomers(filter, query.top, after, query.sort) : { rows: [] }),
+        (row) => toCustomerRow(row, ctx.config.serviceLinks),
+      ),
       query.count === 'true' ? customerCount(ctx, filter) : undefined,
     ]);
-    const next = page.next ? nextLink(request, encodeContinuation(fingerprint, page.next)) : undefined;
-    return jsonTextResponse(200, ctx.searchPages.page(page.rows, ctx.config.serviceLinks, next, count));
+    return jsonResponse(200, count ? { ...body, ...count } : body);
   },
 });

@@ -1,8 +1,7 @@
 /** DELETE /api/export-schedules/{name}: 204; a schedule the caller does not have is 404. */
-import { deleteSchedule } from '../shared/exports/schedules.js';
-import { authorize } from '../shared/http/auth.js';
+import { deleteSchedule, parseScheduleName } from '../shared/exports/schedules.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { scheduleName } from './export-schedules-put.js';
+import { authorize } from '../shared/http/auth.js';
 
 export const exportSchedulesDelete = httpFunction({
   name: 'export-schedules-delete',
@@ -10,7 +9,7 @@ export const exportSchedulesDelete = httpFunction({
   route: 'api/export-schedules/{name}',
   async handler(request, _context, ctx) {
     const scope = await authorize(request, ctx, 'Customers.ReadWrite');
-    await deleteSchedule(ctx, scope, scheduleName(request.params.name));
+    await deleteSchedule(ctx, scope, parseScheduleName(request.params.name));
     return { status: 204 };
   },
 });

@@ -1,8 +1,8 @@
 /** GET /api/export-schedules: the caller's schedules, by name. */
 import { toScheduleResource } from '../shared/exports/schedules.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const exportSchedulesList = httpFunction({
   name: 'export-schedules-list',

@@ -1,11 +1,10 @@
 /** PUT /api/export-schedules/{name}: create (201) or replace (200) a scheduled export. */
 import { z } from 'zod';
-import { putSchedule, scheduleNameSchema, toScheduleResource } from '../shared/exports/schedules.js';
-import { invalid } from '../shared/errors.js';
+import { parseScheduleName, putSchedule, toScheduleResource } from '../shared/exports/schedules.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { parseJsonBody } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const exportSchedulesPut = httpFunction({
   name: 'export-schedules-put',
@@ -13,16 +12,10 @@ export const exportSchedulesPut = httpFunction({
   route: 'api/export-schedules/{name}',
   async handler(request, _context, ctx) {
     const scope = await authorize(request, ctx, 'Customers.ReadWrite');
-    const name = scheduleName(request.params.name);
+    const name = parseScheduleName(request.params.name);
     const body = await parseJsonBody(request, z.record(z.string(), z.unknown()));
     const { schedule, created } = await putSchedule(ctx, scope, name, body);
     const location = new URL(`/api/export-schedules/${encodeURIComponent(schedule.name)}`, request.url).toString();
     return jsonResponse(created ? 201 : 200, toScheduleResource(schedule), created ? { location } : {});
   },
 });
-
-export function scheduleName(value: string | undefined): string {
-  const parsed = scheduleNameSchema.safeParse(value ?? '');
-  if (!parsed.success) throw invalid('InvalidScheduleName', `The schedule name ${parsed.error.issues[0]?.message ?? 'is invalid'}.`, 'name');
-  return parsed.data;
-}

@@ -1,11 +1,12 @@
 /** POST /api/exports: start an export; 202 with Operation-Location and Retry-After. */
-import { exportResource, startExport } from '../shared/exports/export-service.js';
+
 import { exportRequestSchema } from '../shared/exports/export-job.js';
-import { invalid } from '../shared/errors.js';
+import { exportResource, startExport } from '../shared/exports/export-service.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { parseJsonBody } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
+import { invalid } from '../shared/kernel/errors.js';
 
 export const exportsCreate = httpFunction({
   name: 'exports-create',

@@ -1,9 +1,9 @@
 /** GET /api/exports/{id}: one of the caller's exports, with a download link minted now when ready. */
 import { exportResource, getExportInScope } from '../shared/exports/export-service.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const exportsGet = httpFunction({
   name: 'exports-get',

@@ -3,14 +3,16 @@
  * timeout, when the worker had no chance to record it). The export is marked Failed, never left
  * Running.
  */
+
+import { poisonQueueName } from '../shared/config.js';
 import { failExport } from '../shared/exports/export-service.js';
+import { exportMessageSchema } from '../shared/exports/ports.js';
 import type { QueueFunctionEntry } from '../shared/host/function-table.js';
-import { exportMessageSchema } from './exports-worker.js';
 
 export const exportsPoison: QueueFunctionEntry = {
   trigger: 'storageQueue',
   name: 'exports-poison',
-  queueName: '%EXPORTS_QUEUE_NAME%-poison',
+  queueName: poisonQueueName('%EXPORTS_QUEUE_NAME%'),
   connection: 'STORAGE',
   async handler(message, context, ctx) {
     const parsed = exportMessageSchema.safeParse(message);

@@ -3,12 +3,10 @@
  * host retries; on the last allowed attempt it marks the export Failed first, so it never stays
  * Running.
  */
-import { z } from 'zod';
 import { failExport, runExportSlice } from '../shared/exports/export-service.js';
-import { ensureErrorType } from '../shared/errors.js';
+import { exportMessageSchema } from '../shared/exports/ports.js';
 import type { QueueFunctionEntry } from '../shared/host/function-table.js';
-
-export const exportMessageSchema = z.object({ exportId: z.string().min(1).max(128), partnerId: z.string().min(1).max(128) });
+import { ensureErrorType } from '../shared/kernel/errors.js';
 
 export const exportsWorker: QueueFunctionEntry = {
   trigger: 'storageQueue',

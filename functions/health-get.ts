@@ -1,7 +1,8 @@
 /** GET /api/health: 200 when the store answers, 503 when it does not. Anonymous. */
-import { ensureErrorType } from '../shared/errors.js';
-import { jsonResponse } from '../shared/http/responses.js';
+
 import { httpFunction } from '../shared/host/function-table.js';
+import { jsonResponse } from '../shared/http/responses.js';
+import { ensureErrorType } from '../shared/kernel/errors.js';
 
 export const healthGet = httpFunction({
   name: 'health-get',

@@ -3,8 +3,8 @@
  * by a crash mid-rename, re-queues exports whose queue message was lost, and checks the maintained
  * customer counts against the data (repairing those a crash left off).
  */
-import { reconcilePendingActivity } from '../shared/activity/reconcile.js';
 import { reconcileCustomerCounts } from '../shared/customers/customer-counts.js';
+import { reconcilePendingActivity } from '../shared/customers/rename-reconcile.js';
 import { requeueStaleExports } from '../shared/exports/export-service.js';
 import type { TimerFunctionEntry } from '../shared/host/function-table.js';
 

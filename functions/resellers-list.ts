@@ -1,7 +1,8 @@
 /** GET /api/resellers: the caller's indirect resellers (a reseller sees only itself). */
+
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
 
 export const resellersList = httpFunction({
   name: 'resellers-list',

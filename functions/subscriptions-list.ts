@@ -1,13 +1,13 @@
 /** GET /api/customers/{id}/subscriptions: a customer's subscriptions, paged. */
 import { z } from 'zod';
 import { getCustomerInScope } from '../shared/customers/customer-service.js';
+import { httpFunction } from '../shared/host/function-table.js';
 import { authorize } from '../shared/http/auth.js';
-import { decodeContinuation, encodeContinuation, nextLink, queryFingerprint, topParameter } from '../shared/http/paging.js';
+import { pagedList, topParameter } from '../shared/http/paging.js';
 import { parseQuery, pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { httpFunction } from '../shared/host/function-table.js';
-import { subscriptionCursor, subscriptionFilter } from '../shared/subscriptions/subscription-service.js';
 import { toSubscription } from '../shared/subscriptions/subscription.js';
+import { subscriptionFilter } from '../shared/subscriptions/subscription-service.js';
 
 const querySchema = z.object({ top: topParameter(1000, 100), continuationToken: z.string().optional() });
 
@@ -19,12 +19,13 @@ export const subscriptionsList = httpFunction({
     const scope = await authorize(request, ctx);
     const customer = await getCustomerInScope(ctx, scope, pathParameter(request, 'id'));
     const query = parseQuery(request, querySchema);
-    const fingerprint = queryFingerprint(['subscriptions', scope.tenantId, customer.id]);
-    const after = subscriptionCursor(decodeContinuation(query.continuationToken, fingerprint));
-    const page = await ctx.subscriptions.listSubscriptions(subscriptionFilter(scope, customer.id), query.top, after);
-    return jsonResponse(200, {
-      value: page.rows.map(toSubscription),
-      ...(page.next ? { nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : {}),
-    });
+    const body = await pagedList(
+      request,
+      query.continuationToken,
+      ['subscriptions', scope.tenantId, customer.id],
+      (after) => ctx.subscriptions.listSubscriptions(subscriptionFilter(scope, customer.id), query.top, after),
+      toSubscription,
+    );
+    return jsonResponse(200, body);
   },
 });

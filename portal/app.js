@@ -5,10 +5,11 @@
  *
  * `?pageSize=N` (1 to 1000) sets how many rows each request asks for; the default is 100.
  */
-import { api, describeError } from './api.js';
-import { byId } from './dom.js';
+
 import { initActivity, showActivity } from './activity.js';
+import { api, describeError } from './api.js';
 import { initCustomers, showCustomerList } from './customers.js';
+import { byId } from './dom.js';
 import { initExports } from './exports.js';
 import { initSubscriptions, showSubscriptions } from './subscriptions.js';
 

@@ -127,7 +127,8 @@ export function showCustomerList(hash) {
   /** @type {HTMLSelectElement} */ (byId('reseller-filter')).value = view.resellerId;
   /** @type {HTMLSelectElement} */ (byId('customer-sort')).value = view.sort;
   const current = state.view;
-  if (state.pageLinks.length > 0 && current.search === view.search && current.resellerId === view.resellerId && current.sort === view.sort) return Promise.resolve();
+  if (state.pageLinks.length > 0 && current.search === view.search && current.resellerId === view.resellerId && current.sort === view.sort)
+    return Promise.resolve();
   return loadView(view);
 }
 
@@ -163,7 +164,7 @@ async function loadPage(pageLinks, withCount = false) {
     const rows = page.body.value;
     const firstPosition = (pageLinks.length - 1) * state.pageSize;
     const fragment = document.createDocumentFragment();
-    rows.forEach((customer, index) => fragment.append(...customerRows(customer, firstPosition + index)));
+    for (const [index, customer] of rows.entries()) fragment.append(...customerRows(customer, firstPosition + index));
     tbody.replaceChildren(fragment);
     const turned = state.pageLinks.length > 0 && !withCount;
     state.pageLinks = pageLinks;

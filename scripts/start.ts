@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { DEMO_ADMIN, demoRecords } from '../shared/demo/demo-data.js';
-import { encodePrincipal } from '../shared/http/principal.js';
-import { loadSnapshot, saveSnapshot, startAzurite, startCosmosEndpoint } from '../shared/host/local-stack.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { loadSnapshot, saveSnapshot, startAzurite, startCosmosEndpoint } from '../shared/host/local-stack.js';
+import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 

@@ -4,6 +4,7 @@
  * no key is ever read.
  */
 import { z } from 'zod';
+import hostFile from '../host.json' with { type: 'json' };
 
 /** Azurite's and the Cosmos DB emulator's published development keys: local stack only. */
 export const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
@@ -45,15 +46,10 @@ const settingsSchema = z.object({
   EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
   /** Lifetime of a download link; the contract caps it at one hour. */
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
-  EXPORT_MAX_DEQUEUE_COUNT: positiveInt(5),
   LOCAL_DEV_PRINCIPAL: z.string().optional(),
-  /** Search rows whose JSON is remembered per process generation (see CustomerPageJson); 0: none. */
-  SEARCH_ROWS_REMEMBERED: z.coerce.number().int().min(0).max(100_000).default(5000),
   SERVICE_LINK_ADMIN_CENTER: z.string().default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
   SERVICE_LINK_AZURE_PORTAL: z.string().default('https://portal.azure.com/#@{customerId}'), // documented-default
 });
-
-export type Settings = z.infer<typeof settingsSchema>;
 
 export interface Config {
   cosmos: {
@@ -72,25 +68,35 @@ export interface Config {
   exports: {
     containerName: string;
     queueName: string;
-    poisonQueueName: string;
     fileRetentionDays: number;
     sliceSeconds: number;
     blockBytes: number;
     pageSize: number;
     downloadUrlMinutes: number;
+    /** Attempts before the host moves a message to the poison queue: host.json's, the one source. */
     maxDequeueCount: number;
     schedulerCron: string;
   };
   activityRetentionDays: number;
   /** Quick links to a customer's services; `{customerId}` is replaced. */
   serviceLinks: { adminCenter: string; azurePortal: string };
-  search: { rowsRemembered: number };
   /** Base64 principal used for requests without one; local runs only. */
   localDevPrincipal: string | undefined;
 }
 
-/** Reads and validates the settings from an environment (process.env by default). */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** What the app reads of host.json, the host's own configuration. */
+export interface HostSettings {
+  /** Attempts of a queue message before the host moves it to `<queue>-poison`. */
+  maxDequeueCount: number;
+}
+
+export const hostSettings: HostSettings = { maxDequeueCount: hostFile.extensions.queues.maxDequeueCount };
+
+/** The queue the Functions host moves a message to after its last attempt. */
+export const poisonQueueName = (queueName: string) => `${queueName}-poison`;
+
+/** Reads and validates the settings from an environment (process.env by default) and host.json. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, host: HostSettings = hostSettings): Config {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -114,18 +120,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exports: {
       containerName: s.EXPORTS_CONTAINER_NAME,
       queueName: s.EXPORTS_QUEUE_NAME,
-      poisonQueueName: `${s.EXPORTS_QUEUE_NAME}-poison`,
       fileRetentionDays: s.EXPORT_FILE_RETENTION_DAYS,
       sliceSeconds: s.EXPORT_SLICE_SECONDS,
       blockBytes: s.EXPORT_BLOCK_KIB * 1024,
       pageSize: s.EXPORT_PAGE_SIZE,
       downloadUrlMinutes: s.DOWNLOAD_URL_MINUTES,
-      maxDequeueCount: s.EXPORT_MAX_DEQUEUE_COUNT,
+      maxDequeueCount: host.maxDequeueCount,
       schedulerCron: s.EXPORT_SCHEDULER_CRON,
     },
     activityRetentionDays: s.ACTIVITY_RETENTION_DAYS,
     serviceLinks: { adminCenter: s.SERVICE_LINK_ADMIN_CENTER, azurePortal: s.SERVICE_LINK_AZURE_PORTAL },
-    search: { rowsRemembered: s.SEARCH_ROWS_REMEMBERED },
     // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
     localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
   };

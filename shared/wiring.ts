@@ -2,10 +2,11 @@
  * Builds the service context from configuration: Cosmos DB repositories, Blob and Queue storage.
  * Every host (Azure, the local runner, tests, benchmarks) calls this one function.
  */
-import { CustomerPageJson } from './customers/customer-json.js';
 import type { Config } from './config.js';
 import type { ServiceContext } from './context.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector } from './kernel/faults.js';
+import { BlobExportFileStore } from './storage/export-files.js';
+import { StorageExportQueue } from './storage/export-queue.js';
 import { CosmosActivityRepository } from './store/activity-store.js';
 import { bootstrapStore } from './store/bootstrap.js';
 import { type CosmosContainers, openContainers } from './store/cosmos.js';
@@ -14,8 +15,6 @@ import { CosmosCustomerRepository } from './store/customers-store.js';
 import { CosmosExportRepository } from './store/exports-store.js';
 import { CosmosSubscriptionRepository } from './store/subscriptions-store.js';
 import { CosmosTenantRepository } from './store/tenants-store.js';
-import { BlobExportFileStore } from './storage/export-files.js';
-import { StorageExportQueue } from './storage/export-queue.js';
 
 export interface WiredService {
   ctx: ServiceContext;
@@ -38,7 +37,6 @@ export function createService(config: Config): WiredService {
     exportJobs: new CosmosExportRepository(store.exports),
     exportFiles,
     exportQueue,
-    searchPages: new CustomerPageJson(config.search.rowsRemembered),
     async checkHealth() {
       await store.database.read();
     },

@@ -1,17 +1,10 @@
 /** Activity log use cases: the date range rules and the scope of a query. */
-import { z } from 'zod';
-import { invalid } from '../errors.js';
-import type { Cursor } from '../http/paging.js';
-import { type Scope, canonicalId } from '../tenants/tenant.js';
-import { ServiceError } from '../errors.js';
-import { type ActivityFilter, DEFAULT_ACTIVITY_RANGE_DAYS } from './activity.js';
-
-const DAY_MILLISECONDS = 86_400_000;
-
-/** An ISO 8601 date-time (with Z or an offset) or a date; the result is UTC ISO with milliseconds. */
-export const isoDateTimeSchema = z
-  .union([z.iso.datetime({ offset: true, local: false }), z.iso.date()], { error: 'must be an ISO 8601 date-time' })
-  .transform((value) => new Date(value).toISOString());
+import { invalid } from '../kernel/errors.js';
+import { canonicalId } from '../kernel/ids.js';
+import { DAY_MILLISECONDS } from '../kernel/time.js';
+import type { Scope } from '../tenants/scope.js';
+import { DEFAULT_ACTIVITY_RANGE_DAYS } from './activity.js';
+import type { ActivityFilter } from './ports.js';
 
 /**
  * The effective range: defaults to the `defaultDays` before `to` (now when absent); `from` after
@@ -40,12 +33,4 @@ export function activityFilter(
     ...(customerId ? { customerId: canonicalId(customerId) } : {}),
     ...(operation ? { operation } : {}),
   };
-}
-
-/** Cursor shape of an activity page: [dateTime, id]. */
-export function activityCursor(cursor: Cursor | undefined): Cursor | undefined {
-  if (cursor && (cursor.length !== 2 || cursor.some((part) => typeof part !== 'string'))) {
-    throw new ServiceError('Invalid', 'InvalidContinuationToken', 'continuationToken is malformed.', 'continuationToken');
-  }
-  return cursor;
 }

@@ -2,8 +2,6 @@
  * The activity log: every change and export, accountable to a user. Records live in the partner's
  * partition and expire through the container's TTL (ACTIVITY_RETENTION_DAYS).
  */
-import type { Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
 
 export type ActivityStatus = 'Pending' | 'Succeeded' | 'Failed';
 
@@ -33,27 +31,6 @@ export function toActivity(record: ActivityRecord) {
     status: record.status,
     details: record.details,
   };
-}
-
-export interface ActivityFilter {
-  partnerId: string;
-  resellerId?: string;
-  /** Inclusive lower bound, ISO 8601. */
-  from: string;
-  /** Inclusive upper bound, ISO 8601. */
-  to: string;
-  customerId?: string;
-  operation?: string;
-}
-
-export interface ActivityRepository {
-  /** Newest first: ordered by dateTime then id, both descending. */
-  listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>>;
-  createActivity(record: ActivityRecord): Promise<void>;
-  upsertActivity(record: ActivityRecord): Promise<void>;
-  deleteActivity(partnerId: string, id: string): Promise<void>;
-  /** Pending records written before `before`, across partners (for reconciliation). */
-  listPendingActivity(before: string, limit: number): Promise<ActivityRecord[]>;
 }
 
 /** Longest range one activity query may cover. */

@@ -5,13 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
 import type { ServiceContext } from '../context.js';
-import { ServiceError, notFound } from '../errors.js';
-import type { Cursor } from '../http/paging.js';
-import type { Scope } from '../tenants/tenant.js';
-import { canonicalId } from '../tenants/tenant.js';
-import { type CustomerRecord, buildCustomerRecord } from './customer.js';
+import { notFound, ServiceError } from '../kernel/errors.js';
+import { canonicalId } from '../kernel/ids.js';
+import { foldText } from '../kernel/text.js';
+import type { Scope } from '../tenants/scope.js';
+import { buildCustomerRecord, type CustomerRecord } from './customer.js';
 import type { CustomerFilter } from './ports.js';
-import { foldText } from './search-keys.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -29,14 +28,6 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
     ...(effectiveReseller !== undefined ? { resellerId: effectiveReseller } : {}),
     ...(searchPrefix ? { searchPrefix, idEquals: canonicalId(search ?? '') } : {}),
   };
-}
-
-/** Cursor shape of a customer page: [sortKey, id]. */
-export function customerCursor(cursor: Cursor | undefined): Cursor | undefined {
-  if (cursor && (cursor.length !== 2 || cursor.some((part) => typeof part !== 'string'))) {
-    throw new ServiceError('Invalid', 'InvalidContinuationToken', 'continuationToken is malformed.', 'continuationToken');
-  }
-  return cursor;
 }
 
 /** One customer in scope, or NotFound. */

@@ -80,17 +80,6 @@ export interface ServiceLinkTemplates {
   azurePortal: string;
 }
 
-/** A template cut at each `{customerId}`, once per template: filling it is then one join. */
-const templateParts = new Map<string, string[]>();
-function fillTemplate(template: string, encodedId: string): string {
-  let parts = templateParts.get(template);
-  if (!parts) {
-    parts = template.split('{customerId}');
-    templateParts.set(template, parts);
-  }
-  return parts.length === 1 ? template : parts.join(encodedId);
-}
-
 export function customerLinks(customerId: string, templates: ServiceLinkTemplates) {
   const encoded = encodeURIComponent(customerId);
   const self = `/api/customers/${encoded}`;
@@ -98,8 +87,8 @@ export function customerLinks(customerId: string, templates: ServiceLinkTemplate
     self,
     subscriptions: `${self}/subscriptions`,
     services: [
-      { name: 'Microsoft 365 admin center', url: fillTemplate(templates.adminCenter, encoded) },
-      { name: 'Azure portal', url: fillTemplate(templates.azurePortal, encoded) },
+      { name: 'Microsoft 365 admin center', url: templates.adminCenter.replaceAll('{customerId}', encoded) },
+      { name: 'Azure portal', url: templates.azurePortal.replaceAll('{customerId}', encoded) },
     ],
   };
 }

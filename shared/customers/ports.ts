@@ -1,5 +1,5 @@
 /** What the customer use cases need from a store (implemented in shared/store). */
-import type { Cursor } from '../http/paging.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import type { CustomerRecord, CustomerRow, CustomerSort } from './customer.js';
 
 export interface CustomerFilter {
@@ -12,12 +12,6 @@ export interface CustomerFilter {
   idEquals?: string;
 }
 
-export interface Page<T> {
-  rows: T[];
-  /** Position after the last row, present when more rows may follow. */
-  next?: Cursor;
-}
-
 export interface CustomerRepository {
   /**
    * Up to `top` rows after `after`, in `sort` order (default: company name), ties by id. The cursor
@@ -28,6 +22,8 @@ export interface CustomerRepository {
   countMatches(filter: CustomerFilter, cap: number): Promise<number>;
   /** Exact count of a partner's customers (or one reseller's share): a scan of the index, for the reconciliation only. */
   countCustomers(partnerId: string, resellerId?: string): Promise<number>;
+  /** The rows of `searchCustomers` in company-name order, all of them, in pages of up to `pageSize` (exports). */
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }>;
   getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;

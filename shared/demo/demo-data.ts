@@ -5,7 +5,7 @@
  * Produced as import lines, so it goes through the same validation as `npm run import`.
  */
 import { createHash } from 'node:crypto';
-import { foldText } from '../customers/search-keys.js';
+import { foldText } from '../kernel/text.js';
 
 export const DEMO_PROVIDER_ID = '8f2b6c1e-4d3a-4b7e-9a51-0c2d3e4f5a60';
 export const DEMO_DIRECT_PARTNER_ID = '5a1c9e3d-7b2f-4c8a-8e6d-1f2a3b4c5d6e';

@@ -4,11 +4,9 @@
  * in its partner's partition.
  */
 import { z } from 'zod';
-import { isoDateTimeSchema } from '../activity/activity-service.js';
-import type { Cursor } from '../http/paging.js';
+import type { Cursor } from '../kernel/page.js';
+import { isoDateTimeSchema } from '../kernel/time.js';
 
-export const EXPORT_TYPES = ['customers', 'subscriptions', 'activity'] as const;
-export type ExportType = (typeof EXPORT_TYPES)[number];
 export type ExportStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
 
 const optionalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
@@ -33,6 +31,7 @@ export const exportRequestSchema = z.discriminatedUnion(
   { error: 'must be "customers", "subscriptions" or "activity"' },
 );
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
+export type ExportType = ExportRequest['type'];
 
 /** Where a resumable export stands: what is staged, and where the source continues. */
 export interface ExportCheckpoint {

@@ -3,15 +3,15 @@
  * the caller's exports with fresh download links, run a slice of an export from the queue, and
  * fail it for good when the queue gives up.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
 import { activityRange } from '../activity/activity-service.js';
 import type { ServiceContext } from '../context.js';
 import { getCustomerInScope } from '../customers/customer-service.js';
-import { ServiceError, notFound } from '../errors.js';
-import type { Scope } from '../tenants/tenant.js';
-import { canonicalId } from '../tenants/tenant.js';
-import { type ExportJob, type ExportRequest, TERMINAL_STATUSES, exportFileName, exportFilter, toExportResource } from './export-job.js';
+import { notFound, ServiceError } from '../kernel/errors.js';
+import { canonicalId, deterministicId } from '../kernel/ids.js';
+import type { Scope } from '../tenants/scope.js';
+import { type ExportJob, type ExportRequest, exportFileName, exportFilter, TERMINAL_STATUSES, toExportResource } from './export-job.js';
 import { exportSource } from './export-sources.js';
 import { writeExport } from './export-writer.js';
 
@@ -20,12 +20,6 @@ const MAX_ACTIVITY_EXPORT_DAYS = 366;
 const DAY_SECONDS = 86_400;
 
 const OPERATION_OF = { customers: 'ExportCustomers', subscriptions: 'ExportSubscriptions', activity: 'ExportActivity' } as const;
-
-/** A GUID-shaped id derived from its parts: the same request always maps to the same export. */
-export function deterministicId(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /** Checks the request against the caller's scope and fixes what must not move (the activity range). */
 export async function resolveExportRequest(ctx: ServiceContext, scope: Scope, request: ExportRequest): Promise<ExportRequest> {

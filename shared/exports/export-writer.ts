@@ -6,11 +6,11 @@
  * so the committed file is byte-identical to an uninterrupted run.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { FaultInjector } from '../kernel/faults.js';
 import { csvPreamble, csvRows } from './csv.js';
 import type { ExportCheckpoint, ExportType } from './export-job.js';
-import type { ExportFileStore } from './ports.js';
 import type { ExportSource } from './export-sources.js';
-import type { FaultInjector } from '../faults.js';
+import type { ExportFileStore } from './ports.js';
 
 /** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
 export const BLOCK_BYTES = 4 * 1024 * 1024;
@@ -132,21 +132,20 @@ export async function writeExport(
   try {
     if (blockCount === 0 && after === undefined) block.append(csvPreamble(target.type));
     let lastCheckpoint: ExportCheckpoint | undefined;
-    for (;;) {
+    // One stream for the whole slice (one store query); leaving the loop early closes it.
+    for await (const page of source(after, pageSize)) {
       // A source that answers without I/O (pages already in memory) would otherwise hold the
       // event loop until the block is full, and the upload in flight could not move meanwhile.
       if (inFlight) await nextTurn();
       if (failed) throw failed.error;
       if (lost) return { outcome: 'Lost' };
-      const page = await source(after, pageSize);
       // A hundred rows of text at a time: short strings are cheap to build and to encode into the
       // block, where a whole page would be one long string to flatten first.
       for (let from = 0; from < page.rows.length; from += ROWS_PER_APPEND) {
         block.append(csvRows(page.rows, from, Math.min(from + ROWS_PER_APPEND, page.rows.length)));
       }
       rowCount += page.rows.length;
-      after = page.next;
-      if (!after) break;
+      after = page.cursor;
       if (block.length >= blockBytes) {
         if (inFlight && !(await inFlight)) return { outcome: 'Lost' };
         if (lastCheckpoint && hooks.shouldHandOff()) return { outcome: 'HandedOff', checkpoint: lastCheckpoint };

@@ -1,6 +1,6 @@
 /** What the export use cases need from the store, Blob storage and the queue. */
-import type { Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
+import { z } from 'zod';
+import type { Cursor, Page } from '../kernel/page.js';
 import type { ExportJob, ExportSchedule } from './export-job.js';
 
 export interface ExportRepository {
@@ -38,10 +38,9 @@ export interface ExportFileStore {
   readUrl(blobName: string, expiresOn: Date): Promise<string>;
 }
 
-export interface ExportMessage {
-  exportId: string;
-  partnerId: string;
-}
+/** A message on the exports queue (and its poison queue): untrusted until parsed with this schema. */
+export const exportMessageSchema = z.object({ exportId: z.string().min(1).max(128), partnerId: z.string().min(1).max(128) });
+export type ExportMessage = z.infer<typeof exportMessageSchema>;
 
 export interface ExportQueue {
   enqueue(message: ExportMessage): Promise<void>;

@@ -7,14 +7,20 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import type { ActivityRecord } from '../activity/activity.js';
 import type { ServiceContext } from '../context.js';
-import { ServiceError, ensureErrorType, invalid, notFound } from '../errors.js';
-import type { Scope } from '../tenants/tenant.js';
+import { ensureErrorType, firstIssue, invalid, notFound, ServiceError } from '../kernel/errors.js';
+import { deterministicId } from '../kernel/ids.js';
+import type { Scope } from '../tenants/scope.js';
 import { type ExportRequest, type ExportSchedule, exportRequestSchema } from './export-job.js';
-import { deterministicId, resolveExportRequest, startExport } from './export-service.js';
+import { resolveExportRequest, startExport } from './export-service.js';
 
-export const scheduleNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1 to 63 letters, digits, "-" or "_", starting with a letter or digit');
+const scheduleNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1 to 63 letters, digits, "-" or "_", starting with a letter or digit');
+
+/** A schedule's name from the path; InvalidScheduleName when it is not one. */
+export function parseScheduleName(value: string | undefined): string {
+  const parsed = scheduleNameSchema.safeParse(value ?? '');
+  if (!parsed.success) throw invalid('InvalidScheduleName', `The schedule name ${firstIssue(parsed.error).message}.`, 'name');
+  return parsed.data;
+}
 
 /** The next time a 6-field NCRONTAB expression fires after `after` (UTC); Invalid when it is not one. */
 export function nextOccurrence(cron: string, after: Date): Date {
@@ -35,9 +41,8 @@ export function parseScheduleBody(body: Record<string, unknown>): { request: Exp
   if (typeof cron !== 'string') throw invalid('InvalidBody', 'Field "cron": must be a 6-field NCRONTAB expression.', 'cron');
   const parsed = exportRequestSchema.safeParse(request);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const target = issue?.path.map(String).join('.') || undefined;
-    throw invalid('InvalidBody', `${target ? `Field "${target}": ` : ''}${issue?.message ?? 'is invalid'}.`, target);
+    const { target, message } = firstIssue(parsed.error);
+    throw invalid('InvalidBody', `${target ? `Field "${target}": ` : ''}${message}.`, target || undefined);
   }
   return { request: parsed.data, cron: cron.trim() };
 }
@@ -136,7 +141,6 @@ export async function runDueSchedules(ctx: ServiceContext, log: (message: string
       resellerId: schedule.scopeResellerId,
       tenantId: schedule.scopeTenantId,
       userName: schedule.createdBy,
-      canWrite: false,
     };
     const exportId = deterministicId('scheduled-run', schedule.id, schedule.nextRunDateTime);
     try {

@@ -10,16 +10,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import azureFunctions, { type InvocationContext, type Timer } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
+import { poisonQueueName } from '../config.js';
 import type { ServiceContext } from '../context.js';
-import { ensureErrorType } from '../errors.js';
+import { ensureErrorType } from '../kernel/errors.js';
 import { type QueueClient, queueServiceClient } from '../storage/export-queue.js';
 import {
+  bindingSettings,
   type FunctionEntry,
   type HttpFunctionEntry,
   type QueueFunctionEntry,
-  type TimerFunctionEntry,
-  bindingSettings,
   resolveBindingExpression,
+  type TimerFunctionEntry,
 } from './function-table.js';
 import { matchRoute } from './routes.js';
 
@@ -232,7 +233,7 @@ class QueuePoller {
     const queueName = resolveBindingExpression(entry.queueName, settings);
     const service = queueServiceClient(ctx.config);
     this.queue = service.getQueueClient(queueName);
-    this.poisonQueue = service.getQueueClient(`${queueName}-poison`);
+    this.poisonQueue = service.getQueueClient(poisonQueueName(queueName));
   }
 
   start(): void {

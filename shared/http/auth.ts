@@ -4,7 +4,7 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import type { ServiceContext } from '../context.js';
-import { type Role, type Scope, resolveScope } from '../tenants/tenant.js';
+import { type Role, resolveScope, type Scope } from '../tenants/scope.js';
 import { parsePrincipal } from './principal.js';
 
 export async function authorize(request: HttpRequest, ctx: ServiceContext, role: Role = 'Customers.Read'): Promise<Scope> {

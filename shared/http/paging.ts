@@ -6,29 +6,24 @@
 import { hash } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
-import { invalid } from '../errors.js';
+import { invalid } from '../kernel/errors.js';
+import { type Cursor, cursorSchema, type Page } from '../kernel/page.js';
 
-/** The keyset position after which the next page starts: the last row's sort values. */
-export type Cursor = Array<string | number>;
+const tokenSchema = z.object({ f: z.string(), k: cursorSchema });
 
-const tokenSchema = z.object({
-  f: z.string(),
-  k: z
-    .array(z.union([z.string(), z.number()]))
-    .min(1)
-    .max(4),
-});
+/** What a token is bound to: the query's identifying parts (scope, filter), never the page size. */
+export type QueryParts = Array<string | null | undefined>;
 
-export function queryFingerprint(parts: Array<string | null | undefined>): string {
+function queryFingerprint(parts: QueryParts): string {
   return hash('sha256', JSON.stringify(parts), 'base64url').slice(0, 16);
 }
 
-export function encodeContinuation(fingerprint: string, cursor: Cursor): string {
+function encodeContinuation(fingerprint: string, cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ f: fingerprint, k: cursor })).toString('base64url');
 }
 
 /** Decodes a token given to this query; a malformed or foreign token is InvalidContinuationToken. */
-export function decodeContinuation(token: string | undefined, fingerprint: string): Cursor | undefined {
+function decodeContinuation(token: string | undefined, fingerprint: string): Cursor | undefined {
   if (token === undefined) return undefined;
   const bad = () =>
     invalid('InvalidContinuationToken', 'continuationToken is not one this query issued: start again from the first page.', 'continuationToken');
@@ -45,7 +40,7 @@ export function decodeContinuation(token: string | undefined, fingerprint: strin
 }
 
 /** The absolute URL of the next page: this request's URL with `continuationToken` replaced. */
-export function nextLink(request: HttpRequest, continuationToken: string): string {
+function nextLink(request: HttpRequest, continuationToken: string): string {
   const url = new URL(request.url);
   url.searchParams.set('continuationToken', continuationToken);
   return url.toString();
@@ -60,3 +55,20 @@ export const topParameter = (max: number, fallback: number) =>
     .pipe(z.number().int().min(1, `must be 1 to ${max}`).max(max, `must be 1 to ${max}`))
     .optional()
     .transform((value) => value ?? fallback);
+
+/**
+ * One page of a list, from the store to the response body: decodes the request's continuation
+ * token (bound to `queryParts`), reads the page after it, maps its rows and links the next page.
+ */
+export async function pagedList<T, R>(
+  request: HttpRequest,
+  continuationToken: string | undefined,
+  queryParts: QueryParts,
+  readPage: (after: Cursor | undefined) => Promise<Page<T>>,
+  toResource: (row: T) => R | Promise<R>,
+): Promise<{ value: R[]; nextLink?: string }> {
+  const fingerprint = queryFingerprint(queryParts);
+  const page = await readPage(decodeContinuation(continuationToken, fingerprint));
+  const value = await Promise.all(page.rows.map(toResource));
+  return page.next ? { value, nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : { value };
+}

@@ -3,8 +3,8 @@
  * of JSON with a claims array). Anything missing or malformed is Unauthenticated (401).
  */
 import { z } from 'zod';
-import { ServiceError } from '../errors.js';
-import type { Principal } from '../tenants/tenant.js';
+import { ServiceError } from '../kernel/errors.js';
+import type { Principal } from '../tenants/scope.js';
 
 const TENANT_CLAIMS = ['http://schemas.microsoft.com/identity/claims/tenantid', 'tid'];
 const ROLE_CLAIMS = ['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role'];
@@ -24,24 +24,8 @@ const principalSchema = z.object({
 
 const unauthenticated = (message: string) => new ServiceError('Unauthenticated', 'Unauthenticated', message);
 
-/**
- * Recently decoded headers: a client sends the same principal on every request, and decoding it
- * (base64, JSON, schema) is most of what identity costs. Bounded; only valid principals are kept.
- */
-const decoded = new Map<string, Readonly<Principal>>();
-const DECODED_KEPT = 1000;
-
 /** Decodes a principal header value; throws Unauthenticated when it is absent or malformed. */
-export function parsePrincipal(headerValue: string | null | undefined): Readonly<Principal> {
-  const known = headerValue ? decoded.get(headerValue) : undefined;
-  if (known) return known;
-  const principal = Object.freeze(decodePrincipal(headerValue));
-  if (decoded.size >= DECODED_KEPT) decoded.clear();
-  decoded.set(headerValue as string, principal);
-  return principal;
-}
-
-function decodePrincipal(headerValue: string | null | undefined): Principal {
+export function parsePrincipal(headerValue: string | null | undefined): Principal {
   if (!headerValue?.trim()) {
     throw unauthenticated('The request carries no x-ms-client-principal: sign in first.');
   }

@@ -4,16 +4,10 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
-import { ServiceError, invalid } from '../errors.js';
+import { firstIssue, invalid, ServiceError } from '../kernel/errors.js';
 
 /** Largest accepted request body: 64 KiB, as the contract says. */
 export const MAX_BODY_BYTES = 64 * 1024;
-
-function firstIssue(error: z.ZodError): { target: string; message: string } {
-  const issue = error.issues[0];
-  const target = issue?.path.map(String).join('.') ?? '';
-  return { target, message: issue?.message ?? 'is invalid' };
-}
 
 /** Parses the query string; a parameter given twice is a 400 (its meaning would be ambiguous). */
 export function parseQuery<S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> {

@@ -3,7 +3,7 @@
  * body: `{"error":{"code","message","target"}}` with the code repeated in `x-ms-error-code`.
  */
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
-import { type ErrorKind, ServiceError, ensureErrorType } from '../errors.js';
+import { type ErrorKind, ensureErrorType, ServiceError } from '../kernel/errors.js';
 
 const STATUS_OF: Record<ErrorKind, number> = {
   Invalid: 400,
@@ -21,12 +21,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return jsonTextResponse(status, JSON.stringify(body), headers);
-}
-
-/** A response whose body is JSON already serialized, as text or as UTF-8 bytes. */
-export function jsonTextResponse(status: number, json: string | Buffer, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, body: json, headers: { 'content-type': JSON_TYPE, ...headers } };
+  return { status, body: JSON.stringify(body), headers: { 'content-type': JSON_TYPE, ...headers } };
 }
 
 export function errorResponse(error: ServiceError): HttpResponseInit {

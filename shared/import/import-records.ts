@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context.js';
 import { buildCustomerRecord } from '../customers/customer.js';
 import { saveCustomer } from '../customers/customer-counts.js';
+import { firstIssue } from '../kernel/errors.js';
+import { canonicalId } from '../kernel/ids.js';
 import { buildSubscriptionRecord, SUBSCRIPTION_STATUSES } from '../subscriptions/subscription.js';
-import { canonicalId } from '../tenants/tenant.js';
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const idSchema = z
@@ -99,9 +100,8 @@ function parseLine(line: string): ImportLine | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const parsed = importLineSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join('.');
-  return field ? `${field} ${issue?.message ?? 'is invalid'}` : (issue?.message ?? 'invalid record');
+  const { target, message } = firstIssue(parsed.error);
+  return target ? `${target} ${message}` : message;
 }
 
 /**

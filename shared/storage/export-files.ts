@@ -7,14 +7,15 @@ import {
   BlobSASPermissions,
   BlobServiceClient,
   type ContainerClient,
+  generateBlobSASQueryParameters,
   SASProtocol,
   StorageSharedKeyCredential,
   type UserDelegationKey,
-  generateBlobSASQueryParameters,
 } from '@azure/storage-blob';
 import type { Config } from '../config.js';
+import { azureCredential } from '../credential.js';
 import type { BlobProperties, ExportFileStore } from '../exports/ports.js';
-import { azureCredential } from './credential.js';
+import { storageAccountName } from './account.js';
 
 /** User delegation keys are reused while they have at least this long to live. */
 const DELEGATION_KEY_REUSE_MILLISECONDS = 30 * 60_000;
@@ -28,8 +29,7 @@ export class BlobExportFileStore implements ExportFileStore {
   constructor(config: Config) {
     const { blobServiceUri, accountKey } = config.storage;
     if (accountKey) {
-      const accountName = new URL(blobServiceUri).pathname.split('/').filter(Boolean)[0] ?? new URL(blobServiceUri).hostname.split('.')[0] ?? '';
-      this.sharedKey = new StorageSharedKeyCredential(accountName, accountKey);
+      this.sharedKey = new StorageSharedKeyCredential(storageAccountName(blobServiceUri), accountKey);
       this.service = new BlobServiceClient(blobServiceUri, this.sharedKey);
     } else {
       this.sharedKey = undefined;

@@ -3,17 +3,17 @@
  * expects by default.
  */
 import { type QueueClient, QueueServiceClient, StorageSharedKeyCredential } from '@azure/storage-queue';
+import { type Config, poisonQueueName } from '../config.js';
+import { azureCredential } from '../credential.js';
+import type { ExportMessage, ExportQueue } from '../exports/ports.js';
+import { storageAccountName } from './account.js';
 
 export type { QueueClient };
-import type { Config } from '../config.js';
-import type { ExportMessage, ExportQueue } from '../exports/ports.js';
-import { azureCredential } from './credential.js';
 
 export function queueServiceClient(config: Config): QueueServiceClient {
   const { queueServiceUri, accountKey } = config.storage;
   if (accountKey) {
-    const accountName = new URL(queueServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';
-    return new QueueServiceClient(queueServiceUri, new StorageSharedKeyCredential(accountName, accountKey));
+    return new QueueServiceClient(queueServiceUri, new StorageSharedKeyCredential(storageAccountName(queueServiceUri), accountKey));
   }
   return new QueueServiceClient(queueServiceUri, azureCredential(config));
 }
@@ -28,7 +28,7 @@ export class StorageExportQueue implements ExportQueue {
 
   constructor(config: Config, service = queueServiceClient(config)) {
     this.queue = service.getQueueClient(config.exports.queueName);
-    this.poisonQueue = service.getQueueClient(config.exports.poisonQueueName);
+    this.poisonQueue = service.getQueueClient(poisonQueueName(config.exports.queueName));
   }
 
   /** Creates both queues (local stack only; Bicep creates them in Azure). */

@@ -1,41 +1,46 @@
 /** Activity records in Cosmos DB: newest first over the (dateTime desc, id desc) composite index. */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import type { ActivityFilter, ActivityRecord, ActivityRepository } from '../activity/activity.js';
-import type { Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { ActivityRecord } from '../activity/activity.js';
+import type { ActivityFilter, ActivityRepository } from '../activity/ports.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
+
+/**
+ * Newest first within a date range. Each equality filter present leads the ORDER BY, in this fixed
+ * order, so that one composite index (infra/cosmos-containers.json has one for each combination)
+ * serves the filters and the order together.
+ */
+const EQUALITY_FILTERS = ['resellerId', 'customerId', 'operation'] as const;
+
+function activityQuery(filter: ActivityFilter): KeysetQuery {
+  const parameters: SqlParameter[] = [
+    { name: '@partnerId', value: filter.partnerId },
+    { name: '@from', value: filter.from },
+    { name: '@to', value: filter.to },
+  ];
+  const where = ['c.partnerId = @partnerId', 'c.dateTime >= @from', 'c.dateTime <= @to'];
+  const leadingOrder: string[] = [];
+  for (const field of EQUALITY_FILTERS) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    where.push(`c.${field} = @${field}`);
+    parameters.push({ name: `@${field}`, value });
+    leadingOrder.push(field);
+  }
+  return { partitionKey: filter.partnerId, select: FIELDS, where, parameters, keyset: ['dateTime', 'id'], descending: true, leadingOrder };
+}
 
 export class CosmosActivityRepository implements ActivityRepository {
   constructor(private readonly container: Container) {}
 
   async listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>> {
-    const parameters: SqlParameter[] = [
-      { name: '@partnerId', value: filter.partnerId },
-      { name: '@from', value: filter.from },
-      { name: '@to', value: filter.to },
-    ];
-    const where = ['c.partnerId = @partnerId', 'c.dateTime >= @from', 'c.dateTime <= @to'];
-    const optional: Array<[string, string | undefined]> = [
-      ['resellerId', filter.resellerId],
-      ['customerId', filter.customerId],
-      ['operation', filter.operation],
-    ];
-    for (const [field, value] of optional) {
-      if (value === undefined) continue;
-      where.push(`c.${field} = @${field}`);
-      parameters.push({ name: `@${field}`, value });
-    }
-    if (after) {
-      where.push('(c.dateTime < @afterDateTime OR (c.dateTime = @afterDateTime AND c.id < @afterId))');
-      parameters.push({ name: '@afterDateTime', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} ${FIELDS} FROM c WHERE ${where.join(' AND ')} ORDER BY c.dateTime DESC, c.id DESC`;
-    const { resources } = await this.container.items
-      .query<ActivityRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.dateTime, row.id]);
+    return queryKeysetPage(this.container, activityQuery(filter), top, after);
+  }
+
+  streamActivity(filter: ActivityFilter, pageSize: number, after?: Cursor): PageStream<ActivityRecord> {
+    return queryKeysetStream(this.container, activityQuery(filter), pageSize, after);
   }
 
   async createActivity(record: ActivityRecord): Promise<void> {

@@ -3,9 +3,10 @@
  * emulator key against the local endpoint, with DefaultAzureCredential (managed identity) in Azure.
  */
 import https from 'node:https';
-import { CosmosClient, type Container, type Database } from '@azure/cosmos';
+import { type Container, CosmosClient, type Database, type SqlParameter, type SqlQuerySpec } from '@azure/cosmos';
 import type { Config } from '../config.js';
-import { azureCredential } from '../storage/credential.js';
+import { azureCredential } from '../credential.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
 
 export interface CosmosContainers {
   client: CosmosClient;
@@ -60,12 +61,74 @@ export interface CosmosSystemProperties {
   _attachments?: string;
 }
 
+/** A single-partition query over rows ordered by two fields, read a page at a time. */
+export interface KeysetQuery {
+  partitionKey: string;
+  /** The projection: `*` or `c.a, c.b`; it must include both keyset fields. */
+  select: string;
+  where: string[];
+  parameters: SqlParameter[];
+  /** The two fields rows are ordered by (a sort key or a date, then the id): a page's cursor. */
+  keyset: [string, string];
+  descending?: boolean;
+  /**
+   * Read the whole order backwards: every ORDER BY field, the leading ones too, flips direction, so
+   * the composite index that serves the order is read fully reversed (as Cosmos DB allows).
+   */
+  reverse?: boolean;
+  /**
+   * Fields the WHERE fixes to one value each, ordered first (ascending) so that one composite index
+   * serves the filters and the order together; the order of rows stays that of the keyset.
+   */
+  leadingOrder?: string[];
+}
+
+/** The query text after `after`, ordered by the leading fields and the keyset, with TOP when given. */
+function keysetSpec(query: KeysetQuery, after: Cursor | undefined, top?: number): SqlQuerySpec {
+  const [first, second] = query.keyset;
+  const descending = Boolean(query.descending) !== Boolean(query.reverse);
+  const direction = descending ? 'DESC' : 'ASC';
+  const beyond = descending ? '<' : '>';
+  const where = [...query.where];
+  const parameters = [...query.parameters];
+  if (after) {
+    where.push(`(c.${first} ${beyond} @afterFirst OR (c.${first} = @afterFirst AND c.${second} ${beyond} @afterSecond))`);
+    parameters.push({ name: '@afterFirst', value: after[0] }, { name: '@afterSecond', value: after[1] });
+  }
+  const leading = query.reverse ? 'DESC' : 'ASC';
+  const order = [...(query.leadingOrder ?? []).map((field) => `c.${field} ${leading}`), `c.${first} ${direction}`, `c.${second} ${direction}`];
+  const text = `SELECT ${top ? `TOP ${top} ` : ''}${query.select} FROM c WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')}`;
+  return { query: text, parameters };
+}
+
+function cursorOf(query: KeysetQuery, row: object): Cursor {
+  const [first, second] = query.keyset;
+  const values = row as Record<string, unknown>;
+  return [String(values[first]), String(values[second])];
+}
+
 /**
- * A keyset page from a query that asked for one row more than `top`: the extra row only tells that
- * more follow, so the last page never comes back empty.
+ * Up to `top` rows after `after`. The query asks for one row more than `top`: the extra row only
+ * tells that more follow, so the last page never comes back empty.
  */
-export function keysetPage<T>(resources: T[], top: number, cursorOf: (row: T) => Array<string | number>): { rows: T[]; next?: Array<string | number> } {
+export async function queryKeysetPage<T extends object>(container: Container, query: KeysetQuery, top: number, after?: Cursor): Promise<Page<T>> {
+  const { resources } = await container.items
+    .query<T>(keysetSpec(query, after, top + 1), { partitionKey: query.partitionKey, maxItemCount: top + 1 })
+    .fetchAll();
   if (resources.length <= top) return { rows: resources };
   const rows = resources.slice(0, top);
-  return { rows, next: cursorOf(rows[top - 1] as T) };
+  return { rows, next: cursorOf(query, rows[top - 1] as T) };
+}
+
+/**
+ * All rows after `after`, read with one iterator: the SDK asks for the query plan once, then makes
+ * one request per page of up to `pageSize` rows (it may answer fewer). A page-at-a-time query with
+ * TOP would pay a plan and a query for every page.
+ */
+export async function* queryKeysetStream<T extends object>(container: Container, query: KeysetQuery, pageSize: number, after?: Cursor): PageStream<T> {
+  const iterator = container.items.query<T>(keysetSpec(query, after), { partitionKey: query.partitionKey, maxItemCount: pageSize });
+  while (iterator.hasMoreResults()) {
+    const { resources } = await iterator.fetchNext();
+    if (resources.length > 0) yield { rows: resources, cursor: cursorOf(query, resources[resources.length - 1] as T) };
+  }
 }

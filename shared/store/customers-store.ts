@@ -4,9 +4,9 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerRecord, CustomerRow, CustomerSort } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository, Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -15,31 +15,45 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   return { ...record, etag: _etag ?? '' };
 }
 
+/** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
+function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
+  const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
+  const where = ['c.partnerId = @partnerId'];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+  }
+  if (filter.searchPrefix) {
+    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+    parameters.push({ name: '@search', value: filter.searchPrefix });
+    if (filter.idEquals) {
+      where.push(`(${keyMatch} OR c.id = @idEquals)`);
+      parameters.push({ name: '@idEquals', value: filter.idEquals });
+    } else {
+      where.push(keyMatch);
+    }
+  }
+  return { where, parameters };
+}
+
+/**
+ * The search in the partner's partition, ordered by (sortKey, id) or (domain, id), ascending or
+ * read backwards. With the reseller filter the ORDER BY starts with `resellerId`, so the
+ * (resellerId, sortKey, id) or (resellerId, domain, id) composite index serves it.
+ */
+function searchQuery(filter: CustomerFilter, sort: CustomerSort = 'companyName'): KeysetQuery {
+  const { where, parameters } = filterClause(filter);
+  const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
+  const keyset: [string, string] = [sort.endsWith('domain') ? 'domain' : 'sortKey', 'id'];
+  const leadingOrder = filter.resellerId === undefined ? [] : ['resellerId'];
+  return { partitionKey: filter.partnerId, select, where, parameters, keyset, leadingOrder, reverse: sort.startsWith('-') };
+}
+
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
-  async searchCustomers(
-    filter: CustomerFilter,
-    top: number,
-    after?: Cursor,
-    sort: CustomerSort = 'companyName',
-  ): Promise<Page<CustomerRow & { sortKey: string }>> {
-    const { where, parameters } = filterClause(filter);
-    // The sort property and id, both in one direction: the (sortKey, id) and (domain, id)
-    // composites (and their resellerId-first twins) serve either direction, read forwards or back.
-    const descending = sort.startsWith('-');
-    const property = sort.endsWith('domain') ? 'domain' : 'sortKey';
-    const direction = descending ? 'DESC' : 'ASC';
-    if (after) {
-      const beyond = descending ? '<' : '>';
-      where.push(`(c.${property} ${beyond} @afterValue OR (c.${property} = @afterValue AND c.id ${beyond} @afterId))`);
-      parameters.push({ name: '@afterValue', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.${property} ${direction}, c.id ${direction}`;
-    const { resources } = await this.container.items
-      .query<CustomerRow & { sortKey: string }>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [property === 'domain' ? row.domain : row.sortKey, row.id]);
+  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor, sort?: CustomerSort): Promise<Page<CustomerRow & { sortKey: string }>> {
+    return queryKeysetPage(this.container, searchQuery(filter, sort), top, after);
   }
 
   async countMatches(filter: CustomerFilter, cap: number): Promise<number> {
@@ -57,7 +71,12 @@ export class CosmosCustomerRepository implements CustomerRepository {
     const { resources } = await this.container.items
       .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: partnerId })
       .fetchAll();
+    // Pages of an aggregate may each carry a partial count.
     return resources.reduce((sum, value) => sum + value, 0);
+  }
+
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }> {
+    return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
@@ -94,25 +113,4 @@ export class CosmosCustomerRepository implements CustomerRepository {
     const { etag: _ignored, ...body } = record;
     await this.container.items.upsert(body);
   }
-}
-
-/** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
-function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
-  const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
-  const where = ['c.partnerId = @partnerId'];
-  if (filter.resellerId !== undefined) {
-    where.push('c.resellerId = @resellerId');
-    parameters.push({ name: '@resellerId', value: filter.resellerId });
-  }
-  if (filter.searchPrefix) {
-    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
-    parameters.push({ name: '@search', value: filter.searchPrefix });
-    if (filter.idEquals) {
-      where.push(`(${keyMatch} OR c.id = @idEquals)`);
-      parameters.push({ name: '@idEquals', value: filter.idEquals });
-    } else {
-      where.push(keyMatch);
-    }
-  }
-  return { where, parameters };
 }

@@ -1,10 +1,9 @@
 /** Export jobs and schedules in Cosmos DB, in the partner's partition, with ETag-guarded updates. */
 import type { Container } from '@azure/cosmos';
-import type { Page } from '../customers/ports.js';
 import type { ExportJob, ExportSchedule } from '../exports/export-job.js';
 import type { ExportRepository } from '../exports/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { type CosmosSystemProperties, cosmosStatus, keysetPage } from './cosmos.js';
+import type { Cursor, Page } from '../kernel/page.js';
+import { type CosmosSystemProperties, cosmosStatus, queryKeysetPage } from './cosmos.js';
 
 function withEtag<T extends { etag?: string }>(stored: T & CosmosSystemProperties): T {
   const { _etag, _ts, _rid, _self, _attachments, ...record } = stored;
@@ -41,24 +40,24 @@ export class CosmosExportRepository implements ExportRepository {
   }
 
   async listExports(partnerId: string, scopeTenantId: string, top: number, after?: Cursor): Promise<Page<ExportJob>> {
-    const parameters = [
-      { name: '@partnerId', value: partnerId },
-      { name: '@scopeTenantId', value: scopeTenantId },
-    ];
-    let keyset = '';
-    if (after) {
-      keyset = ' AND (c.createdDateTime < @afterCreated OR (c.createdDateTime = @afterCreated AND c.id < @afterId))';
-      parameters.push({ name: '@afterCreated', value: String(after[0]) }, { name: '@afterId', value: String(after[1]) });
-    }
-    const query = `SELECT TOP ${top + 1} * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'export' AND c.scopeTenantId = @scopeTenantId${keyset} ORDER BY c.createdDateTime DESC, c.id DESC`;
-    const { resources } = await this.container.items
-      .query<ExportJob & CosmosSystemProperties>({ query, parameters }, { partitionKey: partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(
-      resources.map((resource) => withEtag<ExportJob>(resource)),
+    const page = await queryKeysetPage<ExportJob & CosmosSystemProperties>(
+      this.container,
+      {
+        partitionKey: partnerId,
+        select: '*',
+        where: ['c.partnerId = @partnerId', "c.kind = 'export'", 'c.scopeTenantId = @scopeTenantId'],
+        parameters: [
+          { name: '@partnerId', value: partnerId },
+          { name: '@scopeTenantId', value: scopeTenantId },
+        ],
+        keyset: ['createdDateTime', 'id'],
+        descending: true,
+        leadingOrder: ['kind', 'scopeTenantId'],
+      },
       top,
-      (job) => [job.createdDateTime, job.id],
+      after,
     );
+    return { ...page, rows: page.rows.map((resource) => withEtag<ExportJob>(resource)) };
   }
 
   async listStaleExports(before: string, limit: number): Promise<ExportJob[]> {
@@ -99,7 +98,8 @@ export class CosmosExportRepository implements ExportRepository {
     const { resources } = await this.container.items
       .query<ExportSchedule & CosmosSystemProperties>(
         {
-          query: "SELECT * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND c.scopeTenantId = @scopeTenantId ORDER BY c.name ASC, c.id ASC",
+          query:
+            "SELECT * FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND c.scopeTenantId = @scopeTenantId ORDER BY c.kind ASC, c.scopeTenantId ASC, c.name ASC, c.id ASC",
           parameters: [
             { name: '@partnerId', value: partnerId },
             { name: '@scopeTenantId', value: scopeTenantId },

@@ -1,32 +1,36 @@
 /** Subscriptions in Cosmos DB: keyset pages over (customerId, sortKey, id) in the partner's partition. */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import type { Page } from '../customers/ports.js';
-import type { Cursor } from '../http/paging.js';
-import { keysetPage } from './cosmos.js';
-import type { SubscriptionFilter, SubscriptionRecord, SubscriptionRepository } from '../subscriptions/subscription.js';
+import type { Cursor, Page, PageStream } from '../kernel/page.js';
+import type { SubscriptionFilter, SubscriptionRepository } from '../subscriptions/ports.js';
+import type { SubscriptionRecord } from '../subscriptions/subscription.js';
+import { type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
+
+/** A customer's subscriptions, ordered by (sortKey, id) behind its equality filters, which lead the ORDER BY. */
+function subscriptionsQuery(filter: SubscriptionFilter): KeysetQuery {
+  const parameters: SqlParameter[] = [
+    { name: '@partnerId', value: filter.partnerId },
+    { name: '@customerId', value: filter.customerId },
+  ];
+  const where = ['c.partnerId = @partnerId', 'c.customerId = @customerId'];
+  const leadingOrder = ['customerId'];
+  if (filter.resellerId !== undefined) {
+    where.push('c.resellerId = @resellerId');
+    parameters.push({ name: '@resellerId', value: filter.resellerId });
+    leadingOrder.push('resellerId');
+  }
+  const select = 'c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey';
+  return { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder };
+}
 
 export class CosmosSubscriptionRepository implements SubscriptionRepository {
   constructor(private readonly container: Container) {}
 
   async listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>> {
-    const parameters: SqlParameter[] = [
-      { name: '@partnerId', value: filter.partnerId },
-      { name: '@customerId', value: filter.customerId },
-    ];
-    const where = ['c.partnerId = @partnerId', 'c.customerId = @customerId'];
-    if (filter.resellerId !== undefined) {
-      where.push('c.resellerId = @resellerId');
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
-    if (after) {
-      where.push('(c.sortKey > @afterSortKey OR (c.sortKey = @afterSortKey AND c.id > @afterId))');
-      parameters.push({ name: '@afterSortKey', value: after[0] ?? '' }, { name: '@afterId', value: after[1] ?? '' });
-    }
-    const query = `SELECT TOP ${top + 1} c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey FROM c WHERE ${where.join(' AND ')} ORDER BY c.customerId ASC, c.sortKey ASC, c.id ASC`;
-    const { resources } = await this.container.items
-      .query<SubscriptionRecord>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: top + 1 })
-      .fetchAll();
-    return keysetPage(resources, top, (row) => [row.sortKey, row.id]);
+    return queryKeysetPage(this.container, subscriptionsQuery(filter), top, after);
+  }
+
+  streamSubscriptions(filter: SubscriptionFilter, pageSize: number, after?: Cursor): PageStream<SubscriptionRecord> {
+    return queryKeysetStream(this.container, subscriptionsQuery(filter), pageSize, after);
   }
 
   async upsertSubscription(record: SubscriptionRecord): Promise<void> {

@@ -1,33 +1,60 @@
-/** Partners and resellers in Cosmos DB, one point read per caller (cached briefly: they rarely change). */
+/**
+ * Partners and resellers in Cosmos DB. Both lookups are cached briefly per process (they rarely
+ * change, and every request needs the caller's tenant): the caller's tenant is a point read, and a
+ * partner's resellers are a cross-partition query (tenants are partitioned by their own id), which
+ * would otherwise fan out to every partition on each request.
+ */
 import type { Container } from '@azure/cosmos';
-import { foldText } from '../customers/search-keys.js';
-import type { ResellerRecord, TenantRecord, TenantRepository } from '../tenants/tenant.js';
+import { foldText } from '../kernel/text.js';
+import type { TenantRepository } from '../tenants/ports.js';
+import type { ResellerRecord, TenantRecord } from '../tenants/tenant.js';
 
 const CACHE_MILLISECONDS = 30_000;
+/** Entries a cache may hold before it starts over (a process serves a bounded set of partners). */
+const CACHE_ENTRIES = 10_000;
+
+/** Values by key for CACHE_MILLISECONDS. */
+class ShortLivedCache<T> {
+  private readonly entries = new Map<string, { value: T; expires: number }>();
+
+  async get(key: string, load: () => Promise<T>): Promise<T> {
+    const cached = this.entries.get(key);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const value = await load();
+    if (this.entries.size >= CACHE_ENTRIES) this.entries.clear();
+    this.entries.set(key, { value, expires: Date.now() + CACHE_MILLISECONDS });
+    return value;
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
 
 export class CosmosTenantRepository implements TenantRepository {
-  private readonly cache = new Map<string, { record: TenantRecord | undefined; expires: number }>();
+  private readonly tenants = new ShortLivedCache<TenantRecord | undefined>();
+  private readonly resellers = new ShortLivedCache<ResellerRecord[]>();
 
   constructor(private readonly container: Container) {}
 
-  async findTenant(tenantId: string): Promise<TenantRecord | undefined> {
-    const cached = this.cache.get(tenantId);
-    if (cached && cached.expires > Date.now()) return cached.record;
-    const { resource } = await this.container.item(tenantId, tenantId).read<TenantRecord>();
-    const record = resource ? toTenant(resource) : undefined;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(tenantId, { record, expires: Date.now() + CACHE_MILLISECONDS });
-    return record;
+  findTenant(tenantId: string): Promise<TenantRecord | undefined> {
+    return this.tenants.get(tenantId, async () => {
+      const { resource } = await this.container.item(tenantId, tenantId).read<TenantRecord>();
+      return resource ? toTenant(resource) : undefined;
+    });
   }
 
-  async listResellers(partnerId: string): Promise<ResellerRecord[]> {
-    const { resources } = await this.container.items
-      .query<ResellerRecord>({
-        query: "SELECT c.type, c.id, c.partnerId, c.name FROM c WHERE c.type = 'reseller' AND c.partnerId = @partnerId ORDER BY c.sortKey ASC, c.id ASC",
-        parameters: [{ name: '@partnerId', value: partnerId }],
-      })
-      .fetchAll();
-    return resources.map((r) => ({ type: 'reseller', id: r.id, partnerId: r.partnerId, name: r.name }));
+  listResellers(partnerId: string): Promise<ResellerRecord[]> {
+    return this.resellers.get(partnerId, async () => {
+      const { resources } = await this.container.items
+        .query<ResellerRecord>({
+          query:
+            "SELECT c.type, c.id, c.partnerId, c.name FROM c WHERE c.type = 'reseller' AND c.partnerId = @partnerId ORDER BY c.type ASC, c.partnerId ASC, c.sortKey ASC, c.id ASC",
+          parameters: [{ name: '@partnerId', value: partnerId }],
+        })
+        .fetchAll();
+      return resources.map((r) => ({ type: 'reseller', id: r.id, partnerId: r.partnerId, name: r.name }));
+    });
   }
 
   async listPartnerIds(): Promise<string[]> {
@@ -37,7 +64,8 @@ export class CosmosTenantRepository implements TenantRepository {
 
   async upsertTenant(record: TenantRecord): Promise<void> {
     await this.container.items.upsert({ ...record, sortKey: foldText(record.name) });
-    this.cache.delete(record.id);
+    this.tenants.delete(record.id);
+    if (record.type === 'reseller') this.resellers.delete(record.partnerId);
   }
 }
 

@@ -1,7 +1,5 @@
 /** A customer's subscriptions, stored in the partner's partition beside its customers. */
-import type { Cursor } from '../http/paging.js';
-import type { Page } from '../customers/ports.js';
-import { foldText } from '../customers/search-keys.js';
+import { foldText } from '../kernel/text.js';
 
 export const SUBSCRIPTION_STATUSES = ['active', 'suspended', 'deleted', 'expired', 'pending'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -34,16 +32,4 @@ export function toSubscription(record: Subscription): Subscription {
     status: record.status,
     resellerId: record.resellerId ?? null,
   };
-}
-
-export interface SubscriptionFilter {
-  partnerId: string;
-  customerId: string;
-  /** A reseller sees only the subscriptions it sells. */
-  resellerId?: string;
-}
-
-export interface SubscriptionRepository {
-  listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>>;
-  upsertSubscription(record: SubscriptionRecord): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER, RESELLER_A, RESELLER_B, fixtureRecords, providerCustomers } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { fixtureRecords, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -52,6 +52,16 @@ describe('GET /api/activity', () => {
     const { rows } = await allPages(service.url, '/api/activity', principal(RESELLER_A));
     expect(rows.map((r) => r.customerId)).toEqual([resellerACustomer?.id, resellerACustomer?.id]);
     const foreign = await allPages(service.url, `/api/activity?customerId=${resellerBCustomer?.id}`, principal(RESELLER_A));
+    expect(foreign.rows).toEqual([]);
+  });
+
+  it('an indirect reseller filters its records by operation, and by customer and operation', async () => {
+    const rename = 'operation=UpdateCustomerCompanyName';
+    const byOperation = await allPages(service.url, `/api/activity?${rename}&top=1`, principal(RESELLER_A));
+    expect(byOperation.rows.map((r) => r.details.newCompanyName)).toEqual(['Renamed 3', 'Renamed 0']);
+    const byBoth = await allPages(service.url, `/api/activity?customerId=${resellerACustomer?.id}&${rename}`, principal(RESELLER_A));
+    expect(byBoth.rows.map((r) => r.details.newCompanyName)).toEqual(['Renamed 3', 'Renamed 0']);
+    const foreign = await allPages(service.url, `/api/activity?customerId=${resellerBCustomer?.id}&${rename}`, principal(RESELLER_A));
     expect(foreign.rows).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCustomerCounts } from '../../shared/customers/customer-counts.js';
-import { foldText } from '../../shared/customers/search-keys.js';
-import { OTHER_PARTNER, PROVIDER, RESELLER_A, RESELLER_B, customerId, fixtureRecords, otherPartnerCustomers, providerCustomers } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { foldText } from '../../shared/kernel/text.js';
+import { customerId, fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const provider = principal(PROVIDER, ['Customers.ReadWrite']);

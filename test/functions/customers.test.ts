@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foldText, matchesSearch } from '../../shared/customers/search-keys.js';
+import { foldText } from '../../shared/kernel/text.js';
 import {
+  customerId,
+  fixtureRecords,
   OTHER_PARTNER,
+  otherPartnerCustomers,
   PROVIDER,
+  providerCustomers,
   RESELLER_A,
   RESELLER_B,
   UNKNOWN_TENANT,
-  customerId,
-  fixtureRecords,
-  otherPartnerCustomers,
-  providerCustomers,
 } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { matchesSearch } from '../support/oracles.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const provider = principal(PROVIDER);

@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
-import { PROVIDER, customerId, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
+import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 const partner = principal(PROVIDER, ['Customers.Read'], 'ada@provider.example');
 const MANY = 400;
@@ -28,8 +28,11 @@ function manyCustomers(): Array<Record<string, unknown>> {
   });
 }
 
-async function startService(env: Record<string, string>): Promise<TestService> {
-  const service = await startTestService({ env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7', ...env } });
+async function startService(maxDequeueCount?: number): Promise<TestService> {
+  const service = await startTestService({
+    env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7' },
+    ...(maxDequeueCount ? { host: { maxDequeueCount } } : {}),
+  });
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
   return service;
 }
@@ -48,7 +51,7 @@ describe('an export that crashes or hands off', () => {
   let reference: Buffer;
 
   beforeAll(async () => {
-    service = await startService({});
+    service = await startService();
     const done = await waitForExport(service, await exportCustomers(service));
     expect(done.status).toBe('Succeeded');
     expect(done.rowCount).toBe(MANY + 16);
@@ -91,12 +94,15 @@ describe('an export that crashes or hands off', () => {
     exports.blockBytes = 16 * 1024;
     let pagesAfterFailure = 0;
     let retried = false;
+    const failures = () => service.ctx.faults.thrownCount('export.afterBlockStaged');
     service.ctx.customers = Object.assign(Object.create(customers) as typeof customers, {
-      searchCustomers: (...args: Parameters<typeof customers.searchCustomers>) => {
+      streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
         // The retry starts again from the top: the first block was never checkpointed.
-        if (args[2] === undefined && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) retried = true;
-        if (!retried && service.ctx.faults.thrownCount('export.afterBlockStaged') > 0) pagesAfterFailure += 1;
-        return customers.searchCustomers(...args);
+        if (args[2] === undefined && failures() > 0) retried = true;
+        for await (const page of customers.streamCustomers(...args)) {
+          if (!retried && failures() > 0) pagesAfterFailure += 1;
+          yield page;
+        }
       },
     });
     try {
@@ -129,7 +135,7 @@ describe('an export sliced into many queue messages', () => {
   afterAll(async () => service?.close());
 
   it('hands off after every checkpoint and still writes the same bytes', async () => {
-    service = await startService({});
+    service = await startService();
     const whole = await waitForExport(service, await exportCustomers(service));
     expect(whole.status).toBe('Succeeded');
     const reference = await downloadBytes(whole.downloadUrl);
@@ -153,7 +159,7 @@ describe('an export sliced into many queue messages', () => {
 describe('an export the queue gives up on', () => {
   let service: TestService;
   beforeAll(async () => {
-    service = await startService({ EXPORT_MAX_DEQUEUE_COUNT: '3' });
+    service = await startService(3);
   });
   afterEach(() => service.ctx.faults.disarm());
   afterAll(async () => service?.close());

@@ -3,8 +3,8 @@
  * as ordinary exports, at most once per due time even when two timers fire together.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_PARTNER, PROVIDER, RESELLER_A, otherPartnerCustomers, providerCustomers, fixtureRecords } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const admin = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');

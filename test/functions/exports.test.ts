@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_PARTNER, PROVIDER, RESELLER_A, RESELLER_B, fixtureRecords, otherPartnerCustomers, providerCustomers } from '../support/fixtures.js';
-import { HEADERS, activityCells, customerCells, expectedCsv, subscriptionCells } from '../support/csv-expectations.js';
-import { type TestService, allPages, call, download, principal, startTestService, waitForExport as waitForFinishedExport } from '../support/service.js';
+import { activityCells, customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
+import { fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
+import { allPages, call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 
 let service: TestService;
 const partner = principal(PROVIDER, ['Customers.Read'], 'ada@provider.example');

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER, fixtureRecords, providerCustomers } from '../support/fixtures.js';
-import { type TestService, call, principal, startTestService } from '../support/service.js';
+import { fixtureRecords, PROVIDER, providerCustomers } from '../support/fixtures.js';
+import { call, principal, startTestService, type TestService } from '../support/service.js';
 
 fc.configureGlobal({ seed: 20261125, numRuns: 60 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcilePendingActivity } from '../../shared/activity/reconcile.js';
-import { OTHER_PARTNER, PROVIDER, RESELLER_A, RESELLER_B, fixtureRecords, otherPartnerCustomers, providerCustomers } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { reconcilePendingActivity } from '../../shared/customers/rename-reconcile.js';
+import { fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');

@@ -12,7 +12,7 @@ import { buildCustomerRecord } from '../../shared/customers/customer.js';
 import { reconcileCustomerCounts } from '../../shared/customers/customer-counts.js';
 import { launchChromium } from '../support/browser.js';
 import { customerId } from '../support/fixtures.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 const PARTNER = 'a5000000-0000-4000-8000-000000000001';
 const RESELLER_NORTH = 'a5000000-0000-4000-8000-000000000002';

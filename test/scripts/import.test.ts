@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_COSMOS_KEY } from '../../shared/config.js';
-import { type TestService, allPages, call, principal, startTestService } from '../support/service.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 const run = promisify(execFile);
 let service: TestService;

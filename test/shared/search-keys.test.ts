@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customerSearchKeys, foldText, matchesSearch, nameWords } from '../../shared/customers/search-keys.js';
+import { customerSearchKeys, nameWords } from '../../shared/customers/search-keys.js';
+import { foldText } from '../../shared/kernel/text.js';
+import { matchesSearch } from '../support/oracles.js';
 
 fc.configureGlobal({ seed: 20261124, numRuns: 300 });
 

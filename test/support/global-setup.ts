@@ -5,6 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startAzurite, startCosmosEndpoint } from '../../shared/host/local-stack.js';
+import { clearQueryLog } from './query-log.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +14,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  clearQueryLog();
   const cosmos = await startCosmosEndpoint(0);
   const azurite = await startAzurite();
   project.provide('stack', { cosmos: cosmos.port, blob: azurite.blobPort, queue: azurite.queuePort });

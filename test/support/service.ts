@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { functionTable } from '../../functions/table.js';
-import { loadConfig, localStackEnv } from '../../shared/config.js';
-import { encodePrincipal } from '../../shared/http/principal.js';
+import { type HostSettings, hostSettings, loadConfig, localStackEnv } from '../../shared/config.js';
 import { type LocalRunner, startLocalRunner } from '../../shared/host/local-runner.js';
+import { encodePrincipal } from '../../shared/http/principal.js';
 import { type ImportSummary, importRecords } from '../../shared/import/import-records.js';
-import { type WiredService, createService, prepareLocalResources } from '../../shared/wiring.js';
+import { createService, prepareLocalResources, type WiredService } from '../../shared/wiring.js';
+import { recordQueries } from './query-log.js';
 
 export interface TestService {
   url: string;
@@ -22,16 +23,21 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startTestService(options: { env?: Record<string, string>; queues?: boolean } = {}): Promise<TestService> {
+export async function startTestService(options: { env?: Record<string, string>; host?: Partial<HostSettings>; queues?: boolean } = {}): Promise<TestService> {
   const ports = inject('stack');
   const suffix = randomUUID().slice(0, 8);
-  const config = loadConfig({
-    ...localStackEnv(ports, `test-${suffix}`),
-    EXPORTS_CONTAINER_NAME: `exports-${suffix}`,
-    EXPORTS_QUEUE_NAME: `exports-${suffix}`,
-    ...options.env,
-  });
+  const config = loadConfig(
+    {
+      ...localStackEnv(ports, `test-${suffix}`),
+      EXPORTS_CONTAINER_NAME: `exports-${suffix}`,
+      EXPORTS_QUEUE_NAME: `exports-${suffix}`,
+      ...options.env,
+    },
+    { ...hostSettings, ...options.host },
+  );
   const service = createService(config);
+  const { tenants, customers, subscriptions, activity, exports } = service.store;
+  recordQueries({ tenants, customers, subscriptions, activity, exports });
   await prepareLocalResources(service);
   const logs: string[] = [];
   const runner = await startLocalRunner(functionTable, service.ctx, {

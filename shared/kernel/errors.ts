@@ -2,6 +2,8 @@
  * Domain errors with stable codes. The domain says what went wrong (`kind`); only shared/http maps
  * a kind to an HTTP status, so queue and timer handlers can use the same errors.
  */
+import type { z } from 'zod';
+
 export type ErrorKind =
   | 'Invalid'
   | 'Unauthenticated'
@@ -38,8 +40,8 @@ export function ensureErrorType(err: unknown): Error {
   return new Error(`Non-error thrown: ${typeof err === 'string' ? err : JSON.stringify(err)}`);
 }
 
-/** Returns the value, or throws an error naming what was missing. */
-export function nonNullValue<T>(value: T | null | undefined, name: string): T {
-  if (value === null || value === undefined) throw new Error(`Internal error: "${name}" is missing.`);
-  return value;
+/** The first problem zod found: the dotted path of the field ('' for the whole value) and its message. */
+export function firstIssue(error: z.ZodError): { target: string; message: string } {
+  const issue = error.issues[0];
+  return { target: issue?.path.map(String).join('.') ?? '', message: issue?.message ?? 'is invalid' };
 }

@@ -3,7 +3,7 @@
  * comes from settings so sovereign clouds work unchanged.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 
 let credential: TokenCredential | undefined;
 

@@ -2,9 +2,10 @@
  * Resolves Pending activity records left by a crash between a rename's two writes: the customer
  * document lists the activity records of its latest renames, so the outcome is known exactly.
  */
+
+import type { ActivityRecord } from '../activity/activity.js';
 import type { ServiceContext } from '../context.js';
-import { RENAME_OPERATION } from '../customers/customer-service.js';
-import type { ActivityRecord } from './activity.js';
+import { RENAME_OPERATION } from './customer-service.js';
 
 /** How old a Pending record must be before it is taken as abandoned (its request has ended). */
 export const PENDING_GRACE_SECONDS = 120;

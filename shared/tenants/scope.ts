@@ -1,0 +1,45 @@
+/**
+ * The caller's scope: all of a partner's data, or one reseller's share of its provider's. It comes
+ * only from the caller's tenant id (looked up among the imported records), never from a query or a
+ * body.
+ */
+import { ServiceError } from '../kernel/errors.js';
+import { canonicalId } from '../kernel/ids.js';
+import type { TenantRepository } from './ports.js';
+
+export type Role = 'Customers.Read' | 'Customers.ReadWrite';
+
+export interface Principal {
+  tenantId: string;
+  userName: string;
+  roles: string[];
+}
+
+/** What a caller may see: all of a partner's data, or one reseller's share of its provider's. */
+export interface Scope {
+  partnerId: string;
+  /** Set when the caller is an indirect reseller: it sees only rows with this resellerId. */
+  resellerId: string | null;
+  /** The caller's own tenant id: exports and schedules belong to it. */
+  tenantId: string;
+  userName: string;
+}
+
+/**
+ * Resolves the caller's scope and checks the role the operation needs.
+ * Unknown tenant or missing role: Forbidden (403).
+ */
+export async function resolveScope(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Scope> {
+  const canRead = principal.roles.includes('Customers.Read') || principal.roles.includes('Customers.ReadWrite');
+  const canWrite = principal.roles.includes('Customers.ReadWrite');
+  if (required === 'Customers.ReadWrite' ? !canWrite : !canRead) {
+    throw new ServiceError('Forbidden', 'Forbidden', `The caller does not have the ${required} role.`);
+  }
+  const tenant = await tenants.findTenant(canonicalId(principal.tenantId));
+  if (!tenant) {
+    throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
+  }
+  return tenant.type === 'partner'
+    ? { partnerId: tenant.id, resellerId: null, tenantId: tenant.id, userName: principal.userName }
+    : { partnerId: tenant.partnerId, resellerId: tenant.id, tenantId: tenant.id, userName: principal.userName };
+}

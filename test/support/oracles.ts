@@ -1,0 +1,29 @@
+/**
+ * Reference implementations the tests hold the service to: slow and obvious, never shipped.
+ * - csv-stringify, the well-kept library, writes what the export's own CSV writer must equal.
+ * - An in-memory search matcher says which customers the store query must return.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { customerSearchKeys } from '../../shared/customers/search-keys.js';
+import { type CsvCell, guardCell } from '../../shared/exports/csv.js';
+import { foldText } from '../../shared/kernel/text.js';
+
+// csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF:
+// RFC 4180 wants any line break inside a field quoted, so ask for it.
+const CSV_OPTIONS = { record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ } as const;
+
+/** The rows written by csv-stringify alone: what csvRows must equal. */
+export function csvRowsByLibrary(rows: readonly (readonly CsvCell[])[]): string {
+  return stringify(
+    rows.map((row) => row.map(guardCell)),
+    CSV_OPTIONS,
+  );
+}
+
+/** The reference matcher, in memory: what the store query must agree with. */
+export function matchesSearch(customer: { id: string; companyName: string; domain: string }, search: string): boolean {
+  const query = foldText(search);
+  if (!query) return true;
+  if (customer.id.toLowerCase() === search.trim().toLowerCase()) return true;
+  return customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(query));
+}
