@@ -5,6 +5,8 @@
  *   http-child a   end to end over the local Cosmos endpoint (seeded by the runner)
  *   http-child b   the same handlers over in-process containers that answer pages recorded from
  *                  the local Cosmos endpoint (bench/pages.ts)
+ *   http-child c   the same as b, but the customers are BENCH_LIST_CUSTOMERS synthetic ones
+ *                  (default 1,000,000) with their maintained count (bench/pages.ts)
  *
  *
  * Talks to the bench runner over IPC: sends {url} when listening; answers {type:'misses'} with the
@@ -16,12 +18,13 @@ import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { CosmosCustomerCountRepository } from '../shared/store/counters-store.js';
 import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
 import { CosmosTenantRepository } from '../shared/store/tenants-store.js';
 import { createService } from '../shared/wiring.js';
-import { ReplayingContainer } from './pages.js';
+import { ReplayingContainer, syntheticCounts, syntheticCustomers } from './pages.js';
 
-const setup = process.argv[2] === 'b' ? 'b' : 'a';
+const setup = process.argv[2] === 'b' || process.argv[2] === 'c' ? process.argv[2] : 'a';
 const ports = {
   cosmos: Number(process.env.BENCH_COSMOS_PORT),
   blob: Number(process.env.BENCH_BLOB_PORT),
@@ -46,12 +49,17 @@ const baseline: HttpFunctionEntry = httpFunction({
 async function main() {
   const service = createService(loadConfig(localStackEnv(ports, process.env.BENCH_HTTP_DATABASE ?? 'bench-http')));
   const replays: ReplayingContainer[] = [];
-  if (setup === 'b') {
+  if (setup !== 'a') {
     const customers = new ReplayingContainer(service.store.customers);
     const tenants = new ReplayingContainer(service.store.tenants);
     replays.push(customers, tenants);
     service.ctx.customers = new CosmosCustomerRepository(customers.asContainer());
     service.ctx.tenants = new CosmosTenantRepository(tenants.asContainer());
+  }
+  if (setup === 'c') {
+    const count = Number(process.env.BENCH_LIST_CUSTOMERS ?? 1_000_000);
+    service.ctx.customers = new CosmosCustomerRepository(syntheticCustomers(count));
+    service.ctx.customerCounts = new CosmosCustomerCountRepository(syntheticCounts(count));
   }
   const runner = await startLocalRunner([baseline, ...functionTable], service.ctx, {
     queues: false,
