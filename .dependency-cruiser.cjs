@@ -25,7 +25,7 @@ module.exports = {
       comment: 'The domain works through its ports; SDKs live in store/ and storage/, HTTP in http/, hosts in host/.',
       severity: 'error',
       from: { path: DOMAIN },
-      to: { path: '^(node_modules/)?@azure/|^shared/(store|storage|host|http)/|^shared/(wiring|credential)\\.ts$|^functions/' },
+      to: { path: '^(node_modules/)?@azure/|^shared/(store|storage|host|http)/|^shared/(wiring|config|credential)\\.ts$|^functions/' },
     },
     {
       name: 'store-and-storage-do-not-import-each-other',

@@ -40,8 +40,8 @@ export async function measureCalls(ports: { cosmos: number; blob: number; queue:
         yield JSON.stringify({ type: 'customer', id, partnerId: PARTNER, resellerId: null, companyName, domain, relationship: 'Direct reseller' });
       }
     })();
-  await importRecords(service.ctx, lines);
-  const runner = await startLocalRunner(functionTable, service.ctx, { timers: false, queuePollMilliseconds: 50, log: () => undefined });
+  await importRecords(service.ports, lines);
+  const runner = await startLocalRunner(functionTable, service, { timers: false, queuePollMilliseconds: 50, log: () => undefined });
   const headers = { 'x-ms-client-principal': encodePrincipal({ tenantId: PARTNER, userName: 'bench@partner.example', roles: ['Customers.ReadWrite'] }) };
   const get = (path: string) => fetch(runner.url + path, { headers });
   const callsOf = async (operation: () => Promise<unknown>) => {

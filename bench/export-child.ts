@@ -22,14 +22,13 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { AZURITE_ACCOUNT, AZURITE_KEY, loadConfig, localStackEnv } from '../shared/config.js';
-import type { ServiceContext } from '../shared/context.js';
 import { buildCustomerRecord } from '../shared/customers/customer.js';
-import { runExportSlice, startExport } from '../shared/exports/export-service.js';
 import { exportSource } from '../shared/exports/export-sources.js';
 import { blockId } from '../shared/exports/export-writer.js';
+import { FaultInjector } from '../shared/kernel/faults.js';
 import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
 import type { Scope } from '../shared/tenants/scope.js';
-import { createService, prepareLocalResources } from '../shared/wiring.js';
+import { createService, prepareLocalResources, type WiredService } from '../shared/wiring.js';
 import { SYNTHETIC_PARTNER_ID, syntheticCustomerId, syntheticCustomers } from './pages.js';
 
 const [mode = 'export', rowsArgument = '1000', extra] = process.argv.slice(2);
@@ -39,6 +38,7 @@ const ports = {
   blob: Number(process.env.BENCH_BLOB_PORT),
   queue: Number(process.env.BENCH_QUEUE_PORT),
 };
+const faults = new FaultInjector();
 const scope: Scope = {
   partnerId: SYNTHETIC_PARTNER_ID,
   resellerId: null,
@@ -46,16 +46,22 @@ const scope: Scope = {
   userName: 'bench@partner.example',
 };
 
-async function serviceContext(databaseName: string): Promise<ServiceContext> {
+/** The service over the store and Azurite; `syntheticRows` customers come from memory instead. */
+async function benchService(databaseName: string, syntheticRows?: number): Promise<WiredService> {
   const config = loadConfig({
     ...localStackEnv(ports, databaseName),
     EXPORT_SLICE_SECONDS: '86400',
   });
-  const service = createService(config);
+  const service = createService(config, {
+    faults,
+    ports: () => ({
+      // No queue poller runs here: the slice is called directly, as the queue trigger would call it.
+      exportQueue: { enqueue: async () => undefined },
+      ...(syntheticRows === undefined ? {} : { customers: new CosmosCustomerRepository(syntheticCustomers(syntheticRows)) }),
+    }),
+  });
   await prepareLocalResources(service);
-  // No queue poller runs here: the slice is called directly, as the queue trigger would call it.
-  service.ctx.exportQueue = { enqueue: async () => undefined };
-  return service.ctx;
+  return service;
 }
 
 function blobService(): BlobServiceClient {
@@ -63,14 +69,14 @@ function blobService(): BlobServiceClient {
 }
 
 /** Runs one export to the end (or to the first crash) and reports its figures. */
-async function timedExport(ctx: ServiceContext) {
-  const { job } = await startExport(ctx, scope, { type: 'customers' });
+async function timedExport({ services, ports: stores, config }: WiredService) {
+  const { job } = await services.exports.start(scope, { type: 'customers' });
   const started = performance.now();
-  await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
+  await services.exports.runSlice(SYNTHETIC_PARTNER_ID, job.id, () => undefined);
   const seconds = (performance.now() - started) / 1000;
-  const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
+  const done = await stores.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
   if (done?.status !== 'Succeeded') throw new Error(`The export ended ${done?.status}.`);
-  const properties = await blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName).getProperties();
+  const properties = await blobService().getContainerClient(config.exports.containerName).getBlobClient(done.blobName).getProperties();
   return {
     rows: done.rowCount,
     bytes: properties.contentLength ?? 0,
@@ -81,30 +87,27 @@ async function timedExport(ctx: ServiceContext) {
 }
 
 async function exportMode() {
-  const ctx = await serviceContext('bench');
-  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
-  return timedExport(ctx);
+  return timedExport(await benchService('bench', rows));
 }
 
 async function resumeMode() {
-  const ctx = await serviceContext('bench');
-  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
+  const { services, ports: stores, config } = await benchService('bench', rows);
   const expectedBlocks = Number(extra);
-  const { job } = await startExport(ctx, scope, { type: 'customers' });
-  ctx.faults.arm('export.afterBlockStaged', Math.ceil(expectedBlocks / 2));
+  const { job } = await services.exports.start(scope, { type: 'customers' });
+  faults.arm('export.afterBlockStaged', Math.ceil(expectedBlocks / 2));
   const started = performance.now();
   let crashed = false;
   try {
-    await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
+    await services.exports.runSlice(SYNTHETIC_PARTNER_ID, job.id, () => undefined);
   } catch {
     crashed = true;
   }
-  const crashedAt = (await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id))?.checkpoint.rowCount ?? 0;
-  await runExportSlice(ctx, SYNTHETIC_PARTNER_ID, job.id, () => undefined);
+  const crashedAt = (await stores.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id))?.checkpoint.rowCount ?? 0;
+  await services.exports.runSlice(SYNTHETIC_PARTNER_ID, job.id, () => undefined);
   const seconds = (performance.now() - started) / 1000;
-  const done = await ctx.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
+  const done = await stores.exportJobs.getExport(SYNTHETIC_PARTNER_ID, job.id);
   if (!crashed || done?.status !== 'Succeeded') throw new Error('The resume run did not crash and then succeed.');
-  const blob = blobService().getContainerClient(ctx.config.exports.containerName).getBlobClient(done.blobName);
+  const blob = blobService().getContainerClient(config.exports.containerName).getBlobClient(done.blobName);
   const properties = await blob.getProperties();
   await blob.delete();
   return {
@@ -116,13 +119,12 @@ async function resumeMode() {
 }
 
 async function drainMode() {
-  const ctx = await serviceContext('bench');
-  ctx.customers = new CosmosCustomerRepository(syntheticCustomers(rows));
-  const { job } = await startExport(ctx, scope, { type: 'customers' });
-  const source = exportSource(ctx, job);
+  const { services, ports: stores, config } = await benchService('bench', rows);
+  const { job } = await services.exports.start(scope, { type: 'customers' });
+  const source = exportSource(stores, job);
   const started = performance.now();
   let count = 0;
-  for await (const page of source(undefined, ctx.config.exports.pageSize)) count += page.rows.length;
+  for await (const page of source(undefined, config.exports.pageSize)) count += page.rows.length;
   return { rows: count, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -163,8 +165,8 @@ async function rawMode() {
 }
 
 async function cosmosMode() {
-  const ctx = await serviceContext(`bench-cosmos-${rows}`);
-  const existing = await ctx.customers.searchCustomers({ partnerId: SYNTHETIC_PARTNER_ID }, 1);
+  const service = await benchService(`bench-cosmos-${rows}`);
+  const existing = await service.ports.customers.searchCustomers({ partnerId: SYNTHETIC_PARTNER_ID }, 1);
   if (extra === 'seed') {
     if (existing.rows.length > 0) return { seeded: 0, seconds: 0 };
     for (let start = 0; start < rows; start += 50) {
@@ -172,7 +174,7 @@ async function cosmosMode() {
       for (let index = start; index < Math.min(rows, start + 50); index += 1) {
         const id = syntheticCustomerId(index);
         batch.push(
-          ctx.customers.upsertCustomer(
+          service.ports.customers.upsertCustomer(
             buildCustomerRecord({
               id,
               partnerId: SYNTHETIC_PARTNER_ID,
@@ -193,7 +195,7 @@ async function cosmosMode() {
     }
     return { seeded: rows, seconds: 0 };
   }
-  return timedExport(ctx);
+  return timedExport(service);
 }
 
 const modes: Record<string, () => Promise<Record<string, unknown>>> = {

@@ -18,6 +18,7 @@ import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
+import { openContainers } from '../shared/store/cosmos.js';
 import { CosmosCustomerCountRepository } from '../shared/store/counters-store.js';
 import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
 import { CosmosTenantRepository } from '../shared/store/tenants-store.js';
@@ -47,21 +48,28 @@ const baseline: HttpFunctionEntry = httpFunction({
 });
 
 async function main() {
-  const service = createService(loadConfig(localStackEnv(ports, process.env.BENCH_HTTP_DATABASE ?? 'bench-http')));
+  const config = loadConfig(localStackEnv(ports, process.env.BENCH_HTTP_DATABASE ?? 'bench-http'));
   const replays: ReplayingContainer[] = [];
-  if (setup !== 'a') {
-    const customers = new ReplayingContainer(service.store.customers);
-    const tenants = new ReplayingContainer(service.store.tenants);
-    replays.push(customers, tenants);
-    service.ctx.customers = new CosmosCustomerRepository(customers.asContainer());
-    service.ctx.tenants = new CosmosTenantRepository(tenants.asContainer());
-  }
-  if (setup === 'c') {
-    const count = Number(process.env.BENCH_LIST_CUSTOMERS ?? 1_000_000);
-    service.ctx.customers = new CosmosCustomerRepository(syntheticCustomers(count));
-    service.ctx.customerCounts = new CosmosCustomerCountRepository(syntheticCounts(count));
-  }
-  const runner = await startLocalRunner([baseline, ...functionTable], service.ctx, {
+  const service = createService(config, {
+    ports: () => {
+      if (setup === 'a') return {};
+      const store = openContainers(config);
+      const customers = new ReplayingContainer(store.customers);
+      const tenants = new ReplayingContainer(store.tenants);
+      replays.push(customers, tenants);
+      const tenantRepository = new CosmosTenantRepository(tenants.asContainer());
+      if (setup === 'c') {
+        const count = Number(process.env.BENCH_LIST_CUSTOMERS ?? 1_000_000);
+        return {
+          customers: new CosmosCustomerRepository(syntheticCustomers(count)),
+          customerCounts: new CosmosCustomerCountRepository(syntheticCounts(count)),
+          tenants: tenantRepository,
+        };
+      }
+      return { customers: new CosmosCustomerRepository(customers.asContainer()), tenants: tenantRepository };
+    },
+  });
+  const runner = await startLocalRunner([baseline, ...functionTable], service, {
     queues: false,
     timers: false,
     log: () => undefined,

@@ -172,7 +172,7 @@ async function seedHttpData(env: Record<string, string>) {
         });
       }
     })();
-  const summary = await importRecords(service.ctx, lines);
+  const summary = await importRecords(service.ports, lines);
   if (summary.problems.length) throw new Error(`Seeding failed: ${JSON.stringify(summary.problems[0])}`);
 }
 
@@ -352,7 +352,7 @@ async function listBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; b
   const pageSize = 100;
   const service = createService(loadConfig(localStackEnv(ports, 'bench-list')));
   await prepareLocalResources(service);
-  await importRecords(service.ctx, async function* () {
+  await importRecords(service.ports, async function* () {
     yield JSON.stringify({ type: 'partner', id: BENCH_PARTNER, name: 'Bench Partner' });
   });
   const principal = encodePrincipal({ tenantId: BENCH_PARTNER, userName: 'bench@partner.example', roles: ['Customers.Read'] });

@@ -1,8 +1,5 @@
 /** GET /api/customers/{id}: one customer with its profiles, quick links and ETag. */
-import { toCustomerDetail } from '../shared/customers/customer.js';
-import { etagHeader, getCustomerInScope } from '../shared/customers/customer-service.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { authorize } from '../shared/http/auth.js';
 import { pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
 
@@ -10,10 +7,10 @@ export const customersGet = httpFunction({
   name: 'customers-get',
   methods: ['GET'],
   route: 'api/customers/{id}',
-  async handler(request, _context, ctx) {
-    const scope = await authorize(request, ctx);
-    const customer = await getCustomerInScope(ctx, scope, pathParameter(request, 'id'));
-    const body = toCustomerDetail({ ...customer, etag: etagHeader(customer.etag ?? '') }, ctx.config.serviceLinks);
+  async handler(request, _context, services) {
+    const scope = await services.auth.scope(request);
+    const customer = await services.customers.getInScope(scope, pathParameter(request, 'id'));
+    const body = services.customers.toDetail(customer);
     return jsonResponse(200, body, { etag: body.etag });
   },
 });

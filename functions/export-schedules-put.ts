@@ -1,8 +1,7 @@
 /** PUT /api/export-schedules/{name}: create (201) or replace (200) a scheduled export. */
 import { z } from 'zod';
-import { parseScheduleName, putSchedule, toScheduleResource } from '../shared/exports/schedules.js';
+import { parseScheduleName, toScheduleResource } from '../shared/exports/schedules.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { authorize } from '../shared/http/auth.js';
 import { parseJsonBody } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
 
@@ -10,11 +9,11 @@ export const exportSchedulesPut = httpFunction({
   name: 'export-schedules-put',
   methods: ['PUT'],
   route: 'api/export-schedules/{name}',
-  async handler(request, _context, ctx) {
-    const scope = await authorize(request, ctx, 'Customers.ReadWrite');
+  async handler(request, _context, services) {
+    const scope = await services.auth.scope(request, 'Customers.ReadWrite');
     const name = parseScheduleName(request.params.name);
     const body = await parseJsonBody(request, z.record(z.string(), z.unknown()));
-    const { schedule, created } = await putSchedule(ctx, scope, name, body);
+    const { schedule, created } = await services.schedules.put(scope, name, body);
     const location = new URL(`/api/export-schedules/${encodeURIComponent(schedule.name)}`, request.url).toString();
     return jsonResponse(created ? 201 : 200, toScheduleResource(schedule), created ? { location } : {});
   },

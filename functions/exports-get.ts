@@ -1,7 +1,5 @@
 /** GET /api/exports/{id}: one of the caller's exports, with a download link minted now when ready. */
-import { exportResource, getExportInScope } from '../shared/exports/export-service.js';
 import { httpFunction } from '../shared/host/function-table.js';
-import { authorize } from '../shared/http/auth.js';
 import { pathParameter } from '../shared/http/request.js';
 import { jsonResponse } from '../shared/http/responses.js';
 
@@ -9,10 +7,10 @@ export const exportsGet = httpFunction({
   name: 'exports-get',
   methods: ['GET'],
   route: 'api/exports/{id}',
-  async handler(request, _context, ctx) {
-    const scope = await authorize(request, ctx);
-    const job = await getExportInScope(ctx, scope, pathParameter(request, 'id'));
-    const resource = await exportResource(ctx, job);
+  async handler(request, _context, services) {
+    const scope = await services.auth.scope(request);
+    const job = await services.exports.getInScope(scope, pathParameter(request, 'id'));
+    const resource = await services.exports.toResource(job);
     const finished = ['Succeeded', 'Failed', 'Canceled'].includes(job.status);
     return jsonResponse(200, resource, { 'cache-control': 'no-store', ...(finished ? {} : { 'retry-after': '2' }) });
   },

@@ -5,7 +5,6 @@
  */
 
 import { poisonQueueName } from '../shared/config.js';
-import { failExport } from '../shared/exports/export-service.js';
 import { exportMessageSchema } from '../shared/exports/ports.js';
 import type { QueueFunctionEntry } from '../shared/host/function-table.js';
 
@@ -14,13 +13,13 @@ export const exportsPoison: QueueFunctionEntry = {
   name: 'exports-poison',
   queueName: poisonQueueName('%EXPORTS_QUEUE_NAME%'),
   connection: 'STORAGE',
-  async handler(message, context, ctx) {
+  async handler(message, context, services) {
     const parsed = exportMessageSchema.safeParse(message);
     if (!parsed.success) {
       context.error(`Ignoring a malformed poison message: ${JSON.stringify(message).slice(0, 200)}`);
       return;
     }
     context.warn(`Export ${parsed.data.exportId} reached the poison queue.`);
-    await failExport(ctx, parsed.data.partnerId, parsed.data.exportId, 'The export could not be completed after repeated attempts.');
+    await services.exports.fail(parsed.data.partnerId, parsed.data.exportId, 'The export could not be completed after repeated attempts.');
   },
 };

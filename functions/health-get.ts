@@ -8,9 +8,9 @@ export const healthGet = httpFunction({
   name: 'health-get',
   methods: ['GET'],
   route: 'api/health',
-  async handler(_request, context, ctx) {
+  async handler(_request, context, services) {
     try {
-      await ctx.checkHealth();
+      await services.checkHealth();
       return jsonResponse(200, { status: 'ok' }, { 'cache-control': 'no-store' });
     } catch (err) {
       context.warn(`Health check failed: ${ensureErrorType(err).message}`);

@@ -4,17 +4,16 @@
  */
 import azureFunctions from '@azure/functions';
 import { loadConfig } from '../shared/config.js';
-import type { ServiceContext } from '../shared/context.js';
 import { registerFunctions } from '../shared/host/azure-host.js';
-import { createService } from '../shared/wiring.js';
+import { createService, type Services } from '../shared/wiring.js';
 import { functionTable } from './table.js';
 
 // @azure/functions is CommonJS: `app` comes off the default export under ESM.
 const { app } = azureFunctions;
-let context: ServiceContext | undefined;
+let services: Services | undefined;
 
 app.setup({ enableHttpStream: false });
 registerFunctions(app, functionTable, () => {
-  context ??= createService(loadConfig()).ctx;
-  return context;
+  services ??= createService(loadConfig()).services;
+  return services;
 });

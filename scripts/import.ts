@@ -47,11 +47,11 @@ async function main(): Promise<number> {
   }
   const service = createService(loadConfig(env));
   if (embedded) {
-    await bootstrapStore(service.ctx.config, service.store);
+    await bootstrapStore(service.config, service.store);
     await loadSnapshot(service.store, snapshotFolder);
   }
   const lines = () => readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  const summary = await importRecords(service.ctx, lines, (problem) => console.error(`line ${problem.line}: ${problem.message}`));
+  const summary = await importRecords(service.ports, lines, (problem) => console.error(`line ${problem.line}: ${problem.message}`));
   if (embedded) {
     await saveSnapshot(service.store, snapshotFolder);
     await embedded.close();

@@ -41,14 +41,14 @@ async function main(): Promise<void> {
       (async function* () {
         for (const record of demoRecords()) yield JSON.stringify(record);
       })();
-    const summary = await importRecords(service.ctx, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
+    const summary = await importRecords(service.ports, lines, (problem) => console.error(`demo line ${problem.line}: ${problem.message}`));
     console.log(`Seeded ${summary.imported.customer} customers and ${summary.imported.subscription} subscriptions.`);
     await saveSnapshot(service.store, snapshotFolder);
   } else {
     console.log(`Restored ${restored} documents from ${path.relative(root, snapshotFolder)}.`);
   }
 
-  const runner = await startLocalRunner(functionTable, service.ctx, { port, host: '127.0.0.1' });
+  const runner = await startLocalRunner(functionTable, service, { port, host: '127.0.0.1' });
   const snapshotTimer = setInterval(() => {
     saveSnapshot(service.store, snapshotFolder).catch((err: unknown) => console.error('Snapshot failed:', err));
   }, 30_000);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import hostFile from '../host.json' with { type: 'json' };
+import type { ExportSettings } from './exports/export-service.js';
 
 /** Azurite's and the Cosmos DB emulator's published development keys: local stack only. */
 export const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
@@ -65,18 +66,8 @@ export interface Config {
     accountKey: string | undefined;
   };
   identity: { clientId: string | undefined; authorityHost: string | undefined };
-  exports: {
-    containerName: string;
-    queueName: string;
-    fileRetentionDays: number;
-    sliceSeconds: number;
-    blockBytes: number;
-    pageSize: number;
-    downloadUrlMinutes: number;
-    /** Attempts before the host moves a message to the poison queue: host.json's, the one source. */
-    maxDequeueCount: number;
-    schedulerCron: string;
-  };
+  /** What an export runs by, and where its files and messages go. */
+  exports: ExportSettings & { containerName: string; queueName: string; schedulerCron: string };
   activityRetentionDays: number;
   /** Quick links to a customer's services; `{customerId}` is replaced. */
   serviceLinks: { adminCenter: string; azurePortal: string };

@@ -1,10 +1,11 @@
 /** Activity log use cases: the date range rules and the scope of a query. */
 import { invalid } from '../kernel/errors.js';
 import { canonicalId } from '../kernel/ids.js';
-import { DAY_MILLISECONDS } from '../kernel/time.js';
+import type { Cursor, Page } from '../kernel/page.js';
+import { type Clock, DAY_MILLISECONDS } from '../kernel/time.js';
 import type { Scope } from '../tenants/scope.js';
-import { DEFAULT_ACTIVITY_RANGE_DAYS } from './activity.js';
-import type { ActivityFilter } from './ports.js';
+import { type ActivityRecord, DEFAULT_ACTIVITY_RANGE_DAYS, MAX_ACTIVITY_RANGE_DAYS } from './activity.js';
+import type { ActivityFilter, ActivityRepository } from './ports.js';
 
 /**
  * The effective range: defaults to the `defaultDays` before `to` (now when absent); `from` after
@@ -33,4 +34,26 @@ export function activityFilter(
     ...(customerId ? { customerId: canonicalId(customerId) } : {}),
     ...(operation ? { operation } : {}),
   };
+}
+
+export interface ActivityQuery {
+  from?: string;
+  to?: string;
+  customerId?: string;
+  operation?: string;
+}
+
+export class ActivityService {
+  constructor(private readonly ports: { activity: ActivityRepository; clock: Clock }) {}
+
+  /** The store filter of a query in a scope: the last 30 days by default, 90 at most. */
+  filter(scope: Scope, query: ActivityQuery): ActivityFilter {
+    const range = activityRange(this.ports.clock(), query.from, query.to, MAX_ACTIVITY_RANGE_DAYS);
+    return activityFilter(scope, range, query.customerId, query.operation);
+  }
+
+  /** Newest first: up to `top` records after `after`. */
+  list(filter: ActivityFilter, top: number, after: Cursor | undefined): Promise<Page<ActivityRecord>> {
+    return this.ports.activity.listActivity(filter, top, after);
+  }
 }

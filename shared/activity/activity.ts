@@ -2,6 +2,7 @@
  * The activity log: every change and export, accountable to a user. Records live in the partner's
  * partition and expire through the container's TTL (ACTIVITY_RETENTION_DAYS).
  */
+import type { ActivityResource } from './contract.js';
 
 export type ActivityStatus = 'Pending' | 'Succeeded' | 'Failed';
 
@@ -20,7 +21,7 @@ export interface ActivityRecord {
   details: Record<string, unknown>;
 }
 
-export function toActivity(record: ActivityRecord) {
+export function toActivity(record: ActivityRecord): ActivityResource {
   return {
     id: record.id,
     dateTime: record.dateTime,

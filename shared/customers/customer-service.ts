@@ -4,13 +4,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
-import type { ServiceContext } from '../context.js';
+import type { ActivityRepository } from '../activity/ports.js';
 import { notFound, ServiceError } from '../kernel/errors.js';
+import type { FaultInjector } from '../kernel/faults.js';
 import { canonicalId } from '../kernel/ids.js';
+import type { Cursor, Page } from '../kernel/page.js';
 import { foldText } from '../kernel/text.js';
+import type { Clock } from '../kernel/time.js';
 import type { Scope } from '../tenants/scope.js';
-import { buildCustomerRecord, type CustomerRecord } from './customer.js';
-import type { CustomerFilter } from './ports.js';
+import type { CustomerSort } from './contract.js';
+import { buildCustomerRecord, type CustomerRecord, type CustomerRow, type ServiceLinkTemplates, toCustomerDetail, toCustomerRow } from './customer.js';
+import type { CustomerFilter, CustomerRepository } from './ports.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -31,8 +35,8 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
 }
 
 /** One customer in scope, or NotFound. */
-export async function getCustomerInScope(ctx: ServiceContext, scope: Scope, customerId: string): Promise<CustomerRecord> {
-  const record = await ctx.customers.getCustomer(scope.partnerId, canonicalId(customerId));
+export async function findCustomerInScope(customers: CustomerRepository, scope: Scope, customerId: string): Promise<CustomerRecord> {
+  const record = await customers.getCustomer(scope.partnerId, canonicalId(customerId));
   if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', 'id');
   return record;
 }
@@ -55,51 +59,96 @@ export function etagHeader(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
-/**
- * Renames the Bill-to company name (which is the customer list value) and records it in the
- * activity log. Crash safety: the activity record is written first as Pending, the customer write
- * carries the record's id, and the record is then completed. A crash in between leaves a Pending
- * record that `reconcilePendingActivity` resolves by looking at the customer. A stale etag answers
- * PreconditionFailed and the pending record is removed, so nothing changes.
- */
-export async function renameCustomer(ctx: ServiceContext, scope: Scope, customerId: string, newCompanyName: string, ifMatch: string): Promise<CustomerRecord> {
-  const current = await getCustomerInScope(ctx, scope, customerId);
-  const staleEtag = () =>
-    new ServiceError(
-      'PreconditionFailed',
-      'PreconditionFailed',
-      'The customer was changed by someone else since you read it. Reload it and try again.',
-      'If-Match',
-    );
-  const currentEtag = current.etag ?? '';
-  if (!etagMatches(ifMatch, currentEtag)) throw staleEtag();
+export interface CustomerServicePorts {
+  customers: CustomerRepository;
+  activity: ActivityRepository;
+  clock: Clock;
+  faults: FaultInjector;
+}
 
-  const pending: ActivityRecord = {
-    id: randomUUID(),
-    partnerId: scope.partnerId,
-    resellerId: current.resellerId,
-    dateTime: ctx.now().toISOString(),
-    operation: RENAME_OPERATION,
-    customerId: current.id,
-    customerName: newCompanyName,
-    user: scope.userName,
-    status: 'Pending',
-    details: { oldCompanyName: current.billingProfile.companyName, newCompanyName },
-  };
-  await ctx.activity.createActivity(pending);
-  ctx.faults.hit('rename.afterActivityPending');
+export interface CustomerSettings {
+  /** Quick links to a customer's services, per cloud. */
+  serviceLinks: ServiceLinkTemplates;
+}
 
-  const renamed = buildCustomerRecord({
-    ...current,
-    companyName: newCompanyName,
-    recentRenameActivityIds: [...(current.recentRenameActivityIds ?? []), pending.id],
-  });
-  const written = await ctx.customers.replaceCustomer(renamed, currentEtag);
-  if (written === 'PreconditionFailed') {
-    await ctx.activity.deleteActivity(pending.partnerId, pending.id);
-    throw staleEtag();
+export class CustomerService {
+  constructor(
+    private readonly ports: CustomerServicePorts,
+    private readonly settings: CustomerSettings,
+  ) {}
+
+  /** Up to `top` rows of the list after `after`; none when the filter cannot match. */
+  async search(
+    filter: CustomerFilter | undefined,
+    top: number,
+    after: Cursor | undefined,
+    sort?: CustomerSort,
+  ): Promise<Page<CustomerRow & { sortKey: string }>> {
+    return filter ? this.ports.customers.searchCustomers(filter, top, after, sort) : { rows: [] };
   }
-  ctx.faults.hit('rename.afterCustomerWrite');
-  await ctx.activity.upsertActivity({ ...pending, status: 'Succeeded' });
-  return written;
+
+  /** One customer in scope, or NotFound. */
+  getInScope(scope: Scope, customerId: string): Promise<CustomerRecord> {
+    return findCustomerInScope(this.ports.customers, scope, customerId);
+  }
+
+  /** A list row as the contract shows it, with its quick links. */
+  toRow(row: CustomerRow) {
+    return toCustomerRow(row, this.settings.serviceLinks);
+  }
+
+  /** A customer as the contract shows it, with its quoted ETag. */
+  toDetail(record: CustomerRecord) {
+    return toCustomerDetail({ ...record, etag: etagHeader(record.etag ?? '') }, this.settings.serviceLinks);
+  }
+
+  /**
+   * Renames the Bill-to company name (which is the customer list value) and records it in the
+   * activity log. Crash safety: the activity record is written first as Pending, the customer write
+   * carries the record's id, and the record is then completed. A crash in between leaves a Pending
+   * record that RenameReconciler resolves by looking at the customer. A stale etag answers
+   * PreconditionFailed and the pending record is removed, so nothing changes.
+   */
+  async rename(scope: Scope, customerId: string, newCompanyName: string, ifMatch: string): Promise<CustomerRecord> {
+    const { customers, activity, clock, faults } = this.ports;
+    const current = await this.getInScope(scope, customerId);
+    const staleEtag = () =>
+      new ServiceError(
+        'PreconditionFailed',
+        'PreconditionFailed',
+        'The customer was changed by someone else since you read it. Reload it and try again.',
+        'If-Match',
+      );
+    const currentEtag = current.etag ?? '';
+    if (!etagMatches(ifMatch, currentEtag)) throw staleEtag();
+
+    const pending: ActivityRecord = {
+      id: randomUUID(),
+      partnerId: scope.partnerId,
+      resellerId: current.resellerId,
+      dateTime: clock().toISOString(),
+      operation: RENAME_OPERATION,
+      customerId: current.id,
+      customerName: newCompanyName,
+      user: scope.userName,
+      status: 'Pending',
+      details: { oldCompanyName: current.billingProfile.companyName, newCompanyName },
+    };
+    await activity.createActivity(pending);
+    faults.hit('rename.afterActivityPending');
+
+    const renamed = buildCustomerRecord({
+      ...current,
+      companyName: newCompanyName,
+      recentRenameActivityIds: [...(current.recentRenameActivityIds ?? []), pending.id],
+    });
+    const written = await customers.replaceCustomer(renamed, currentEtag);
+    if (written === 'PreconditionFailed') {
+      await activity.deleteActivity(pending.partnerId, pending.id);
+      throw staleEtag();
+    }
+    faults.hit('rename.afterCustomerWrite');
+    await activity.upsertActivity({ ...pending, status: 'Succeeded' });
+    return written;
+  }
 }

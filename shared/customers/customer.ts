@@ -2,6 +2,7 @@
  * The customer as stored and as the contract shows it. A customer lives in its partner's logical
  * partition; `companyName` is the customer list value and always equals the Bill-to company name.
  */
+import type { CustomerResource, CustomerRowResource } from './contract.js';
 import { customerSearchKeys, customerSortKey } from './search-keys.js';
 
 export interface CompanyProfile {
@@ -36,14 +37,6 @@ export interface CustomerRecord {
 export type CustomerRow = Pick<CustomerRecord, 'id' | 'companyName' | 'domain' | 'relationship' | 'resellerId'>;
 
 export const RECENT_RENAMES_KEPT = 20;
-
-/**
- * The orders the list can be read in (the contract's `sort`): by company name (the folded
- * `sortKey`) or by primary domain (stored in lower case), ascending or, with `-`, descending; ties
- * by id in the same direction. Each is served by a composite index in infra/cosmos-containers.json.
- */
-export const CUSTOMER_SORTS = ['companyName', '-companyName', 'domain', '-domain'] as const;
-export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
 
 /** Builds the stored record, with its derived sort and search keys. */
 export function buildCustomerRecord(input: {
@@ -93,7 +86,7 @@ export function customerLinks(customerId: string, templates: ServiceLinkTemplate
   };
 }
 
-export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplates) {
+export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplates): CustomerRowResource {
   return {
     id: record.id,
     companyName: record.companyName,
@@ -104,7 +97,7 @@ export function toCustomerRow(record: CustomerRow, templates: ServiceLinkTemplat
   };
 }
 
-export function toCustomerDetail(record: CustomerRecord, templates: ServiceLinkTemplates) {
+export function toCustomerDetail(record: CustomerRecord, templates: ServiceLinkTemplates): CustomerResource {
   return {
     ...toCustomerRow(record, templates),
     billingProfile: { companyName: record.billingProfile.companyName },

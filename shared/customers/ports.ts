@@ -1,6 +1,7 @@
 /** What the customer use cases need from a store (implemented in shared/store). */
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
-import type { CustomerRecord, CustomerRow, CustomerSort } from './customer.js';
+import type { CustomerSort } from './contract.js';
+import type { CustomerRecord, CustomerRow } from './customer.js';
 
 export interface CustomerFilter {
   partnerId: string;

@@ -3,35 +3,10 @@
  * contract shows. A job belongs to the tenant that asked for it (a partner or a reseller) and lives
  * in its partner's partition.
  */
-import { z } from 'zod';
 import type { Cursor } from '../kernel/page.js';
-import { isoDateTimeSchema } from '../kernel/time.js';
+import type { ExportFilterOf, ExportKind, ExportRequest, ExportResource, ExportStatus, ExportType } from './contract.js';
 
-export type ExportStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
-
-const optionalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
-
-/** The body of POST /api/exports (and, with `cron`, of a schedule). Unknown fields are refused. */
-export const exportRequestSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      type: z.literal('customers'),
-      search: z.string().max(256, 'must be at most 256 characters').optional(),
-      resellerId: optionalId.optional(),
-    }),
-    z.strictObject({ type: z.literal('subscriptions'), customerId: optionalId }),
-    z.strictObject({
-      type: z.literal('activity'),
-      from: isoDateTimeSchema.optional(),
-      to: isoDateTimeSchema.optional(),
-      customerId: optionalId.optional(),
-    }),
-  ],
-  { error: 'must be "customers", "subscriptions" or "activity"' },
-);
-export type ExportRequest = z.infer<typeof exportRequestSchema>;
-export type ExportType = ExportRequest['type'];
+export type { ExportRequest, ExportStatus, ExportType } from './contract.js';
 
 /** Where a resumable export stands: what is staged, and where the source continues. */
 export interface ExportCheckpoint {
@@ -43,7 +18,10 @@ export interface ExportCheckpoint {
   cursor?: Cursor;
 }
 
-export interface ExportJob {
+/** An export as stored; its `type` and `filter` go together (ExportKind). */
+export type ExportJob = ExportJobFields & ExportKind;
+
+interface ExportJobFields {
   kind: 'export';
   id: string;
   partnerId: string;
@@ -52,8 +30,6 @@ export interface ExportJob {
   /** Set when the owner is an indirect reseller: the export covers only its rows. */
   scopeResellerId: string | null;
   requestedBy: string;
-  type: ExportType;
-  filter: Record<string, string>;
   status: ExportStatus;
   rowCount: number;
   createdDateTime: string;
@@ -97,17 +73,46 @@ export function exportFileName(type: ExportType, created: Date): string {
   return `${type}-${stamp}.csv`;
 }
 
-/** The filter as the resource shows it: only what was asked for. */
-export function exportFilter(request: ExportRequest): Record<string, string> {
-  const { type: _type, ...filter } = request;
-  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
+/** Only the fields that were given (not undefined, not empty). */
+function given<T extends Record<string, string | undefined>>(fields: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== '')) as { [K in keyof T]?: string };
 }
 
-export function toExportResource(job: ExportJob, download?: { url: string; expiresDateTime: string }) {
+/** The type and filter of a resolved request, as the resource shows them: only what was asked for. */
+export function exportKind(request: ExportRequest): ExportKind {
+  switch (request.type) {
+    case 'customers':
+      return { type: 'customers', filter: given({ search: request.search, resellerId: request.resellerId }) };
+    case 'subscriptions':
+      return { type: 'subscriptions', filter: { customerId: request.customerId } };
+    case 'activity': {
+      const filter: ExportFilterOf<'activity'> = { from: request.from ?? '', to: request.to ?? '', ...given({ customerId: request.customerId }) };
+      return { type: 'activity', filter };
+    }
+  }
+}
+
+/** A job's type and filter, apart from the rest of it (each case keeps the two together). */
+function kindOf(job: ExportJob): ExportKind {
+  switch (job.type) {
+    case 'customers':
+      return { type: job.type, filter: job.filter };
+    case 'subscriptions':
+      return { type: job.type, filter: job.filter };
+    case 'activity':
+      return { type: job.type, filter: job.filter };
+  }
+}
+
+/** The customer an export is about, when its filter names one. */
+export function exportCustomerId(kind: ExportKind): string | undefined {
+  return kind.type === 'customers' ? undefined : kind.filter.customerId;
+}
+
+export function toExportResource(job: ExportJob, download?: { url: string; expiresDateTime: string }): ExportResource {
   return {
     id: job.id,
-    type: job.type,
-    filter: job.filter,
+    ...kindOf(job),
     status: job.status,
     rowCount: job.status === 'Succeeded' ? job.rowCount : job.checkpoint.rowCount,
     createdDateTime: job.createdDateTime,

@@ -3,9 +3,11 @@
  * turned into CSV cells, read as one stream per slice (one store query, however many pages). Each
  * page ends at a keyset cursor, which is what an export checkpoints and resumes from.
  */
-import type { ServiceContext } from '../context.js';
+import type { ActivityRepository } from '../activity/ports.js';
 import { customerFilter } from '../customers/customer-service.js';
+import type { CustomerRepository } from '../customers/ports.js';
 import type { Cursor, PageStream } from '../kernel/page.js';
+import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
 import type { Scope } from '../tenants/scope.js';
 import type { CsvCell } from './csv.js';
@@ -28,20 +30,26 @@ export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId'
   return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 
-export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource {
+/** The stores export rows are read from. */
+export interface ExportSourcePorts {
+  customers: CustomerRepository;
+  subscriptions: SubscriptionRepository;
+  activity: ActivityRepository;
+}
+
+export function exportSource(ports: ExportSourcePorts, job: ExportJob): ExportSource {
   const scope = exportScope(job);
-  const filter = job.filter;
   switch (job.type) {
     case 'customers': {
-      const customers = customerFilter(scope, filter.search, filter.resellerId);
+      const customers = customerFilter(scope, job.filter.search, job.filter.resellerId);
       if (!customers) return noRows;
       return (after, pageSize) =>
-        mapRows(ctx.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
+        mapRows(ports.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
     }
     case 'subscriptions': {
-      const subscriptions = subscriptionFilter(scope, filter.customerId ?? '');
+      const subscriptions = subscriptionFilter(scope, job.filter.customerId);
       return (after, pageSize) =>
-        mapRows(ctx.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
+        mapRows(ports.subscriptions.streamSubscriptions(subscriptions, pageSize, after), (row) => [
           row.id,
           row.offerName,
           row.quantity,
@@ -53,12 +61,12 @@ export function exportSource(ctx: ServiceContext, job: ExportJob): ExportSource 
       const activity = {
         partnerId: scope.partnerId,
         ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
-        from: filter.from ?? '',
-        to: filter.to ?? '',
-        ...(filter.customerId ? { customerId: filter.customerId } : {}),
+        from: job.filter.from,
+        to: job.filter.to,
+        ...(job.filter.customerId ? { customerId: job.filter.customerId } : {}),
       };
       return (after, pageSize) =>
-        mapRows(ctx.activity.streamActivity(activity, pageSize, after), (row) => [
+        mapRows(ports.activity.streamActivity(activity, pageSize, after), (row) => [
           row.dateTime,
           row.operation,
           row.customerId,

@@ -1,15 +1,15 @@
 /**
  * Registers the function table with the Azure Functions host through `@azure/functions`. The
- * service context is built on first use, so a bad setting fails an invocation with a clear log
+ * services are built on first use, so a bad setting fails an invocation with a clear log
  * instead of the whole app at start-up.
  */
 import type { app as azureApp } from '@azure/functions';
-import type { ServiceContext } from '../context.js';
+import type { Services } from '../wiring.js';
 import type { FunctionEntry } from './function-table.js';
 
 type AppApi = Pick<typeof azureApp, 'http' | 'storageQueue' | 'timer'>;
 
-export function registerFunctions(app: AppApi, table: readonly FunctionEntry[], context: () => ServiceContext): void {
+export function registerFunctions(app: AppApi, table: readonly FunctionEntry[], services: () => Services): void {
   for (const entry of table) {
     switch (entry.trigger) {
       case 'http':
@@ -17,20 +17,20 @@ export function registerFunctions(app: AppApi, table: readonly FunctionEntry[], 
           methods: entry.methods,
           route: entry.route,
           authLevel: 'anonymous',
-          handler: (request, invocation) => entry.handler(request, invocation, context()),
+          handler: (request, invocation) => entry.handler(request, invocation, services()),
         });
         break;
       case 'storageQueue':
         app.storageQueue(entry.name, {
           queueName: entry.queueName,
           connection: entry.connection,
-          handler: (message, invocation) => entry.handler(message, invocation, context()),
+          handler: (message, invocation) => entry.handler(message, invocation, services()),
         });
         break;
       case 'timer':
         app.timer(entry.name, {
           schedule: entry.schedule,
-          handler: (timer, invocation) => entry.handler(timer, invocation, context()),
+          handler: (timer, invocation) => entry.handler(timer, invocation, services()),
         });
         break;
     }

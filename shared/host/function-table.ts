@@ -4,8 +4,9 @@
  * node:http, an Azurite queue poller and timers. A handler never knows which host runs it.
  */
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import type { ServiceContext } from '../context.js';
+import type { Config } from '../config.js';
 import { responseForError } from '../http/responses.js';
+import type { Services } from '../wiring.js';
 
 export interface HttpFunctionEntry {
   trigger: 'http';
@@ -13,7 +14,7 @@ export interface HttpFunctionEntry {
   methods: HttpMethod[];
   /** Route template, as the Functions host reads it (`api/customers/{id}`, `{*path}`). */
   route: string;
-  handler(request: HttpRequest, context: InvocationContext, ctx: ServiceContext): Promise<HttpResponseInit>;
+  handler(request: HttpRequest, context: InvocationContext, services: Services): Promise<HttpResponseInit>;
 }
 
 export interface QueueFunctionEntry {
@@ -24,7 +25,7 @@ export interface QueueFunctionEntry {
   /** App setting prefix of the storage connection (identity-based: `<prefix>__queueServiceUri`). */
   connection: string;
   /** `message` is untrusted: validate it before use. */
-  handler(message: unknown, context: InvocationContext, ctx: ServiceContext): Promise<void>;
+  handler(message: unknown, context: InvocationContext, services: Services): Promise<void>;
 }
 
 export interface TimerFunctionEntry {
@@ -32,7 +33,7 @@ export interface TimerFunctionEntry {
   name: string;
   /** 6-field NCRONTAB or `%SETTING%`. */
   schedule: string;
-  handler(timer: Timer, context: InvocationContext, ctx: ServiceContext): Promise<void>;
+  handler(timer: Timer, context: InvocationContext, services: Services): Promise<void>;
 }
 
 export type FunctionEntry = HttpFunctionEntry | QueueFunctionEntry | TimerFunctionEntry;
@@ -47,9 +48,9 @@ export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFun
     name: entry.name,
     methods: entry.methods,
     route: entry.route,
-    async handler(request, context, ctx) {
+    async handler(request, context, services) {
       try {
-        return await entry.handler(request, context, ctx);
+        return await entry.handler(request, context, services);
       } catch (err) {
         return responseForError(err, context);
       }
@@ -67,9 +68,9 @@ export function resolveBindingExpression(value: string, settings: Record<string,
 }
 
 /** The binding settings the table refers to, with the service's defaults. */
-export function bindingSettings(ctx: ServiceContext): Record<string, string> {
+export function bindingSettings(config: Config): Record<string, string> {
   return {
-    EXPORTS_QUEUE_NAME: ctx.config.exports.queueName,
-    EXPORT_SCHEDULER_CRON: ctx.config.exports.schedulerCron,
+    EXPORTS_QUEUE_NAME: config.exports.queueName,
+    EXPORT_SCHEDULER_CRON: config.exports.schedulerCron,
   };
 }

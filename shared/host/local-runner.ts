@@ -10,10 +10,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import azureFunctions, { type InvocationContext, type Timer } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
-import { poisonQueueName } from '../config.js';
-import type { ServiceContext } from '../context.js';
+import { type Config, poisonQueueName } from '../config.js';
 import { ensureErrorType } from '../kernel/errors.js';
 import { type QueueClient, queueServiceClient } from '../storage/export-queue.js';
+import type { Services } from '../wiring.js';
 import {
   bindingSettings,
   type FunctionEntry,
@@ -62,7 +62,14 @@ const defaultLog = (level: string, functionName: string, message: string) => {
   else console.log(line);
 };
 
-export async function startLocalRunner(table: readonly FunctionEntry[], ctx: ServiceContext, options: LocalRunnerOptions = {}): Promise<LocalRunner> {
+/** What the runner serves: the app's services, and the settings the host itself reads. */
+export interface RunnerApp {
+  config: Config;
+  services: Services;
+}
+
+export async function startLocalRunner(table: readonly FunctionEntry[], app: RunnerApp, options: LocalRunnerOptions = {}): Promise<LocalRunner> {
+  const { config, services } = app;
   const log = options.log ?? defaultLog;
   const invocationContext = (functionName: string, triggerMetadata: Record<string, unknown> = {}) =>
     new InvocationContextClass({
@@ -74,7 +81,7 @@ export async function startLocalRunner(table: readonly FunctionEntry[], ctx: Ser
 
   const httpEntries = table.filter((entry): entry is HttpFunctionEntry => entry.trigger === 'http');
   const server = http.createServer((req, res) => {
-    serveHttp(httpEntries, invocationContext, ctx, req, res).catch((err: unknown) => {
+    serveHttp(httpEntries, invocationContext, services, req, res).catch((err: unknown) => {
       log('error', 'local-runner', ensureErrorType(err).stack ?? String(err));
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'InternalError', message: 'The local host failed.' } }));
@@ -86,13 +93,13 @@ export async function startLocalRunner(table: readonly FunctionEntry[], ctx: Ser
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const settings = bindingSettings(ctx);
+  const settings = bindingSettings(config);
 
   const pollers =
     (options.queues ?? true)
       ? table
           .filter((entry): entry is QueueFunctionEntry => entry.trigger === 'storageQueue')
-          .map((entry) => new QueuePoller(entry, ctx, settings, invocationContext, options))
+          .map((entry) => new QueuePoller(entry, app, settings, invocationContext, options))
       : [];
   for (const poller of pollers) poller.start();
 
@@ -102,7 +109,7 @@ export async function startLocalRunner(table: readonly FunctionEntry[], ctx: Ser
     const next = CronExpressionParser.parse(schedule, { tz: 'UTC' }).next().toDate();
     const context = invocationContext(entry.name);
     try {
-      await entry.handler(timerPayload(isPastDue, next), context, ctx);
+      await entry.handler(timerPayload(isPastDue, next), context, services);
     } catch (err) {
       context.error(`Timer ${entry.name} failed: ${ensureErrorType(err).message}`);
     }
@@ -132,7 +139,7 @@ export async function startLocalRunner(table: readonly FunctionEntry[], ctx: Ser
       if (!entry) throw new Error(`No timer function named ${name}.`);
       const schedule = resolveBindingExpression(entry.schedule, settings);
       const next = CronExpressionParser.parse(schedule, { tz: 'UTC' }).next().toDate();
-      await entry.handler(timerPayload(false, next), invocationContext(entry.name), ctx);
+      await entry.handler(timerPayload(false, next), invocationContext(entry.name), services);
     },
     async drainQueues(timeoutMilliseconds = 60_000) {
       const deadline = Date.now() + timeoutMilliseconds;
@@ -163,7 +170,7 @@ function timerPayload(isPastDue: boolean, next: Date): Timer {
 async function serveHttp(
   entries: HttpFunctionEntry[],
   invocationContext: (name: string, metadata?: Record<string, unknown>) => InvocationContext,
-  ctx: ServiceContext,
+  services: Services,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
@@ -204,7 +211,7 @@ async function serveHttp(
     ...(chunks.length ? { body: { bytes: Buffer.concat(chunks) } } : {}),
   });
   const context = invocationContext(best.entry.name, { Query: Object.fromEntries(url.searchParams) });
-  const response = new HttpResponse(await best.entry.handler(request, context, ctx));
+  const response = new HttpResponse(await best.entry.handler(request, context, services));
   const responseHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     responseHeaders[name] = value;
@@ -225,13 +232,13 @@ class QueuePoller {
 
   constructor(
     private readonly entry: QueueFunctionEntry,
-    private readonly ctx: ServiceContext,
+    private readonly app: RunnerApp,
     settings: Record<string, string>,
     private readonly invocationContext: (name: string, metadata?: Record<string, unknown>) => InvocationContext,
     private readonly options: LocalRunnerOptions,
   ) {
     const queueName = resolveBindingExpression(entry.queueName, settings);
-    const service = queueServiceClient(ctx.config);
+    const service = queueServiceClient(app.config);
     this.queue = service.getQueueClient(queueName);
     this.poisonQueue = service.getQueueClient(poisonQueueName(queueName));
   }
@@ -286,7 +293,7 @@ class QueuePoller {
     expiresOn: Date;
     nextVisibleOn: Date;
   }): Promise<void> {
-    const maxDequeueCount = this.ctx.config.exports.maxDequeueCount;
+    const maxDequeueCount = this.app.config.exports.maxDequeueCount;
     const text = Buffer.from(item.messageText, 'base64').toString('utf8');
     let message: unknown = text;
     try {
@@ -303,7 +310,7 @@ class QueuePoller {
       popReceipt: item.popReceipt,
     });
     try {
-      await this.entry.handler(message, context, this.ctx);
+      await this.entry.handler(message, context, this.app.services);
       await this.queue.deleteMessage(item.messageId, item.popReceipt);
     } catch (err) {
       context.error(`Message ${item.messageId} failed (dequeue count ${item.dequeueCount}): ${ensureErrorType(err).message}`);

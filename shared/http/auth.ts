@@ -3,11 +3,19 @@
  * LOCAL_DEV_PRINCIPAL fallback), its tenant looked up among partners and resellers, and its role.
  */
 import type { HttpRequest } from '@azure/functions';
-import type { ServiceContext } from '../context.js';
-import { type Role, resolveScope, type Scope } from '../tenants/scope.js';
+import type { Role, Scope, TenantService } from '../tenants/scope.js';
 import { parsePrincipal } from './principal.js';
 
-export async function authorize(request: HttpRequest, ctx: ServiceContext, role: Role = 'Customers.Read'): Promise<Scope> {
-  const header = request.headers.get('x-ms-client-principal') ?? ctx.config.localDevPrincipal;
-  return resolveScope(parsePrincipal(header), role, ctx.tenants);
+export class Authorizer {
+  constructor(
+    private readonly tenants: TenantService,
+    /** Base64 principal for requests without one; local runs only. */
+    private readonly localDevPrincipal: string | undefined,
+  ) {}
+
+  /** The scope of the request's caller, who must have `role`: 401 without a principal, 403 without the role. */
+  scope(request: HttpRequest, role: Role = 'Customers.Read'): Promise<Scope> {
+    const header = request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal;
+    return this.tenants.scopeOf(parsePrincipal(header), role);
+  }
 }

@@ -46,16 +46,6 @@ function nextLink(request: HttpRequest, continuationToken: string): string {
   return url.toString();
 }
 
-/** `top`: 1 to max, default as given. */
-export const topParameter = (max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d{1,7}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1, `must be 1 to ${max}`).max(max, `must be 1 to ${max}`))
-    .optional()
-    .transform((value) => value ?? fallback);
-
 /**
  * One page of a list, from the store to the response body: decodes the request's continuation
  * token (bound to `queryParts`), reads the page after it, maps its rows and links the next page.

@@ -3,6 +3,7 @@
  * body: `{"error":{"code","message","target"}}` with the code repeated in `x-ms-error-code`.
  */
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
 import { type ErrorKind, ensureErrorType, ServiceError } from '../kernel/errors.js';
 
 const STATUS_OF: Record<ErrorKind, number> = {
@@ -20,12 +21,17 @@ const STATUS_OF: Record<ErrorKind, number> = {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** The contract's error body: the code is repeated in `x-ms-error-code`. */
+export const errorResponseSchema = z
+  .object({ error: z.object({ code: z.string().meta({ description: 'PascalCase, stable.' }), message: z.string(), target: z.string().optional() }) })
+  .meta({ id: 'ErrorResponse' });
+
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, body: JSON.stringify(body), headers: { 'content-type': JSON_TYPE, ...headers } };
 }
 
 export function errorResponse(error: ServiceError): HttpResponseInit {
-  const body = { error: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } };
+  const body: z.output<typeof errorResponseSchema> = { error: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } };
   const headers: Record<string, string> = { 'x-ms-error-code': error.code };
   if (error.kind === 'Unauthenticated') headers['www-authenticate'] = 'Bearer';
   return jsonResponse(STATUS_OF[error.kind], body, headers);

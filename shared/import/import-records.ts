@@ -5,12 +5,14 @@
  * learns the partners and resellers the file defines, the second checks references and writes.
  */
 import { z } from 'zod';
-import type { ServiceContext } from '../context.js';
 import { buildCustomerRecord } from '../customers/customer.js';
-import { saveCustomer } from '../customers/customer-counts.js';
+import { type CustomerWritePorts, saveCustomer } from '../customers/customer-counts.js';
 import { firstIssue } from '../kernel/errors.js';
 import { canonicalId } from '../kernel/ids.js';
+import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import { buildSubscriptionRecord, SUBSCRIPTION_STATUSES } from '../subscriptions/subscription.js';
+import type { TenantRepository } from '../tenants/ports.js';
+import type { TenantRecord } from '../tenants/tenant.js';
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const idSchema = z
@@ -104,12 +106,18 @@ function parseLine(line: string): ImportLine | string {
   return target ? `${target} ${message}` : message;
 }
 
+/** The stores an import writes to (customers with their counts; a test may add a fault injector). */
+export interface ImportPorts extends CustomerWritePorts {
+  tenants: TenantRepository;
+  subscriptions: SubscriptionRepository;
+}
+
 /**
  * Imports the lines `readLines()` yields (called twice: once per pass). Problems are reported
  * through `onProblem` as they are found and returned in the summary.
  */
 export async function importRecords(
-  ctx: ServiceContext,
+  ports: ImportPorts,
   readLines: () => AsyncIterable<string>,
   onProblem: (problem: ImportProblem) => void = () => {},
 ): Promise<ImportSummary> {
@@ -132,9 +140,9 @@ export async function importRecords(
     if (record.type === 'reseller') resellers.set(record.id, record.partnerId);
   }
 
-  const storeTenants = new Map<string, Awaited<ReturnType<ServiceContext['tenants']['findTenant']>>>();
+  const storeTenants = new Map<string, TenantRecord | undefined>();
   const tenant = async (id: string) => {
-    if (!storeTenants.has(id)) storeTenants.set(id, await ctx.tenants.findTenant(id));
+    if (!storeTenants.has(id)) storeTenants.set(id, await ports.tenants.findTenant(id));
     return storeTenants.get(id);
   };
   const isPartner = async (id: string) => partners.has(id) || (await tenant(id))?.type === 'partner';
@@ -165,7 +173,7 @@ export async function importRecords(
       report(lineNumber, problem ?? 'invalid record');
       continue;
     }
-    writes.push(writeRecord(ctx, record));
+    writes.push(writeRecord(ports, record));
     imported[record.type] += 1;
     if (writes.length >= 16) await Promise.all(writes.splice(0));
   }
@@ -173,15 +181,15 @@ export async function importRecords(
   return { imported, problems };
 }
 
-async function writeRecord(ctx: ServiceContext, record: ImportLine): Promise<void> {
+async function writeRecord(ports: ImportPorts, record: ImportLine): Promise<void> {
   switch (record.type) {
     case 'partner':
-      return ctx.tenants.upsertTenant({ type: 'partner', id: record.id, name: record.name });
+      return ports.tenants.upsertTenant({ type: 'partner', id: record.id, name: record.name });
     case 'reseller':
-      return ctx.tenants.upsertTenant({ type: 'reseller', id: record.id, partnerId: record.partnerId, name: record.name });
+      return ports.tenants.upsertTenant({ type: 'reseller', id: record.id, partnerId: record.partnerId, name: record.name });
     case 'customer':
       return saveCustomer(
-        ctx,
+        ports,
         buildCustomerRecord({
           id: record.id,
           partnerId: record.partnerId,
@@ -197,6 +205,6 @@ async function writeRecord(ctx: ServiceContext, record: ImportLine): Promise<voi
         }),
       );
     case 'subscription':
-      return ctx.subscriptions.upsertSubscription(buildSubscriptionRecord({ ...record, customerId: record.customerId }));
+      return ports.subscriptions.upsertSubscription(buildSubscriptionRecord({ ...record, customerId: record.customerId }));
   }
 }

@@ -22,3 +22,21 @@ export interface Page<T> {
  * any page and resume later with a new stream from that cursor.
  */
 export type PageStream<T> = AsyncIterable<{ rows: T[]; cursor: Cursor }>;
+
+/** `top` in a query string: a whole number from 1 to `max`, `fallback` when absent. */
+export const topParameter = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,7}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1, `must be 1 to ${max}`).max(max, `must be 1 to ${max}`))
+    .optional()
+    .transform((value) => value ?? fallback)
+    .meta({ description: `Page size, 1 to ${max}.`, override: { type: 'integer', minimum: 1, maximum: max, default: fallback, pattern: undefined } });
+
+/** `continuationToken` in a query string: opaque, from the previous page's `nextLink`. */
+export const continuationTokenParameter = z.string().optional().meta({ description: "Opaque token from the previous page's nextLink." });
+
+/** A page of a list as the contract shows it. */
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ value: z.array(item), nextLink: z.url().optional().meta({ description: 'Absent on the last page.' }) });

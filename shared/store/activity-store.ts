@@ -29,7 +29,7 @@ function activityQuery(filter: ActivityFilter): KeysetQuery {
     parameters.push({ name: `@${field}`, value });
     leadingOrder.push(field);
   }
-  return { partitionKey: filter.partnerId, select: FIELDS, where, parameters, keyset: ['dateTime', 'id'], descending: true, leadingOrder };
+  return { partitionKey: filter.partnerId, select: FIELDS, where, parameters, leadingOrder, keyset: ['dateTime', 'id'], descending: true };
 }
 
 export class CosmosActivityRepository implements ActivityRepository {

@@ -61,13 +61,18 @@ export interface CosmosSystemProperties {
   _attachments?: string;
 }
 
-/** A single-partition query over rows ordered by two fields, read a page at a time. */
+/** A single-partition query over rows ordered by two fields, read a page at a time or as a stream. */
 export interface KeysetQuery {
   partitionKey: string;
   /** The projection: `*` or `c.a, c.b`; it must include both keyset fields. */
   select: string;
   where: string[];
   parameters: SqlParameter[];
+  /**
+   * Fields the WHERE fixes to one value, which lead the ORDER BY (ascending) so that a composite
+   * index serves the filters and the order together; the order of rows is the same.
+   */
+  leadingOrder?: string[];
   /** The two fields rows are ordered by (a sort key or a date, then the id): a page's cursor. */
   keyset: [string, string];
   descending?: boolean;
@@ -76,14 +81,8 @@ export interface KeysetQuery {
    * the composite index that serves the order is read fully reversed (as Cosmos DB allows).
    */
   reverse?: boolean;
-  /**
-   * Fields the WHERE fixes to one value each, ordered first (ascending) so that one composite index
-   * serves the filters and the order together; the order of rows stays that of the keyset.
-   */
-  leadingOrder?: string[];
 }
 
-/** The query text after `after`, ordered by the leading fields and the keyset, with TOP when given. */
 function keysetSpec(query: KeysetQuery, after: Cursor | undefined, top?: number): SqlQuerySpec {
   const [first, second] = query.keyset;
   const descending = Boolean(query.descending) !== Boolean(query.reverse);
@@ -102,9 +101,8 @@ function keysetSpec(query: KeysetQuery, after: Cursor | undefined, top?: number)
 }
 
 function cursorOf(query: KeysetQuery, row: object): Cursor {
-  const [first, second] = query.keyset;
-  const values = row as Record<string, unknown>;
-  return [String(values[first]), String(values[second])];
+  const fields = row as Record<string, unknown>;
+  return [String(fields[query.keyset[0]]), String(fields[query.keyset[1]])];
 }
 
 /**

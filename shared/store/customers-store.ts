@@ -3,7 +3,8 @@
  * indexed `searchKeys` array and the `(sortKey, id)` or `(domain, id)` composite indexes.
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import type { CustomerRecord, CustomerRow, CustomerSort } from '../customers/customer.js';
+import type { CustomerSort } from '../customers/contract.js';
+import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
@@ -14,6 +15,8 @@ export function fromStored(stored: StoredCustomer): CustomerRecord {
   const { _etag, _ts, _rid, _self, _attachments, ...record } = stored;
   return { ...record, etag: _etag ?? '' };
 }
+
+type SearchRow = CustomerRow & { sortKey: string };
 
 /** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
 function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
@@ -38,21 +41,23 @@ function filterClause(filter: CustomerFilter): { where: string[]; parameters: Sq
 
 /**
  * The search in the partner's partition, ordered by (sortKey, id) or (domain, id), ascending or
- * read backwards. With the reseller filter the ORDER BY starts with `resellerId`, so the
- * (resellerId, sortKey, id) or (resellerId, domain, id) composite index serves it.
+ * read backwards (a descending sort reads the same composite fully reversed). With the reseller
+ * filter the ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) or (resellerId,
+ * domain, id) composite index serves it: an equality-filtered property must lead the ORDER BY for
+ * a composite to serve both. The order of rows is the same, since every row has that one reseller id.
  */
 function searchQuery(filter: CustomerFilter, sort: CustomerSort = 'companyName'): KeysetQuery {
   const { where, parameters } = filterClause(filter);
   const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
   const keyset: [string, string] = [sort.endsWith('domain') ? 'domain' : 'sortKey', 'id'];
   const leadingOrder = filter.resellerId === undefined ? [] : ['resellerId'];
-  return { partitionKey: filter.partnerId, select, where, parameters, keyset, leadingOrder, reverse: sort.startsWith('-') };
+  return { partitionKey: filter.partnerId, select, where, parameters, leadingOrder, keyset, reverse: sort.startsWith('-') };
 }
 
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
-  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor, sort?: CustomerSort): Promise<Page<CustomerRow & { sortKey: string }>> {
+  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor, sort?: CustomerSort): Promise<Page<SearchRow>> {
     return queryKeysetPage(this.container, searchQuery(filter, sort), top, after);
   }
 
@@ -75,7 +80,7 @@ export class CosmosCustomerRepository implements CustomerRepository {
     return resources.reduce((sum, value) => sum + value, 0);
   }
 
-  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }> {
+  streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<SearchRow> {
     return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
   }
 

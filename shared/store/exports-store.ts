@@ -20,7 +20,7 @@ export class CosmosExportRepository implements ExportRepository {
 
   async createExport(job: ExportJob): Promise<{ job: ExportJob; created: boolean }> {
     try {
-      const { resource } = await this.container.items.create<ExportJob>(body(job));
+      const { resource } = await this.container.items.create(body(job));
       return { job: withEtag(resource as ExportJob & CosmosSystemProperties), created: true };
     } catch (err) {
       if (cosmosStatus(err) !== 409) throw err;
@@ -50,9 +50,9 @@ export class CosmosExportRepository implements ExportRepository {
           { name: '@partnerId', value: partnerId },
           { name: '@scopeTenantId', value: scopeTenantId },
         ],
+        leadingOrder: ['kind', 'scopeTenantId'],
         keyset: ['createdDateTime', 'id'],
         descending: true,
-        leadingOrder: ['kind', 'scopeTenantId'],
       },
       top,
       after,

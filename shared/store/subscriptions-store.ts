@@ -19,7 +19,7 @@ function subscriptionsQuery(filter: SubscriptionFilter): KeysetQuery {
     leadingOrder.push('resellerId');
   }
   const select = 'c.id, c.partnerId, c.customerId, c.offerName, c.quantity, c.status, c.resellerId, c.sortKey';
-  return { partitionKey: filter.partnerId, select, where, parameters, keyset: ['sortKey', 'id'], leadingOrder };
+  return { partitionKey: filter.partnerId, select, where, parameters, leadingOrder, keyset: ['sortKey', 'id'] };
 }
 
 export class CosmosSubscriptionRepository implements SubscriptionRepository {

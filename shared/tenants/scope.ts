@@ -6,6 +6,7 @@
 import { ServiceError } from '../kernel/errors.js';
 import { canonicalId } from '../kernel/ids.js';
 import type { TenantRepository } from './ports.js';
+import type { ResellerRecord } from './tenant.js';
 
 export type Role = 'Customers.Read' | 'Customers.ReadWrite';
 
@@ -42,4 +43,19 @@ export async function resolveScope(principal: Principal, required: Role, tenants
   return tenant.type === 'partner'
     ? { partnerId: tenant.id, resellerId: null, tenantId: tenant.id, userName: principal.userName }
     : { partnerId: tenant.partnerId, resellerId: tenant.id, tenantId: tenant.id, userName: principal.userName };
+}
+
+export class TenantService {
+  constructor(private readonly ports: { tenants: TenantRepository }) {}
+
+  /** The caller's scope, when it has the role; Forbidden otherwise. */
+  scopeOf(principal: Principal, required: Role): Promise<Scope> {
+    return resolveScope(principal, required, this.ports.tenants);
+  }
+
+  /** The indirect resellers a scope sees: all of a partner's, or a reseller itself. */
+  async visibleResellers(scope: Scope): Promise<ResellerRecord[]> {
+    const resellers = await this.ports.tenants.listResellers(scope.partnerId);
+    return scope.resellerId ? resellers.filter((reseller) => reseller.id === scope.resellerId) : resellers;
+  }
 }

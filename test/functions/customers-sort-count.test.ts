@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCustomerRecord } from '../../shared/customers/customer.js';
-import { reconcileCustomerCounts } from '../../shared/customers/customer-counts.js';
 import { foldText } from '../../shared/kernel/text.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
@@ -125,7 +124,7 @@ describe('GET /api/customers?count=true', () => {
     expect(await count('search=widgets', who)).toEqual({ count: 1, countIsCapped: false });
     expect(await count('search=count', who)).toEqual({ count: 4, countIsCapped: false });
     expect(await count('', who)).toEqual({ count: 5, countIsCapped: false });
-    expect(await reconcileCustomerCounts(service.ctx, { checkSeconds: 0, quietSeconds: 0 })).toBe(0);
+    expect(await service.services.customerCounts.reconcile({ checkSeconds: 0, quietSeconds: 0 })).toBe(0);
   });
 
   it('caps a search count at 1,000 and says so', async () => {
@@ -140,33 +139,33 @@ describe('GET /api/customers?count=true', () => {
       });
     });
     for (let index = 0; index < many.length; index += 32)
-      await Promise.all(many.slice(index, index + 32).map((record) => service.ctx.customers.upsertCustomer(record)));
+      await Promise.all(many.slice(index, index + 32).map((record) => service.service.ports.customers.upsertCustomer(record)));
     expect(await count('search=capped')).toEqual({ count: 1000, countIsCapped: true });
     expect(await count('search=capped 10')).toEqual({ count: 16, countIsCapped: false });
     const resellerB = 1005 + providerCustomers.filter((c) => c.resellerId === RESELLER_B).length;
     expect(await count(`resellerId=${RESELLER_B}`)).not.toEqual({ count: resellerB, countIsCapped: false });
-    expect(await reconcileCustomerCounts(service.ctx, { checkSeconds: 0, quietSeconds: 0 })).toBe(1);
+    expect(await service.services.customerCounts.reconcile({ checkSeconds: 0, quietSeconds: 0 })).toBe(1);
     expect(await count(`resellerId=${RESELLER_B}`)).toEqual({ count: resellerB, countIsCapped: false });
   });
 
   it('a crash between a customer write and its counter update is repaired by the reconciliation', async () => {
     const before = await count('');
     const beforeA = await count(`resellerId=${RESELLER_A}`);
-    service.ctx.faults.arm('customers.afterWrite');
+    service.faults.arm('customers.afterWrite');
     await expect(service.importLines([customerLine(customerId(4001), 'Crashed Import', RESELLER_A)])).rejects.toThrow(/Injected crash/);
-    expect(service.ctx.faults.thrownCount('customers.afterWrite')).toBe(1);
-    service.ctx.faults.disarm();
+    expect(service.faults.thrownCount('customers.afterWrite')).toBe(1);
+    service.faults.disarm();
     // The customer is there; the counts missed it.
     expect((await call(service.url, `/api/customers/${customerId(4001)}`, { principal: provider })).status).toBe(200);
     expect(await count('')).toEqual(before);
     // Counts changed moments ago are left for later (a change may be in flight) ...
-    expect(await reconcileCustomerCounts(service.ctx, { checkSeconds: 0 })).toBe(0);
+    expect(await service.services.customerCounts.reconcile({ checkSeconds: 0 })).toBe(0);
     // ... and repaired once quiet.
-    expect(await reconcileCustomerCounts(service.ctx, { checkSeconds: 0, quietSeconds: 0 })).toBe(1);
+    expect(await service.services.customerCounts.reconcile({ checkSeconds: 0, quietSeconds: 0 })).toBe(1);
     expect(await count('')).toEqual({ count: before.count + 1, countIsCapped: false });
     expect(await count(`resellerId=${RESELLER_A}`)).toEqual({ count: beforeA.count + 1, countIsCapped: false });
     // Checked counts are not recounted again within the hour.
-    expect(await reconcileCustomerCounts(service.ctx, { quietSeconds: 0 })).toBe(0);
+    expect(await service.services.customerCounts.reconcile({ quietSeconds: 0 })).toBe(0);
   });
 
   it('a reseller move that crashed before its counter update is repaired too', async () => {
@@ -174,11 +173,11 @@ describe('GET /api/customers?count=true', () => {
     if (!target) throw new Error('fixture has no reseller A customer');
     const beforeA = await count(`resellerId=${RESELLER_A}`);
     const beforeB = await count(`resellerId=${RESELLER_B}`);
-    service.ctx.faults.arm('customers.afterWrite');
+    service.faults.arm('customers.afterWrite');
     await expect(service.importLines([customerLine(target.id, target.companyName, RESELLER_B)])).rejects.toThrow(/Injected crash/);
-    service.ctx.faults.disarm();
+    service.faults.disarm();
     expect(await count(`resellerId=${RESELLER_B}`)).toEqual(beforeB);
-    expect(await reconcileCustomerCounts(service.ctx, { checkSeconds: 0, quietSeconds: 0 })).toBe(1);
+    expect(await service.services.customerCounts.reconcile({ checkSeconds: 0, quietSeconds: 0 })).toBe(1);
     expect(await count(`resellerId=${RESELLER_A}`)).toEqual({ count: beforeA.count - 1, countIsCapped: false });
     expect(await count(`resellerId=${RESELLER_B}`)).toEqual({ count: beforeB.count + 1, countIsCapped: false });
   });

@@ -28,11 +28,8 @@ function manyCustomers(): Array<Record<string, unknown>> {
   });
 }
 
-async function startService(maxDequeueCount?: number): Promise<TestService> {
-  const service = await startTestService({
-    env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7' },
-    ...(maxDequeueCount ? { host: { maxDequeueCount } } : {}),
-  });
+async function startService(options: TestServiceOptions = {}): Promise<TestService> {
+  const service = await startTestService({ ...options, env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '7', ...options.env } });
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
   return service;
 }
@@ -57,74 +54,74 @@ describe('an export that crashes or hands off', () => {
     expect(done.rowCount).toBe(MANY + 16);
     reference = await downloadBytes(done.downloadUrl);
   });
-  afterEach(() => service.ctx.faults.disarm());
+  afterEach(() => service.faults.disarm());
   afterAll(async () => service?.close());
 
   it('a crash after a staged block, then the retry, gives a byte-identical file', async () => {
-    service.ctx.faults.arm('export.afterBlockStaged', 5);
+    service.faults.arm('export.afterBlockStaged', 5);
     const done = await waitForExport(service, await exportCustomers(service));
-    expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(1);
+    expect(service.faults.thrownCount('export.afterBlockStaged')).toBe(1);
     expect(done.status).toBe('Succeeded');
     expect(done.rowCount).toBe(MANY + 16);
     expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
   it('crashes at several points in a row still end in the same file', async () => {
-    service.ctx.faults.arm('export.afterBlockStaged', 2, 3);
+    service.faults.arm('export.afterBlockStaged', 2, 3);
     const done = await waitForExport(service, await exportCustomers(service));
-    expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(3);
+    expect(service.faults.thrownCount('export.afterBlockStaged')).toBe(3);
     expect(done.status).toBe('Succeeded');
     expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
   it('a crash just before the commit, then the retry, gives a byte-identical file', async () => {
-    service.ctx.faults.arm('export.beforeCommit', 1);
+    service.faults.arm('export.beforeCommit', 1);
     const done = await waitForExport(service, await exportCustomers(service));
-    expect(service.ctx.faults.thrownCount('export.beforeCommit')).toBe(1);
+    expect(service.faults.thrownCount('export.beforeCommit')).toBe(1);
     expect(done.status).toBe('Succeeded');
     expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
   });
 
   it('a failed upload stops the export at the next page, not at the end of the block being built', async () => {
-    const exports = service.ctx.config.exports;
-    const customers = service.ctx.customers;
-    const blockBytes = exports.blockBytes;
     // Blocks of 16 KiB: the first is staged after about 33 pages of 7, and the second would take
     // most of the rest of the file to fill.
-    exports.blockBytes = 16 * 1024;
     let pagesAfterFailure = 0;
     let retried = false;
-    const failures = () => service.ctx.faults.thrownCount('export.afterBlockStaged');
-    service.ctx.customers = Object.assign(Object.create(customers) as typeof customers, {
-      streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
-        // The retry starts again from the top: the first block was never checkpointed.
-        if (args[2] === undefined && failures() > 0) retried = true;
-        for await (const page of customers.streamCustomers(...args)) {
-          if (!retried && failures() > 0) pagesAfterFailure += 1;
-          yield page;
-        }
-      },
+    const failures = () => faulty.faults.thrownCount('export.afterBlockStaged');
+    const faulty = await startService({
+      env: { EXPORT_BLOCK_KIB: '16' },
+      ports: ({ customers }) => ({
+        customers: Object.assign(Object.create(customers) as typeof customers, {
+          streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
+            // The retry starts again from the top: the first block was never checkpointed.
+            if (args[2] === undefined && failures() > 0) retried = true;
+            for await (const page of customers.streamCustomers(...args)) {
+              if (!retried && failures() > 0) pagesAfterFailure += 1;
+              yield page;
+            }
+          },
+        }),
+      }),
     });
     try {
-      service.ctx.faults.arm('export.afterBlockStaged', 1);
-      const done = await waitForExport(service, await exportCustomers(service));
-      expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(1);
+      faulty.faults.arm('export.afterBlockStaged', 1);
+      const done = await waitForExport(faulty, await exportCustomers(faulty));
+      expect(faulty.faults.thrownCount('export.afterBlockStaged')).toBe(1);
       expect(retried).toBe(true);
       // At most one page, asked for before the failure was known, may still be answered.
       expect(pagesAfterFailure).toBeLessThanOrEqual(1);
       expect(done.status).toBe('Succeeded');
       expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
     } finally {
-      exports.blockBytes = blockBytes;
-      service.ctx.customers = customers;
+      await faulty.close();
     }
   });
 
   it('a retried export is recorded once in the activity log', async () => {
-    service.ctx.faults.arm('export.afterBlockStaged', 3);
+    service.faults.arm('export.afterBlockStaged', 3);
     const id = await exportCustomers(service, { type: 'customers', search: 'bulk' });
     expect((await waitForExport(service, id)).status).toBe('Succeeded');
-    expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(1);
+    expect(service.faults.thrownCount('export.afterBlockStaged')).toBe(1);
     const activity = await call(service.url, '/api/activity?operation=ExportCustomers&top=1000', { principal: partner });
     expect(activity.body.value.filter((row: { details: { exportId: string } }) => row.details.exportId === id)).toHaveLength(1);
   });
@@ -132,7 +129,11 @@ describe('an export that crashes or hands off', () => {
 
 describe('an export sliced into many queue messages', () => {
   let service: TestService;
-  afterAll(async () => service?.close());
+  let sliceService: TestService;
+  afterAll(async () => {
+    await service?.close();
+    await sliceService?.close();
+  });
 
   it('hands off after every checkpoint and still writes the same bytes', async () => {
     service = await startService();
@@ -141,10 +142,10 @@ describe('an export sliced into many queue messages', () => {
     const reference = await downloadBytes(whole.downloadUrl);
 
     // A zero-second slice hands off at every checkpoint: each block is written by a new message.
-    service.ctx.config.exports.sliceSeconds = 0;
-    const sliced = await waitForExport(service, await exportCustomers(service));
+    sliceService = await startService({ env: { EXPORT_SLICE_SECONDS: '0' } });
+    const sliced = await waitForExport(sliceService, await exportCustomers(sliceService));
     expect(sliced.status).toBe('Succeeded');
-    const handOffs = service.logs.filter((line) => line.includes(`Export ${sliced.id} handed off`));
+    const handOffs = sliceService.logs.filter((line) => line.includes(`Export ${sliced.id} handed off`));
     expect(handOffs.length).toBeGreaterThan(10);
     expect((await downloadBytes(sliced.downloadUrl)).equals(reference)).toBe(true);
 
@@ -159,16 +160,16 @@ describe('an export sliced into many queue messages', () => {
 describe('an export the queue gives up on', () => {
   let service: TestService;
   beforeAll(async () => {
-    service = await startService(3);
+    service = await startService({ host: { maxDequeueCount: 3 } });
   });
-  afterEach(() => service.ctx.faults.disarm());
+  afterEach(() => service.faults.disarm());
   afterAll(async () => service?.close());
 
   it('after the maximum dequeue count it is Failed with a clear error, never left Running', async () => {
-    service.ctx.faults.arm('export.afterBlockStaged', 1, Number.POSITIVE_INFINITY);
+    service.faults.arm('export.afterBlockStaged', 1, Number.POSITIVE_INFINITY);
     const done = await waitForExport(service, await exportCustomers(service));
     expect(done.status).toBe('Failed');
-    expect(service.ctx.faults.thrownCount('export.afterBlockStaged')).toBe(3);
+    expect(service.faults.thrownCount('export.afterBlockStaged')).toBe(3);
     expect(done.error).toMatchObject({ code: 'ExportFailed', message: expect.stringContaining('3 attempts') });
     expect(done.downloadUrl).toBeUndefined();
     expect(done.completedDateTime).toEqual(expect.any(String));
@@ -181,7 +182,7 @@ describe('an export the queue gives up on', () => {
 
   it('a message that reaches the poison queue without the worker seeing its last attempt fails the export', async () => {
     // As after a host timeout: the worker never ran its catch block, the host moved the message.
-    service.ctx.faults.arm('export.afterBlockStaged', 1, Number.POSITIVE_INFINITY);
+    service.faults.arm('export.afterBlockStaged', 1, Number.POSITIVE_INFINITY);
     const id = await exportCustomers(service);
     await service.service.exportQueue.poisonQueue.sendMessage(encodeQueueMessage({ exportId: id, partnerId: PROVIDER }));
     const done = await waitForExport(service, id);

@@ -10,14 +10,15 @@ let service: TestService;
 const admin = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const reader = principal(PROVIDER, ['Customers.Read'], 'rita@provider.example');
 const resellerAdmin = principal(RESELLER_A, ['Customers.ReadWrite'], 'rex@reseller-a.example');
-const realNow = () => new Date();
+/** The service's clock: real time unless a test moved it. */
+let movedTo: Date | undefined;
 
 beforeAll(async () => {
-  service = await startTestService();
+  service = await startTestService({ clock: () => movedTo ?? new Date() });
   expect((await service.importLines(fixtureRecords())).problems).toEqual([]);
 });
 afterEach(() => {
-  service.ctx.now = realNow;
+  movedTo = undefined;
 });
 afterAll(async () => service?.close());
 
@@ -26,8 +27,7 @@ const put = (name: string, body: unknown, who = admin) =>
 
 /** Moves the service's clock to just after the schedule's next due time. */
 function advanceTo(dateTime: string, extraMilliseconds = 1_000) {
-  const at = new Date(new Date(dateTime).getTime() + extraMilliseconds);
-  service.ctx.now = () => at;
+  movedTo = new Date(new Date(dateTime).getTime() + extraMilliseconds);
 }
 
 const scheduledRuns = async (name: string, who = admin) => (await allPages(service.url, '/api/exports', who)).rows.filter((row) => row.scheduleName === name);
@@ -146,7 +146,7 @@ describe('the scheduler timer', () => {
     expect(after.body.lastExportId).toBe(runs[0].id);
     expect(new Date(after.body.nextRunDateTime).getTime()).toBe(new Date(created.body.nextRunDateTime).getTime() + 3_600_000);
 
-    service.ctx.now = realNow;
+    movedTo = undefined;
     await service.runner.drainQueues();
     const finished = await call(service.url, `/api/exports/${runs[0].id}`, { principal: admin });
     expect(finished.body.status).toBe('Succeeded');
@@ -166,7 +166,7 @@ describe('the scheduler timer', () => {
     expect(created.status).toBe(201);
     advanceTo(created.body.nextRunDateTime);
     await service.runner.runTimer('export-scheduler');
-    service.ctx.now = realNow;
+    movedTo = undefined;
     await service.runner.drainQueues();
     const [run] = await scheduledRuns('reseller-daily', resellerAdmin);
     const finished = await call(service.url, `/api/exports/${run.id}`, { principal: resellerAdmin });

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcilePendingActivity } from '../../shared/customers/rename-reconcile.js';
 import { fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
+/** How far ahead of the real time the service's clock runs (the reconciliation timer test moves it). */
+let clockAhead = 0;
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const reader = principal(PROVIDER, ['Customers.Read']);
 
 beforeAll(async () => {
-  service = await startTestService({ queues: false });
+  service = await startTestService({ queues: false, clock: () => new Date(Date.now() + clockAhead) });
   expect((await service.importLines(fixtureRecords())).problems).toEqual([]);
 });
 afterAll(async () => service?.close());
@@ -186,12 +187,12 @@ describe('crash safety of a rename', () => {
   it('a crash after the customer write leaves a Pending record that reconciliation completes', async () => {
     const target = providerCustomers[6];
     const etag = (await read(target.id)).headers.get('etag') ?? '';
-    service.ctx.faults.arm('rename.afterCustomerWrite');
+    service.faults.arm('rename.afterCustomerWrite');
     const crashed = await rename(target.id, { companyName: 'Crashed After Write' }, etag);
     expect(crashed.status).toBe(500);
     expect((await read(target.id)).body.companyName).toBe('Crashed After Write');
     expect((await activityFor(target.id))[0].status).toBe('Pending');
-    expect(await reconcilePendingActivity(service.ctx, 0)).toBeGreaterThanOrEqual(1);
+    expect(await service.services.renames.reconcilePendingActivity(0)).toBeGreaterThanOrEqual(1);
     const [record] = await activityFor(target.id);
     expect(record.status).toBe('Succeeded');
     expect(record.details).toEqual({ oldCompanyName: target.companyName, newCompanyName: 'Crashed After Write' });
@@ -200,9 +201,9 @@ describe('crash safety of a rename', () => {
   it('a crash before the customer write leaves the customer unchanged and the record Failed', async () => {
     const target = providerCustomers[7];
     const etag = (await read(target.id)).headers.get('etag') ?? '';
-    service.ctx.faults.arm('rename.afterActivityPending');
+    service.faults.arm('rename.afterActivityPending');
     expect((await rename(target.id, { companyName: 'Never Applied' }, etag)).status).toBe(500);
-    await reconcilePendingActivity(service.ctx, 0);
+    await service.services.renames.reconcilePendingActivity(0);
     const after = await read(target.id);
     expect(after.body.companyName).toBe(target.companyName);
     expect(after.headers.get('etag')).toBe(etag);
@@ -214,11 +215,11 @@ describe('crash safety of a rename', () => {
   it('a later rename does not hide an earlier crashed-but-applied one from reconciliation', async () => {
     const target = providerCustomers[8];
     const etag = (await read(target.id)).headers.get('etag') ?? '';
-    service.ctx.faults.arm('rename.afterCustomerWrite');
+    service.faults.arm('rename.afterCustomerWrite');
     expect((await rename(target.id, { companyName: 'Applied One' }, etag)).status).toBe(500);
     const next = await read(target.id);
     expect((await rename(target.id, { companyName: 'Applied Two' }, next.headers.get('etag') ?? '')).status).toBe(200);
-    await reconcilePendingActivity(service.ctx, 0);
+    await service.services.renames.reconcilePendingActivity(0);
     const records = await activityFor(target.id);
     expect(records.map((r) => [r.details.newCompanyName, r.status])).toEqual([
       ['Applied Two', 'Succeeded'],
@@ -229,14 +230,13 @@ describe('crash safety of a rename', () => {
   it('the reconciliation timer in the function table does the same', async () => {
     const target = providerCustomers[9];
     const etag = (await read(target.id)).headers.get('etag') ?? '';
-    service.ctx.faults.arm('rename.afterCustomerWrite');
+    service.faults.arm('rename.afterCustomerWrite');
     await rename(target.id, { companyName: 'Timer Reconciled' }, etag);
-    const realNow = service.ctx.now;
-    service.ctx.now = () => new Date(Date.now() + 10 * 60_000);
+    clockAhead = 10 * 60_000;
     try {
       await service.runner.runTimer('maintenance-reconcile');
     } finally {
-      service.ctx.now = realNow;
+      clockAhead = 0;
     }
     expect((await activityFor(target.id))[0].status).toBe('Succeeded');
   });

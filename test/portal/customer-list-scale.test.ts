@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCustomerRecord } from '../../shared/customers/customer.js';
-import { reconcileCustomerCounts } from '../../shared/customers/customer-counts.js';
 import { launchChromium } from '../support/browser.js';
 import { customerId } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
@@ -57,8 +56,8 @@ beforeAll(async () => {
     return buildCustomerRecord({ ...line, relationship: 'Indirect reseller', companyProfile: { companyName: name, tenantId: line.id, domain: line.domain } });
   });
   for (let index = 0; index < records.length; index += 32)
-    await Promise.all(records.slice(index, index + 32).map((record) => service.ctx.customers.upsertCustomer(record)));
-  expect(await reconcileCustomerCounts(service.ctx, { checkSeconds: 0, quietSeconds: 0 })).toBe(1);
+    await Promise.all(records.slice(index, index + 32).map((record) => service.service.ports.customers.upsertCustomer(record)));
+  expect(await service.services.customerCounts.reconcile({ checkSeconds: 0, quietSeconds: 0 })).toBe(1);
 });
 
 afterAll(async () => {

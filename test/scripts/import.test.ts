@@ -24,7 +24,7 @@ const importFile = (lines: string[]) => importText(lines.join('\n'));
 async function importText(text: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = path.join(folder, `${Math.random().toString(36).slice(2)}.ndjson`);
   await writeFile(file, text);
-  const config = service.ctx.config;
+  const config = service.service.config;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', file], {
       env: {

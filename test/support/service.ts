@@ -9,13 +9,18 @@ import { type HostSettings, hostSettings, loadConfig, localStackEnv } from '../.
 import { type LocalRunner, startLocalRunner } from '../../shared/host/local-runner.js';
 import { encodePrincipal } from '../../shared/http/principal.js';
 import { type ImportSummary, importRecords } from '../../shared/import/import-records.js';
-import { createService, prepareLocalResources, type WiredService } from '../../shared/wiring.js';
+import { FaultInjector } from '../../shared/kernel/faults.js';
+import type { Clock } from '../../shared/kernel/time.js';
+import { createService, type Ports, prepareLocalResources, type Services, type WiredService } from '../../shared/wiring.js';
+import { checkAgainstContract } from './contract.js';
 import { recordQueries } from './query-log.js';
 
 export interface TestService {
   url: string;
   service: WiredService;
-  ctx: WiredService['ctx'];
+  services: Services;
+  /** Where the test arms crashes (the service's FaultInjector). */
+  faults: FaultInjector;
   runner: LocalRunner;
   /** Every line the functions logged, as `level [function] message`. */
   logs: string[];
@@ -23,7 +28,17 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startTestService(options: { env?: Record<string, string>; host?: Partial<HostSettings>; queues?: boolean } = {}): Promise<TestService> {
+export interface TestServiceOptions {
+  env?: Record<string, string>;
+  host?: Partial<HostSettings>;
+  queues?: boolean;
+  /** The service's clock (default: the real one). */
+  clock?: Clock;
+  /** Ports to use instead of the real ones, given the real ones. */
+  ports?: (real: Ports) => Partial<Ports>;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const ports = inject('stack');
   const suffix = randomUUID().slice(0, 8);
   const config = loadConfig(
@@ -35,12 +50,17 @@ export async function startTestService(options: { env?: Record<string, string>; 
     },
     { ...hostSettings, ...options.host },
   );
-  const service = createService(config);
+  const faults = new FaultInjector();
+  const service = createService(config, {
+    faults,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ports ? { ports: options.ports } : {}),
+  });
   const { tenants, customers, subscriptions, activity, exports } = service.store;
   recordQueries({ tenants, customers, subscriptions, activity, exports });
   await prepareLocalResources(service);
   const logs: string[] = [];
-  const runner = await startLocalRunner(functionTable, service.ctx, {
+  const runner = await startLocalRunner(functionTable, service, {
     timers: false,
     queues: options.queues ?? true,
     queuePollMilliseconds: 100,
@@ -53,11 +73,12 @@ export async function startTestService(options: { env?: Record<string, string>; 
   return {
     url: runner.url,
     service,
-    ctx: service.ctx,
+    services: service.services,
+    faults,
     runner,
     logs,
     importLines: (records) =>
-      importRecords(service.ctx, () =>
+      importRecords({ ...service.ports, faults }, () =>
         (async function* () {
           for (const record of records) yield typeof record === 'string' ? record : JSON.stringify(record);
         })(),
@@ -104,6 +125,7 @@ export async function call<T = any>(baseUrl: string, path: string, options: Call
   } catch {
     // not JSON
   }
+  await checkAgainstContract(baseUrl, options.method ?? 'GET', path, response.status, parsed);
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 

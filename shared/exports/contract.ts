@@ -1,0 +1,98 @@
+/**
+ * The export resources and requests of the public contract, as schemas: the OpenAPI document is
+ * generated from them, and the types of export-job.ts flow from them (a filter is one of three
+ * shapes, told apart by the export's type).
+ */
+import { z } from 'zod';
+import { continuationTokenParameter, topParameter } from '../kernel/page.js';
+import { isoDateTimeSchema } from '../kernel/time.js';
+
+const optionalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+
+const customersRequest = z.strictObject({
+  type: z.literal('customers'),
+  search: z.string().max(256, 'must be at most 256 characters').optional(),
+  resellerId: optionalId.optional(),
+});
+const subscriptionsRequest = z.strictObject({ type: z.literal('subscriptions'), customerId: optionalId });
+const activityRequest = z.strictObject({
+  type: z.literal('activity'),
+  from: isoDateTimeSchema.optional(),
+  to: isoDateTimeSchema.optional(),
+  customerId: optionalId.optional(),
+});
+const TYPE_ERROR = { error: 'must be "customers", "subscriptions" or "activity"' };
+
+/** The body of POST /api/exports. Unknown fields are refused. */
+export const exportRequestSchema = z.discriminatedUnion('type', [customersRequest, subscriptionsRequest, activityRequest], TYPE_ERROR);
+export type ExportRequest = z.infer<typeof exportRequestSchema>;
+export type ExportType = ExportRequest['type'];
+
+/** The body of PUT /api/export-schedules/{name}: an export request plus a 6-field NCRONTAB in UTC. */
+export const scheduleRequestSchema = (() => {
+  const cron = z.string().meta({ description: '6-field NCRONTAB, UTC.' });
+  return z.discriminatedUnion('type', [customersRequest.extend({ cron }), subscriptionsRequest.extend({ cron }), activityRequest.extend({ cron })], TYPE_ERROR);
+})();
+
+/** What an export covers, as its resource shows it: only what was asked for, by type. */
+export const exportFilterSchemas = {
+  customers: z.object({ search: z.string().optional(), resellerId: z.string().optional() }),
+  subscriptions: z.object({ customerId: z.string() }),
+  activity: z.object({ from: z.string(), to: z.string(), customerId: z.string().optional() }),
+};
+export type ExportFilterOf<T extends ExportType> = z.output<(typeof exportFilterSchemas)[T]>;
+/** An export's type and its filter, which go together. */
+export type ExportKind = { [T in ExportType]: { type: T; filter: ExportFilterOf<T> } }[ExportType];
+
+export const EXPORT_STATUSES = ['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+const exportFields = {
+  id: z.string(),
+  status: z.enum(EXPORT_STATUSES),
+  rowCount: z.number().int(),
+  createdDateTime: z.string(),
+  lastUpdatedDateTime: z.string(),
+  completedDateTime: z.string().optional(),
+  fileName: z.string(),
+  downloadUrl: z.url().optional().meta({ description: 'When Succeeded: a read-only link to the file, minted at this request, valid an hour at most.' }),
+  downloadUrlExpiresDateTime: z.string().optional(),
+  fileExpiresDateTime: z.string().optional(),
+  scheduleName: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+};
+
+export const exportSchema = z
+  .discriminatedUnion('type', [
+    z.object({ ...exportFields, type: z.literal('customers'), filter: exportFilterSchemas.customers }),
+    z.object({ ...exportFields, type: z.literal('subscriptions'), filter: exportFilterSchemas.subscriptions }),
+    z.object({ ...exportFields, type: z.literal('activity'), filter: exportFilterSchemas.activity }),
+  ])
+  .meta({ id: 'Export' });
+export type ExportResource = z.output<typeof exportSchema>;
+
+/** GET /api/exports */
+export const exportsListQuerySchema = z.object({ top: topParameter(100, 20), continuationToken: continuationTokenParameter });
+
+const scheduleFields = {
+  name: z.string(),
+  cron: z.string(),
+  nextRunDateTime: z.string(),
+  lastRunDateTime: z.string().optional(),
+  lastExportId: z.string().optional(),
+  createdBy: z.string(),
+  createdDateTime: z.string(),
+  lastUpdatedDateTime: z.string(),
+};
+
+export const exportScheduleSchema = z
+  .discriminatedUnion('type', [
+    customersRequest.extend(scheduleFields),
+    subscriptionsRequest.extend(scheduleFields),
+    z.strictObject({ ...activityRequest.shape, from: z.string().optional(), to: z.string().optional(), ...scheduleFields }),
+  ])
+  .meta({ id: 'ExportSchedule' });
+export type ExportScheduleResource = z.output<typeof exportScheduleSchema>;
+
+/** GET /api/export-schedules */
+export const exportSchedulesSchema = z.object({ value: z.array(exportScheduleSchema) });
