@@ -41,6 +41,13 @@ module.exports = {
       to: { path: '^functions/' },
     },
     {
+      name: 'function-files-call-services-not-adapters',
+      comment: 'A handler reaches the store and storage through the services the composition root built.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: { path: '^shared/(store|storage)/' },
+    },
+    {
       name: 'only-store-knows-cosmos',
       severity: 'error',
       from: { pathNot: '^shared/store/' },

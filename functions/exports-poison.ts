@@ -5,7 +5,7 @@
  */
 
 import { poisonQueueName } from '../shared/config.js';
-import { exportMessageSchema } from '../shared/exports/ports.js';
+import { readExportMessage } from '../shared/exports/ports.js';
 import type { QueueFunctionEntry } from '../shared/host/function-table.js';
 
 export const exportsPoison: QueueFunctionEntry = {
@@ -14,12 +14,9 @@ export const exportsPoison: QueueFunctionEntry = {
   queueName: poisonQueueName('%EXPORTS_QUEUE_NAME%'),
   connection: 'STORAGE',
   async handler(message, context, services) {
-    const parsed = exportMessageSchema.safeParse(message);
-    if (!parsed.success) {
-      context.error(`Ignoring a malformed poison message: ${JSON.stringify(message).slice(0, 200)}`);
-      return;
-    }
-    context.warn(`Export ${parsed.data.exportId} reached the poison queue.`);
-    await services.exports.fail(parsed.data.partnerId, parsed.data.exportId, 'The export could not be completed after repeated attempts.');
+    const parsed = readExportMessage(message, (text) => context.error(`Ignoring a malformed poison message: ${text}`));
+    if (!parsed) return;
+    context.warn(`Export ${parsed.exportId} reached the poison queue.`);
+    await services.exports.fail(parsed.partnerId, parsed.exportId, 'The export could not be completed after repeated attempts.');
   },
 };

@@ -3,11 +3,13 @@
  * its export. Dates are the reader's local days: "from" is the start of the first day, "to" the end
  * of the last.
  */
-import { api, describeError, query } from './api.js';
+import { query } from './api.js';
 import { byId, el, plural, time } from './dom.js';
 import { startExport } from './exports.js';
+import { pagedList } from './paged-list.js';
 
 const DAY_MILLISECONDS = 86_400_000;
+/** @type {Record<string, string>} */
 const OPERATION_LABELS = {
   UpdateCustomerCompanyName: 'Renamed a customer',
   ExportCustomers: 'Exported customers',
@@ -17,10 +19,6 @@ const OPERATION_LABELS = {
 };
 
 const state = {
-  /** @type {string | null} */
-  nextLink: null,
-  loaded: 0,
-  generation: 0,
   loadedOnce: false,
   pageSize: 100,
 };
@@ -37,7 +35,7 @@ export function initActivity(options) {
     event.preventDefault();
     loadFirstPage();
   });
-  byId('activity-more').addEventListener('click', () => state.nextLink && loadPage(state.nextLink, state.generation));
+  byId('activity-more').addEventListener('click', () => activityList().loadNext());
   byId('export-activity').addEventListener('click', () => {
     const range = selectedRange();
     if (range) startExport({ type: 'activity', ...range }, byId('activity-export-status'));
@@ -72,35 +70,24 @@ function loadFirstPage() {
   const range = selectedRange();
   if (!range) return;
   state.loadedOnce = true;
-  state.generation += 1;
-  state.nextLink = null;
-  state.loaded = 0;
-  /** @type {HTMLTableSectionElement} */ (byId('activity-table').querySelector('tbody')).replaceChildren();
-  loadPage(`/api/activity${query({ ...range, top: state.pageSize })}`, state.generation);
+  activityList().clear();
+  activityList().loadFirst(`/api/activity${query({ ...range, top: state.pageSize })}`);
 }
 
-/** @param {string} path @param {number} generation */
-async function loadPage(path, generation) {
-  const status = byId('activity-status');
-  const table = byId('activity-table');
-  table.setAttribute('aria-busy', 'true');
-  status.textContent = 'Loading activity…';
-  try {
-    const page = await api(path);
-    if (generation !== state.generation) return;
-    const tbody = /** @type {HTMLTableSectionElement} */ (table.querySelector('tbody'));
-    for (const record of page.body.value) tbody.append(activityRow(record));
-    state.loaded += page.body.value.length;
-    state.nextLink = page.body.nextLink ?? null;
-    byId('activity-more').hidden = !state.nextLink;
-    table.hidden = state.loaded === 0;
-    status.textContent =
-      state.loaded === 0 ? 'No activity in these dates.' : `${plural(state.loaded, 'activity record', 'activity records')}${state.nextLink ? ' so far' : ''}.`;
-  } catch (error) {
-    if (generation === state.generation) status.textContent = `Activity could not be loaded. ${describeError(error)}`;
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+/** @type {import('./paged-list.js').PagedList | undefined} */
+let list;
+
+function activityList() {
+  list ??= pagedList({
+    table: byId('activity-table'),
+    status: byId('activity-status'),
+    more: byId('activity-more'),
+    rows: (record) => [activityRow(record)],
+    summary: (loaded, hasMore) =>
+      loaded === 0 ? 'No activity in these dates.' : `${plural(loaded, 'activity record', 'activity records')}${hasMore ? ' so far' : ''}.`,
+    messages: { first: 'Loading activity…', next: 'Loading activity…', failed: 'Activity could not be loaded.' },
+  });
+  return list;
 }
 
 /** @param {any} record */

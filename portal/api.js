@@ -27,6 +27,7 @@ export class ApiError extends Error {
  * @returns {Promise<{status: number, body: any, headers: Headers}>}
  */
 export async function api(path, options = {}) {
+  /** @type {Record<string, string>} */
   const headers = { accept: 'application/json', ...options.headers };
   /** @type {RequestInit} */
   const init = { method: options.method ?? 'GET', headers, credentials: 'same-origin', signal: options.signal };

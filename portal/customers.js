@@ -94,6 +94,7 @@ export function initCustomers(options) {
     if (state.pageLinks.length > 1) loadPage(state.pageLinks.slice(0, 1));
   });
   byId('export-customers').addEventListener('click', () => {
+    /** @type {Record<string, string>} */
     const body = { type: 'customers' };
     if (state.view.search) body.search = state.view.search;
     if (state.view.resellerId) body.resellerId = state.view.resellerId;

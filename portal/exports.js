@@ -8,6 +8,7 @@ import { byId, el, plural, time } from './dom.js';
 
 const POLL_MILLISECONDS = 1500;
 const PENDING = new Set(['NotStarted', 'Running']);
+/** @type {Record<string, string>} */
 const TYPE_LABELS = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' };
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */

@@ -5,14 +5,13 @@
 import { api, describeError, query } from './api.js';
 import { byId, el, plural, replace } from './dom.js';
 import { startExport } from './exports.js';
+import { pagedList } from './paged-list.js';
 
+/** @type {Record<string, string>} */
 const STATUS_LABELS = { active: 'Active', suspended: 'Suspended', deleted: 'Deleted', expired: 'Expired', pending: 'Pending' };
 
 const state = {
   customerId: '',
-  /** @type {string | null} */
-  nextLink: null,
-  loaded: 0,
   /** Guards against a slow answer for a customer the reader has already left. */
   generation: 0,
   pageSize: 100,
@@ -24,7 +23,7 @@ const state = {
 export function initSubscriptions(options) {
   state.pageSize = options.pageSize;
   state.resellerName = options.resellerName;
-  byId('subscriptions-more').addEventListener('click', () => state.nextLink && loadPage(state.nextLink, state.generation));
+  byId('subscriptions-more').addEventListener('click', () => subscriptionList().loadNext());
   byId('export-subscriptions').addEventListener('click', () =>
     startExport({ type: 'subscriptions', customerId: state.customerId }, byId('subscriptions-export-status')),
   );
@@ -35,14 +34,11 @@ export async function showSubscriptions(customerId) {
   state.generation += 1;
   const generation = state.generation;
   state.customerId = customerId;
-  state.nextLink = null;
-  state.loaded = 0;
+  subscriptionList().clear();
   const heading = byId('subscriptions-heading');
   replace(heading, 'Subscriptions');
   byId('subscriptions-customer').textContent = '';
   byId('subscriptions-export-status').textContent = '';
-  byId('subscriptions-more').hidden = true;
-  /** @type {HTMLTableSectionElement} */ (byId('subscriptions-table').querySelector('tbody')).replaceChildren();
   heading.focus();
   api(`/api/customers/${encodeURIComponent(customerId)}`)
     .then((response) => {
@@ -54,35 +50,23 @@ export async function showSubscriptions(customerId) {
     .catch((error) => {
       if (generation === state.generation) byId('subscriptions-customer').textContent = describeError(error);
     });
-  await loadPage(`/api/customers/${encodeURIComponent(customerId)}/subscriptions${query({ top: state.pageSize })}`, generation);
+  await subscriptionList().loadFirst(`/api/customers/${encodeURIComponent(customerId)}/subscriptions${query({ top: state.pageSize })}`);
 }
 
-/** @param {string} path @param {number} generation */
-async function loadPage(path, generation) {
-  const status = byId('subscriptions-status');
-  const table = byId('subscriptions-table');
-  table.setAttribute('aria-busy', 'true');
-  status.textContent = 'Loading subscriptions…';
-  try {
-    const page = await api(path);
-    if (generation !== state.generation) return;
-    const tbody = /** @type {HTMLTableSectionElement} */ (table.querySelector('tbody'));
-    /** @type {Array<any>} */
-    const rows = page.body.value;
-    for (const subscription of rows) tbody.append(subscriptionRow(subscription));
-    state.loaded += rows.length;
-    state.nextLink = page.body.nextLink ?? null;
-    byId('subscriptions-more').hidden = !state.nextLink;
-    table.hidden = state.loaded === 0;
-    status.textContent =
-      state.loaded === 0
-        ? 'This customer has no subscriptions.'
-        : `${plural(state.loaded, 'subscription', 'subscriptions')}${state.nextLink ? ' so far' : ''}.`;
-  } catch (error) {
-    if (generation === state.generation) status.textContent = `Subscriptions could not be loaded. ${describeError(error)}`;
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+/** @type {import('./paged-list.js').PagedList | undefined} */
+let list;
+
+function subscriptionList() {
+  list ??= pagedList({
+    table: byId('subscriptions-table'),
+    status: byId('subscriptions-status'),
+    more: byId('subscriptions-more'),
+    rows: (subscription) => [subscriptionRow(subscription)],
+    summary: (loaded, hasMore) =>
+      loaded === 0 ? 'This customer has no subscriptions.' : `${plural(loaded, 'subscription', 'subscriptions')}${hasMore ? ' so far' : ''}.`,
+    messages: { first: 'Loading subscriptions…', next: 'Loading subscriptions…', failed: 'Subscriptions could not be loaded.' },
+  });
+  return list;
 }
 
 /** @param {any} subscription */

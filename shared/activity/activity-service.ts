@@ -21,12 +21,7 @@ export function activityRange(now: Date, from: string | undefined, to: string | 
   return { from: fromDate.toISOString(), to: toDate.toISOString() };
 }
 
-export function activityFilter(
-  scope: Scope,
-  range: { from: string; to: string },
-  customerId: string | undefined,
-  operation: string | undefined,
-): ActivityFilter {
+function activityFilter(scope: Scope, range: { from: string; to: string }, customerId: string | undefined, operation: string | undefined): ActivityFilter {
   return {
     partnerId: scope.partnerId,
     ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),

@@ -41,7 +41,7 @@ export const customerCountSchema = z.object({
 /** PATCH /api/customers/{id}/billing-profile */
 export const renameBodySchema = z.object({ companyName: companyNameSchema });
 
-export const customerLinksSchema = z
+const customerLinksSchema = z
   .object({
     self: z.string(),
     subscriptions: z.string(),

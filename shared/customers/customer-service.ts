@@ -42,7 +42,7 @@ export async function findCustomerInScope(customers: CustomerRepository, scope: 
 }
 
 /** Quote-insensitive comparison of an If-Match value with a stored etag (`*` matches any). */
-export function etagMatches(ifMatch: string, etag: string): boolean {
+function etagMatches(ifMatch: string, etag: string): boolean {
   const strip = (value: string) =>
     value
       .trim()

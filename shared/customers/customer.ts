@@ -36,7 +36,7 @@ export interface CustomerRecord {
 /** The fields a list row carries (the first six of the contract's customer). */
 export type CustomerRow = Pick<CustomerRecord, 'id' | 'companyName' | 'domain' | 'relationship' | 'resellerId'>;
 
-export const RECENT_RENAMES_KEPT = 20;
+const RECENT_RENAMES_KEPT = 20;
 
 /** Builds the stored record, with its derived sort and search keys. */
 export function buildCustomerRecord(input: {
@@ -73,7 +73,7 @@ export interface ServiceLinkTemplates {
   azurePortal: string;
 }
 
-export function customerLinks(customerId: string, templates: ServiceLinkTemplates) {
+function customerLinks(customerId: string, templates: ServiceLinkTemplates) {
   const encoded = encodeURIComponent(customerId);
   const self = `/api/customers/${encoded}`;
   return {

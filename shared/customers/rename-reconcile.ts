@@ -10,7 +10,7 @@ import { RENAME_OPERATION } from './customer-service.js';
 import type { CustomerRepository } from './ports.js';
 
 /** How old a Pending record must be before it is taken as abandoned (its request has ended). */
-export const PENDING_GRACE_SECONDS = 120;
+const PENDING_GRACE_SECONDS = 120;
 
 export class RenameReconciler {
   constructor(private readonly ports: { activity: ActivityRepository; customers: CustomerRepository; clock: Clock }) {}

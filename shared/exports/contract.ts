@@ -35,7 +35,7 @@ export const scheduleRequestSchema = (() => {
 })();
 
 /** What an export covers, as its resource shows it: only what was asked for, by type. */
-export const exportFilterSchemas = {
+const exportFilterSchemas = {
   customers: z.object({ search: z.string().optional(), resellerId: z.string().optional() }),
   subscriptions: z.object({ customerId: z.string() }),
   activity: z.object({ from: z.string(), to: z.string(), customerId: z.string().optional() }),
@@ -44,7 +44,7 @@ export type ExportFilterOf<T extends ExportType> = z.output<(typeof exportFilter
 /** An export's type and its filter, which go together. */
 export type ExportKind = { [T in ExportType]: { type: T; filter: ExportFilterOf<T> } }[ExportType];
 
-export const EXPORT_STATUSES = ['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled'] as const;
+const EXPORT_STATUSES = ['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
 const exportFields = {

@@ -5,7 +5,7 @@
  */
 import type { ExportType } from './export-job.js';
 
-export const UTF8_BOM = '\ufeff';
+const UTF8_BOM = '\ufeff';
 
 export const CSV_HEADERS: Record<ExportType, readonly string[]> = {
   customers: ['Microsoft ID', 'Company name', 'Primary domain name', 'Relationship'],

@@ -26,7 +26,7 @@ async function* mapRows<T>(pages: PageStream<T>, toCells: (row: T) => CsvCell[])
   for await (const page of pages) yield { rows: page.rows.map(toCells), cursor: page.cursor };
 }
 
-export function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
+function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
   return { partnerId: job.partnerId, resellerId: job.scopeResellerId, tenantId: job.scopeTenantId, userName: job.requestedBy };
 }
 

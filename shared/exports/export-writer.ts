@@ -13,11 +13,11 @@ import type { ExportSource } from './export-sources.js';
 import type { ExportFileStore } from './ports.js';
 
 /** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
-export const BLOCK_BYTES = 4 * 1024 * 1024;
+const BLOCK_BYTES = 4 * 1024 * 1024;
 /** Rows turned into text and appended to the block at a time. */
 const ROWS_PER_APPEND = 100;
 /** Rows asked of the source per page. */
-export const SOURCE_PAGE_SIZE = 1000;
+const SOURCE_PAGE_SIZE = 1000;
 
 /** Block ids must all have the same length: `block-000000`, base64-encoded. */
 export function blockId(index: number): string {

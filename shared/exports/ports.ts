@@ -42,6 +42,14 @@ export interface ExportFileStore {
 export const exportMessageSchema = z.object({ exportId: z.string().min(1).max(128), partnerId: z.string().min(1).max(128) });
 export type ExportMessage = z.infer<typeof exportMessageSchema>;
 
+/** A queue message as an ExportMessage; a malformed one is reported (at most 200 characters of it) and dropped, since a retry could not help. */
+export function readExportMessage(message: unknown, reportMalformed: (text: string) => void): ExportMessage | undefined {
+  const parsed = exportMessageSchema.safeParse(message);
+  if (parsed.success) return parsed.data;
+  reportMalformed(String(JSON.stringify(message)).slice(0, 200));
+  return undefined;
+}
+
 export interface ExportQueue {
   enqueue(message: ExportMessage): Promise<void>;
 }

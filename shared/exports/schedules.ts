@@ -26,7 +26,7 @@ export function parseScheduleName(value: string | undefined): string {
 }
 
 /** The next time a 6-field NCRONTAB expression fires after `after` (UTC); Invalid when it is not one. */
-export function nextOccurrence(cron: string, after: Date): Date {
+function nextOccurrence(cron: string, after: Date): Date {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 6) {
     throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB, UTC).', 'cron');
@@ -39,7 +39,7 @@ export function nextOccurrence(cron: string, after: Date): Date {
 }
 
 /** A schedule's body: an export request plus `cron`. */
-export function parseScheduleBody(body: Record<string, unknown>): { request: ExportRequest; cron: string } {
+function parseScheduleBody(body: Record<string, unknown>): { request: ExportRequest; cron: string } {
   const { cron, ...request } = body;
   if (typeof cron !== 'string') throw invalid('InvalidBody', 'Field "cron": must be a 6-field NCRONTAB expression.', 'cron');
   const parsed = exportRequestSchema.safeParse(request);

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { firstIssue, invalid, ServiceError } from '../kernel/errors.js';
 
 /** Largest accepted request body: 64 KiB, as the contract says. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** Parses the query string; a parameter given twice is a 400 (its meaning would be ambiguous). */
 export function parseQuery<S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> {

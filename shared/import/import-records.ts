@@ -44,7 +44,7 @@ const domainSchema = z
     'must be a domain name such as contoso.onmicrosoft.com',
   );
 
-export const importLineSchema = z.discriminatedUnion(
+const importLineSchema = z.discriminatedUnion(
   'type',
   [
     z.object({ type: z.literal('partner'), id: idSchema, name: textSchema }),

@@ -28,7 +28,7 @@ const SPECIAL_LETTERS: Record<string, string> = {
 const SPECIAL_PATTERN = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join('')}]`, 'g');
 
 /** Maximum length of a stored key or a query, in UTF-16 code units (longer input is cut). */
-export const MAX_KEY_LENGTH = 255;
+const MAX_KEY_LENGTH = 255;
 
 /** Case-, accent- and width-folds a string and collapses white space; at most MAX_KEY_LENGTH code units. */
 export function foldText(text: string): string {

@@ -19,7 +19,7 @@ export interface CosmosContainers {
   counters: Container;
 }
 
-export function createCosmosClient(config: Config): CosmosClient {
+function createCosmosClient(config: Config): CosmosClient {
   const { endpoint, key, allowSelfSigned } = config.cosmos;
   return new CosmosClient({
     endpoint,

@@ -11,7 +11,7 @@ import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeyse
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
-export function fromStored(stored: StoredCustomer): CustomerRecord {
+function fromStored(stored: StoredCustomer): CustomerRecord {
   const { _etag, _ts, _rid, _self, _attachments, ...record } = stored;
   return { ...record, etag: _etag ?? '' };
 }

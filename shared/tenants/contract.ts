@@ -1,7 +1,7 @@
 /** The reseller resource of the public contract, as a schema. */
 import { z } from 'zod';
 
-export const resellerSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Reseller' });
+const resellerSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Reseller' });
 
 /** GET /api/resellers */
 export const resellersSchema = z.object({ value: z.array(resellerSchema) });

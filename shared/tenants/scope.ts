@@ -30,7 +30,7 @@ export interface Scope {
  * Resolves the caller's scope and checks the role the operation needs.
  * Unknown tenant or missing role: Forbidden (403).
  */
-export async function resolveScope(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Scope> {
+async function resolveScope(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Scope> {
   const canRead = principal.roles.includes('Customers.Read') || principal.roles.includes('Customers.ReadWrite');
   const canWrite = principal.roles.includes('Customers.ReadWrite');
   if (required === 'Customers.ReadWrite' ? !canWrite : !canRead) {
