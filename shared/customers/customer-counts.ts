@@ -45,20 +45,42 @@ export interface CustomerWritePorts {
 }
 
 /**
- * Creates or replaces a customer (import: upsert by id) and keeps the counts. The write is
- * conditional on what was read (create if absent, replace if unchanged), so the count change is
- * exactly the one this write made; a concurrent writer makes it read again. At most 5 attempts.
+ * Creates or replaces a customer (import: upsert by id) and returns what that changed in the
+ * counts; the caller applies it (`CountChanges`). The write is conditional on what it found
+ * (create when absent: one call for a new customer; otherwise read and replace if unchanged), so
+ * the change is exactly the one this write made; a concurrent writer makes it try again, at most
+ * 5 times.
  */
-export async function saveCustomer(ports: CustomerWritePorts, record: CustomerRecord): Promise<void> {
+export async function writeCustomer(ports: CustomerWritePorts, record: CustomerRecord): Promise<CountChange> {
   for (let attempt = 1; ; attempt += 1) {
+    if ((await ports.customers.createCustomer(record)) !== 'Conflict') return countChange(undefined, record);
     const current = await ports.customers.getCustomer(record.partnerId, record.id);
-    const outcome = current ? await ports.customers.replaceCustomer(record, current.etag ?? '') : await ports.customers.createCustomer(record);
-    if (outcome !== 'Conflict' && outcome !== 'PreconditionFailed') {
-      ports.faults?.hit('customers.afterWrite');
-      await applyCountChange(ports, record.partnerId, countChange(current, record));
-      return;
-    }
+    if (current && (await ports.customers.replaceCustomer(record, current.etag ?? '')) !== 'PreconditionFailed') return countChange(current, record);
     if (attempt === 5) throw new Error(`Customer ${record.id} kept changing while it was imported; try the import again.`);
+  }
+}
+
+/**
+ * Count changes of several customer writes, per partner, applied together once the writes are
+ * done (one patch per partner for a batch of writes, not one per customer). A crash before
+ * `apply` leaves the counts off by the batch: the reconciliation repairs them.
+ */
+export class CountChanges {
+  private readonly byPartner = new Map<string, CountChange>();
+
+  add(partnerId: string, change: CountChange): void {
+    const sum = this.byPartner.get(partnerId) ?? { total: 0, byReseller: {} };
+    sum.total += change.total;
+    for (const [resellerId, delta] of Object.entries(change.byReseller)) sum.byReseller[resellerId] = (sum.byReseller[resellerId] ?? 0) + delta;
+    this.byPartner.set(partnerId, sum);
+  }
+
+  async apply(ports: CustomerWritePorts): Promise<void> {
+    if (this.byPartner.size === 0) return;
+    ports.faults?.hit('customers.afterWrite');
+    const changes = [...this.byPartner];
+    this.byPartner.clear();
+    for (const [partnerId, change] of changes) await applyCountChange(ports, partnerId, change);
   }
 }
 
