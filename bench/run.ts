@@ -7,8 +7,10 @@
  * of each load run; BENCH_REPEAT (default 2) the runs of each export measurement (the fastest
  * counts, the highest RSS counts); BENCH_PROFILE=1 writes CPU profiles to bench/profiles/;
  * BENCH_NODE_ARGS replaces the Node options of the measured processes (default: the Function App's); BENCH_ONLY=exports or BENCH_ONLY=load
- * (or BENCH_ONLY=calls: Cosmos DB calls per operation) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
- * BENCH_CONNECTIONS=16 narrow the load runs. BENCH_ONLY=list runs the customer list at scale
+ * (or BENCH_ONLY=calls: Cosmos DB calls per operation, BENCH_ONLY=coldstart: the entry point's
+ * import against a minimal function app) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
+ * BENCH_CONNECTIONS=16 narrow the load runs; BENCH_COLD_STARTS (default 15) is the number of fresh
+ * processes of each kind in the cold-start part. BENCH_ONLY=list runs the customer list at scale
  * (BENCH_LIST_CUSTOMERS customers, default 1,000,000; BENCH_LIST_ROWS rows paged through in the
  * portal, default 10,000).
  */
@@ -25,6 +27,7 @@ import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 import { measureCalls } from './calls.js';
+import { type ColdStartFigures, coldStartBenchmark } from './cold-start.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -36,6 +39,7 @@ const only = process.env.BENCH_ONLY;
 const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : full ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
 const setups = (process.env.BENCH_SETUPS ?? 'a,b').split(',') as Array<'a' | 'b'>;
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
+const coldStarts = Number(process.env.BENCH_COLD_STARTS ?? 15);
 const execFileAsync = promisify(execFile);
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
@@ -177,6 +181,33 @@ async function seedHttpData(env: Record<string, string>) {
 }
 
 async function main() {
+  const results: Record<string, unknown> = {
+    machine: {
+      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+      date: new Date().toISOString(),
+    },
+  };
+  if (!only || only === 'coldstart') {
+    console.error(`cold start: ${coldStarts} fresh processes of each...`);
+    results.coldStart = await coldStartBenchmark(
+      coldStarts,
+      childArgs().filter((arg) => arg !== '--expose-gc'),
+    );
+  }
+  if (only !== 'coldstart') await stackBenchmarks(results);
+
+  // A partial run (BENCH_ONLY) replaces only its own part of the results file.
+  const resultsFile = path.join(projectRoot, 'bench/results.json');
+  const previous = only ? (JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Record<string, unknown>) : {};
+  await writeFile(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
+  printTables(results);
+}
+
+/** The parts that need the local Cosmos DB endpoint and Azurite: exports, load and calls. */
+async function stackBenchmarks(results: Record<string, unknown>) {
   const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
   const azurite = await startAzurite();
   const ports = {
@@ -189,15 +220,6 @@ async function main() {
     BENCH_COSMOS_PORT: String(ports.cosmos),
     BENCH_BLOB_PORT: String(ports.blob),
     BENCH_QUEUE_PORT: String(ports.queue),
-  };
-  const results: Record<string, unknown> = {
-    machine: {
-      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${os.type()} ${os.release()}`,
-      date: new Date().toISOString(),
-    },
   };
   try {
     if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
@@ -220,12 +242,6 @@ async function main() {
     await azurite.close();
     await stopChild(cosmos);
   }
-
-  // A partial run (BENCH_ONLY) replaces only its own part of the results file.
-  const resultsFile = path.join(projectRoot, 'bench/results.json');
-  const previous = only ? (JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Record<string, unknown>) : {};
-  await writeFile(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
-  printTables(results);
 }
 
 async function exportBenchmarks(env: NodeJS.ProcessEnv) {
@@ -442,6 +458,14 @@ async function listBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; b
 function printTables(results: Record<string, unknown>) {
   const machine = results.machine as Record<string, string>;
   console.log(`\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}\n`);
+  const coldStart = results.coldStart as ColdStartFigures | undefined;
+  if (coldStart) {
+    console.log(`Cold start (import of the entry point, median of ${coldStart.processes} fresh processes each)`);
+    console.log(`  deployed entry (${coldStart.packageFiles} files, ${coldStart.packageKiB} KiB package): ${coldStart.appMedianMilliseconds} ms`);
+    console.log(`  minimal app (@azure/functions and one HTTP function): ${coldStart.minimalMedianMilliseconds} ms`);
+    console.log(`  ratio: ${coldStart.ratio}x (target: at most 2x)`);
+    console.log(`  minimal app bundled like the package: ${coldStart.minimalBundledMedianMilliseconds} ms (ratio ${coldStart.ratioToMinimalBundled}x)\n`);
+  }
   if (results.exports) {
     console.log('Exports (customers CSV into Azurite block blobs)');
     console.table(results.exports);

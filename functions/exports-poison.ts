@@ -16,7 +16,10 @@ export const exportsPoison: QueueFunctionEntry = {
   async handler(message, context, services) {
     const parsed = readExportMessage(message, (text) => context.error(`Ignoring a malformed poison message: ${text}`));
     if (!parsed) return;
-    context.warn(`Export ${parsed.exportId} reached the poison queue.`);
-    await services.exports.fail(parsed.partnerId, parsed.exportId, 'The export could not be completed after repeated attempts.');
+    context.warn(`Export ${parsed.exportId} reached the poison queue (invocation ${context.invocationId}).`);
+    await services.exports.fail(parsed.partnerId, parsed.exportId, {
+      code: 'ExportFailed',
+      message: `The export could not be completed after repeated attempts. Start it again; if it fails again, give an administrator the reference. Reference: ${context.invocationId}.`,
+    });
   },
 };

@@ -1,7 +1,7 @@
 /**
- * Queue trigger on `exports`: runs one slice of an export. On failure it logs and rethrows, so the
- * host retries; on the last allowed attempt it marks the export Failed first, so it never stays
- * Running.
+ * Queue trigger on `exports`: runs one slice of an export. On failure it logs the error with the
+ * invocation id and rethrows, so the host retries; on the last allowed attempt it marks the export
+ * Failed first (in plain words, with the invocation id as reference), so it never stays Running.
  */
 import { readExportMessage } from '../shared/exports/ports.js';
 import type { QueueFunctionEntry } from '../shared/host/function-table.js';

@@ -1,12 +1,15 @@
 /**
  * GET / and its assets: the partner portal, a static page that calls the public API like any other
- * client. Everything it needs is served from portal/ (no CDN).
+ * client. Everything it needs is served from portal/ (no CDN), which is flat: the route `{file?}`
+ * takes `/` and one-segment paths only, so it can never capture a request under /api/.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpFunction } from '../shared/host/function-table.js';
+import { errorResponse } from '../shared/http/responses.js';
+import { ServiceError } from '../shared/kernel/errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,14 +40,15 @@ const SECURITY_HEADERS = {
 export const portalGet = httpFunction({
   name: 'portal-get',
   methods: ['GET', 'HEAD'],
-  route: '{*path}',
+  route: '{file?}',
   async handler(request) {
-    const requested = request.params.path || 'index.html';
+    const requested = request.params.file || 'index.html';
     const root = portalDirectory();
     const file = path.resolve(root, requested);
     const type = CONTENT_TYPES[path.extname(file)];
     if (!file.startsWith(root + path.sep) || !type || !existsSync(file)) {
-      return { status: 404, body: 'Not found', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+      // In the contract's error format: `/api` (one segment) arrives here too.
+      return errorResponse(new ServiceError('NotFound', 'NotFound', `There is nothing at /${request.params.file ?? ''}.`));
     }
     return {
       status: 200,

@@ -1,7 +1,10 @@
-/** The function table: every function of the app, registered by both hosts from this one list. */
+/**
+ * The function table: every function of the app, registered by both hosts from this one list. The
+ * order here does not matter to routing: the host orders HTTP routes by function name (see
+ * shared/host/routes.ts), and no route may shadow another (`shadowedRoutes`).
+ */
 import type { FunctionEntry, HttpFunctionEntry } from '../shared/host/function-table.js';
 import { activityList } from './activity-list.js';
-import { apiFallback } from './api-fallback.js';
 import { customersGet } from './customers-get.js';
 import { customersRename } from './customers-rename.js';
 import { customersSearch } from './customers-search.js';
@@ -21,6 +24,7 @@ import { openapiGet } from './openapi-get.js';
 import { portalGet } from './portal-get.js';
 import { resellersList } from './resellers-list.js';
 import { subscriptionsList } from './subscriptions-list.js';
+import { apiFallback } from './zz-api-fallback.js';
 
 const apiFunctions: HttpFunctionEntry[] = [
   healthGet,

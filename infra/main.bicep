@@ -349,3 +349,6 @@ output EXPORT_FILE_RETENTION_DAYS int = exportFileRetentionDays
 
 @description('Days activity records are kept (ACTIVITY_RETENTION_DAYS).')
 output ACTIVITY_RETENTION_DAYS int = activityRetentionDays
+
+@description('NCRONTAB of the export scheduler and maintenance timers (EXPORT_SCHEDULER_CRON; the postprovision hook writes it to local.settings.json).')
+output EXPORT_SCHEDULER_CRON string = exportSchedulerCron

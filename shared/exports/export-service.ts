@@ -45,8 +45,46 @@ export interface ExportSettings {
 
 /** Where a queue attempt logs (the Functions InvocationContext is one). */
 export interface Logger {
+  /** The invocation's id: logged with the raw error, and the reference a client is given. */
+  invocationId: string;
   log(message: string): void;
   error(message: string): void;
+}
+
+/** Why an export failed, as its client sees it: a stable code and plain words. */
+export interface ExportFailure {
+  code: 'StorageAccessDenied' | 'StorageNotFound' | 'StorageUnavailable' | 'ExportFailed';
+  message: string;
+}
+
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'REQUEST_SEND_ERROR']);
+
+/**
+ * What the client of a failed export is told: never the raw error (its request ids, times and
+ * URLs go to the log, with the invocation id given here as the reference). Storage and Cosmos DB
+ * errors carry the HTTP `statusCode` of the answer, network errors a Node `code`.
+ */
+export function describeExportFailure(err: unknown, attempts: number, reference: string): ExportFailure {
+  const { statusCode, code } = (typeof err === 'object' && err !== null ? err : {}) as { statusCode?: unknown; code?: unknown };
+  const after = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const tail = ` Reference: ${reference}.`;
+  if (statusCode === 401 || statusCode === 403) {
+    return {
+      code: 'StorageAccessDenied',
+      message: `The service was refused access to its storage ${after}; an administrator needs to check its role assignments.${tail}`,
+    };
+  }
+  if (statusCode === 404) {
+    return {
+      code: 'StorageNotFound',
+      message: `The storage the export writes to was not found ${after}; an administrator needs to check the deployment.${tail}`,
+    };
+  }
+  const transient = statusCode === 408 || statusCode === 429 || (typeof statusCode === 'number' && statusCode >= 500);
+  if (transient || (typeof code === 'string' && NETWORK_ERROR_CODES.has(code))) {
+    return { code: 'StorageUnavailable', message: `The storage did not answer ${after}. Start the export again later.${tail}` };
+  }
+  return { code: 'ExportFailed', message: `The export failed ${after}. Start it again; if it fails again, give an administrator the reference.${tail}` };
 }
 
 export interface ExportServicePorts {
@@ -80,17 +118,18 @@ export class ExportService {
   }
 
   /**
-   * One queue attempt at a slice: on failure, the last attempt the host allows marks the export
-   * Failed first, so it never stays Running; the error is rethrown so the host retries or poisons.
+   * One queue attempt at a slice: on failure it logs the raw error with the invocation id; the last
+   * attempt the host allows marks the export Failed first (in plain words, the invocation id as
+   * reference), so it never stays Running; the error is rethrown so the host retries or poisons.
    */
   async runAttempt(partnerId: string, exportId: string, dequeueCount: number, logger: Logger): Promise<void> {
     try {
       await this.runSlice(partnerId, exportId, (line) => logger.log(line));
     } catch (err) {
       const error = ensureErrorType(err);
-      logger.error(`Export ${exportId} failed on attempt ${dequeueCount}: ${error.stack ?? error.message}`);
+      logger.error(`Export ${exportId} failed on attempt ${dequeueCount} (invocation ${logger.invocationId}): ${error.stack ?? error.message}`);
       if (dequeueCount >= this.settings.maxDequeueCount) {
-        await this.fail(partnerId, exportId, `The export failed after ${dequeueCount} attempts: ${error.message}`);
+        await this.fail(partnerId, exportId, describeExportFailure(err, dequeueCount, logger.invocationId));
       }
       throw error;
     }
@@ -238,12 +277,18 @@ export class ExportService {
   }
 
   /** Marks an export Failed for good (the queue gave up on it); does nothing to a finished one. */
-  async fail(partnerId: string, exportId: string, message: string): Promise<void> {
+  async fail(partnerId: string, exportId: string, failure: ExportFailure): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const job = await this.ports.exportJobs.getExport(partnerId, exportId);
       if (!job || TERMINAL_STATUSES.has(job.status)) return;
       const now = this.ports.clock().toISOString();
-      const failed: ExportJob = { ...job, status: 'Failed', completedDateTime: now, lastUpdatedDateTime: now, error: { code: 'ExportFailed', message } };
+      const failed: ExportJob = {
+        ...job,
+        status: 'Failed',
+        completedDateTime: now,
+        lastUpdatedDateTime: now,
+        error: { code: failure.code, message: failure.message },
+      };
       if ((await this.ports.exportJobs.replaceExport(failed)) !== 'PreconditionFailed') {
         await this.recordExportActivity(failed);
         return;

@@ -1,7 +1,7 @@
 /**
  * Registers the function table with the Azure Functions host through `@azure/functions`. The
- * services are built on first use, so a bad setting fails an invocation with a clear log
- * instead of the whole app at start-up.
+ * services are built on first use (asynchronously: the entry point imports the SDKs then), so a
+ * bad setting fails an invocation with a clear log instead of the whole app at start-up.
  */
 import type { app as azureApp } from '@azure/functions';
 import type { Services } from '../wiring.js';
@@ -9,7 +9,7 @@ import type { FunctionEntry } from './function-table.js';
 
 type AppApi = Pick<typeof azureApp, 'http' | 'storageQueue' | 'timer'>;
 
-export function registerFunctions(app: AppApi, table: readonly FunctionEntry[], services: () => Services): void {
+export function registerFunctions(app: AppApi, table: readonly FunctionEntry[], services: () => Promise<Services>): void {
   for (const entry of table) {
     switch (entry.trigger) {
       case 'http':
@@ -17,20 +17,20 @@ export function registerFunctions(app: AppApi, table: readonly FunctionEntry[], 
           methods: entry.methods,
           route: entry.route,
           authLevel: 'anonymous',
-          handler: (request, invocation) => entry.handler(request, invocation, services()),
+          handler: async (request, invocation) => entry.handler(request, invocation, await services()),
         });
         break;
       case 'storageQueue':
         app.storageQueue(entry.name, {
           queueName: entry.queueName,
           connection: entry.connection,
-          handler: (message, invocation) => entry.handler(message, invocation, services()),
+          handler: async (message, invocation) => entry.handler(message, invocation, await services()),
         });
         break;
       case 'timer':
         app.timer(entry.name, {
           schedule: entry.schedule,
-          handler: (timer, invocation) => entry.handler(timer, invocation, services()),
+          handler: async (timer, invocation) => entry.handler(timer, invocation, await services()),
         });
         break;
     }

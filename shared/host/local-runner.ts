@@ -1,9 +1,11 @@
 /**
  * The local host: mounts the same function table the Azure entry point registers, on node:http,
  * an Azurite queue poller and timers, building the library's own HttpRequest and
- * InvocationContext. It behaves as the Functions host does where handlers can tell: route
- * templates and their precedence, base64 queue messages parsed as JSON, dequeue counts, a poison
- * queue after the maximum dequeue count, NCRONTAB timers.
+ * InvocationContext. It behaves as the Functions host does where handlers can tell (the README's
+ * "What the local runner reproduces" lists each behaviour and where it is documented): routes
+ * tried in the order of the function names, first match wins; the worker's request model; base64
+ * queue messages parsed as JSON, dequeue counts, a poison queue after the maximum dequeue count;
+ * NCRONTAB timers. It refuses to start when one route would shadow another.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -22,7 +24,7 @@ import {
   resolveBindingExpression,
   type TimerFunctionEntry,
 } from './function-table.js';
-import { matchRoute } from './routes.js';
+import { dispatch, shadowedRoutes } from './routes.js';
 
 /** Bodies larger than this are refused by the runner itself (the Functions host allows 100 MB). */
 // @azure/functions is CommonJS: its classes come off the default export under ESM.
@@ -80,6 +82,8 @@ export async function startLocalRunner(table: readonly FunctionEntry[], app: Run
     });
 
   const httpEntries = table.filter((entry): entry is HttpFunctionEntry => entry.trigger === 'http');
+  const shadowed = shadowedRoutes(httpEntries);
+  if (shadowed.length > 0) throw new Error(`The host would send requests to the wrong function:\n${shadowed.join('\n')}`);
   const server = http.createServer((req, res) => {
     serveHttp(httpEntries, invocationContext, services, req, res).catch((err: unknown) => {
       log('error', 'local-runner', ensureErrorType(err).stack ?? String(err));
@@ -176,13 +180,8 @@ async function serveHttp(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const method = (req.method ?? 'GET').toUpperCase();
-  let best: { entry: HttpFunctionEntry; params: Record<string, string>; specificity: number } | undefined;
-  for (const entry of entries) {
-    if (!entry.methods.includes(method as never)) continue;
-    const match = matchRoute(entry.route, url.pathname);
-    if (match && (!best || match.specificity > best.specificity)) best = { entry, ...match };
-  }
-  if (!best) {
+  const target = dispatch(entries, method, url.pathname);
+  if (!target) {
     res.writeHead(404).end();
     return;
   }
@@ -198,20 +197,23 @@ async function serveHttp(
     }
     chunks.push(chunk as Buffer);
   }
+  // The worker's request model, as the host builds it (GrpcMessageConversionExtensions.ToRpcHttp):
+  // repeated query parameters and headers joined with commas, header names lower-cased.
+  const query: Record<string, string> = {};
+  for (const name of new Set(url.searchParams.keys())) query[name] = url.searchParams.getAll(name).join(',');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  // Without an explicit `query`, HttpRequest reads the URL's own search parameters, repeats included.
+  for (const [name, values] of Object.entries(req.headersDistinct)) headers[name.toLowerCase()] = (values ?? []).join(',');
   const request = new HttpRequest({
     method,
     url: url.toString(),
     headers,
-    params: best.params,
-    ...(chunks.length ? { body: { bytes: Buffer.concat(chunks) } } : {}),
+    query,
+    params: target.params,
+    // The host passes a body only when the request declares a length above zero.
+    ...(Number(req.headers['content-length'] ?? 0) > 0 ? { body: { bytes: Buffer.concat(chunks) } } : {}),
   });
-  const context = invocationContext(best.entry.name, { Query: Object.fromEntries(url.searchParams) });
-  const response = new HttpResponse(await best.entry.handler(request, context, services));
+  const context = invocationContext(target.entry.name, { Query: query });
+  const response = new HttpResponse(await target.entry.handler(request, context, services));
   const responseHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     responseHeaders[name] = value;

@@ -9,10 +9,14 @@ import { firstIssue, invalid, ServiceError } from '../kernel/errors.js';
 /** Largest accepted request body: 64 KiB, as the contract says. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Parses the query string; a parameter given twice is a 400 (its meaning would be ambiguous). */
+/**
+ * Parses the query string; a parameter given twice is a 400 (its meaning would be ambiguous). Read
+ * from the URL, not `request.query`: the Functions host joins repeated parameters with commas
+ * before the worker sees them, so `search=a&search=b` would arrive as one value "a,b".
+ */
 export function parseQuery<S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> {
   const values: Record<string, string> = {};
-  for (const [name, value] of request.query.entries()) {
+  for (const [name, value] of new URL(request.url).searchParams) {
     if (name in values) throw invalid('InvalidQueryParameter', `Query parameter "${name}" is given more than once.`, name);
     values[name] = value;
   }

@@ -3,6 +3,7 @@
  * off to a new queue message, and messages the queue gives up on. The finished file must be byte for
  * byte the one an uninterrupted export writes, and an export must never be left Running.
  */
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
 import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
@@ -170,7 +171,8 @@ describe('an export the queue gives up on', () => {
     const done = await waitForExport(service, await exportCustomers(service));
     expect(done.status).toBe('Failed');
     expect(service.faults.thrownCount('export.afterBlockStaged')).toBe(3);
-    expect(done.error).toMatchObject({ code: 'ExportFailed', message: expect.stringContaining('3 attempts') });
+    expect(done.error).toMatchObject({ code: 'ExportFailed', message: expect.stringContaining('after 3 attempts') });
+    expect(done.error.message).not.toContain('Injected crash');
     expect(done.downloadUrl).toBeUndefined();
     expect(done.completedDateTime).toEqual(expect.any(String));
     await service.runner.drainQueues();
@@ -178,6 +180,27 @@ describe('an export the queue gives up on', () => {
     expect(poison.peekedMessageItems).toHaveLength(0);
     const activity = await call(service.url, '/api/activity?operation=ExportCustomers', { principal: partner });
     expect(activity.body.value.find((row: { details: { exportId: string } }) => row.details.exportId === done.id)).toMatchObject({ status: 'Failed' });
+  });
+
+  it('a storage error reaches the client as a stable code and plain words; the raw error goes to the log with the invocation id', async () => {
+    const { blobServiceUri, accountKey } = service.service.config.storage;
+    const account = new URL(blobServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';
+    const container = new BlobServiceClient(blobServiceUri, new StorageSharedKeyCredential(account, accountKey ?? '')).getContainerClient(
+      service.service.config.exports.containerName,
+    );
+    await container.delete();
+    try {
+      const done = await waitForExport(service, await exportCustomers(service));
+      expect(done.status).toBe('Failed');
+      expect(done.error.code).toBe('StorageNotFound');
+      expect(done.error.message).toMatch(/^The storage the export writes to was not found after 3 attempts; .* Reference: [0-9a-f-]{36}\.$/);
+      expect(done.error.message).not.toMatch(/RequestId|Time:|ContainerNotFound|http/i);
+      const reference = /Reference: ([0-9a-f-]{36})/.exec(done.error.message)?.[1];
+      const logged = service.logs.find((line) => line.includes(`(invocation ${reference})`));
+      expect(logged).toMatch(/^error \[exports-worker\] Export .* failed on attempt 3 .*RestError: The specified container does not exist/s);
+    } finally {
+      await container.createIfNotExists();
+    }
   });
 
   it('a message that reaches the poison queue without the worker seeing its last attempt fails the export', async () => {

@@ -53,12 +53,13 @@ export async function checkAgainstContract(baseUrl: string, method: string, path
   const pathname = new URL(path, baseUrl).pathname;
   if (!pathname.startsWith('/api/') || method === 'HEAD') return;
   const { document, ajv } = await published(baseUrl);
-  let best: { template: string; specificity: number } | undefined;
-  for (const template of Object.keys(document.paths)) {
-    const match = matchRoute(template, pathname);
-    if (match && (!best || match.specificity > best.specificity)) best = { template, specificity: match.specificity };
-  }
-  const operation = best ? document.paths[best.template]?.[method.toLowerCase()] : undefined;
+  // Should two documented paths match (`/api/exports/{id}` takes `e1:cancel` too), the one with
+  // more literal text is the operation meant.
+  const literalLength = (template: string) => template.replace(/\{[^}]*\}/g, '').length;
+  const best = Object.keys(document.paths)
+    .filter((template) => matchRoute(template, pathname))
+    .sort((a, b) => literalLength(b) - literalLength(a))[0];
+  const operation = best ? document.paths[best]?.[method.toLowerCase()] : undefined;
   const where = `${method} ${pathname} answered ${status}`;
   let schemaPointer: string;
   if (!best || !operation) {
@@ -72,7 +73,7 @@ export async function checkAgainstContract(baseUrl: string, method: string, path
       if (body !== undefined && body !== '') throw new Error(`${where} with a body the document does not describe.`);
       return;
     }
-    schemaPointer = pointer('paths', best.template, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema');
+    schemaPointer = pointer('paths', best, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema');
   }
   const validate = validator(ajv, baseUrl, schemaPointer);
   if (!validate(body)) {

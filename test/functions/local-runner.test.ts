@@ -1,0 +1,93 @@
+/**
+ * The local runner hands a function the request the Functions host would: the checks here are
+ * the host behaviours the README lists under "What the local runner reproduces".
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, localStackEnv } from '../../shared/config.js';
+import { type HttpFunctionEntry, httpFunction } from '../../shared/host/function-table.js';
+import { type LocalRunner, startLocalRunner } from '../../shared/host/local-runner.js';
+import { createService } from '../../shared/wiring.js';
+
+/** Answers what it was given: the request as the handler sees it. */
+const echo = (name: string, route: string): HttpFunctionEntry =>
+  httpFunction({
+    name,
+    methods: ['GET', 'POST'],
+    route,
+    async handler(request) {
+      const text = await request.text();
+      return {
+        jsonBody: {
+          name,
+          url: request.url,
+          query: Object.fromEntries(request.query),
+          params: request.params,
+          headers: Object.fromEntries(request.headers),
+          body: request.body === null ? null : text,
+        },
+      };
+    },
+  });
+
+let runner: LocalRunner;
+
+beforeAll(async () => {
+  const app = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused')));
+  runner = await startLocalRunner([echo('b-items-get', 'api/items/{id}'), echo('a-items-recent', 'api/items/recent')], app, { queues: false, timers: false });
+});
+
+afterAll(async () => {
+  await runner?.close();
+});
+
+const get = async (path: string, init?: RequestInit) => {
+  const response = await fetch(`${runner.url}${path}`, init);
+  return { status: response.status, body: response.status === 200 ? await response.json() : await response.text() };
+};
+
+describe('the local runner, as the Functions host', () => {
+  it('joins repeated query parameters with commas, and keeps the raw URL', async () => {
+    const { body } = await get('/api/items/1?search=a&search=b&top=5&empty=');
+    expect(body.query).toEqual({ search: 'a,b', top: '5', empty: '' });
+    expect(new URL(body.url).search).toBe('?search=a&search=b&top=5&empty=');
+  });
+
+  it('lower-cases header names and joins repeated headers with commas', async () => {
+    // Two header lines (fetch would fold them into one "one, two" line itself).
+    const body = await new Promise<{ headers: Record<string, string> }>((resolve, reject) => {
+      http
+        .get(`${runner.url}/api/items/1`, { headers: { 'X-Custom-Thing': ['one', 'two'] } }, (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          response.on('end', () => resolve(JSON.parse(text)));
+        })
+        .on('error', reject);
+    });
+    expect(body.headers['x-custom-thing']).toBe('one,two');
+    expect(Object.keys(body.headers).every((name) => name === name.toLowerCase())).toBe(true);
+  });
+
+  it('passes a body only when there is one', async () => {
+    expect((await get('/api/items/1')).body.body).toBeNull();
+    expect((await get('/api/items/1', { method: 'POST' })).body.body).toBeNull();
+    expect((await get('/api/items/1', { method: 'POST', body: '{"a":1}' })).body.body).toBe('{"a":1}');
+  });
+
+  it('routes by function name order, first match, and answers an unmatched request with an empty 404', async () => {
+    expect((await get('/api/items/recent')).body.name).toBe('a-items-recent');
+    expect((await get('/api/items/42')).body).toMatchObject({ name: 'b-items-get', params: { id: '42' } });
+    expect(await get('/api/items/42', { method: 'DELETE' })).toEqual({ status: 404, body: '' });
+    expect(await get('/nothing')).toEqual({ status: 404, body: '' });
+  });
+
+  it('refuses to start with a table in which one route shadows another', async () => {
+    const app = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused')));
+    await expect(
+      startLocalRunner([echo('a-items-get', 'api/items/{id}'), echo('b-items-recent', 'api/items/recent')], app, { queues: false, timers: false }),
+    ).rejects.toThrow(/b-items-recent \(GET, POST api\/items\/recent\) is shadowed by a-items-get/);
+  });
+});
