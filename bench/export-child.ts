@@ -6,6 +6,7 @@
  * Modes:
  * - `export`: the service's real export (startExport + runExportSlice: export-sources, CSV,
  *   staged blocks, checkpoints in the export record, commit) over a synthetic customers container.
+ * - `xlsx`: the same export written as an Excel workbook (exceljs's streaming writer).
  * - `raw`: the physical limit: the bytes of a finished export (downloaded to a temporary file
  *   beforehand) staged as blocks of the same size into the same Azurite and committed; no CSV work.
  * - `drain`: the same source read to the end through the real export source, with no writing.
@@ -69,8 +70,8 @@ function blobService(): BlobServiceClient {
 }
 
 /** Runs one export to the end (or to the first crash) and reports its figures. */
-async function timedExport({ services, ports: stores, config }: WiredService) {
-  const { job } = await services.exports.start(scope, { type: 'customers' });
+async function timedExport({ services, ports: stores, config }: WiredService, format: 'csv' | 'xlsx' = 'csv') {
+  const { job } = await services.exports.start(scope, { type: 'customers', format });
   const started = performance.now();
   await services.exports.runSlice(SYNTHETIC_PARTNER_ID, job.id, () => undefined);
   const seconds = (performance.now() - started) / 1000;
@@ -88,6 +89,15 @@ async function timedExport({ services, ports: stores, config }: WiredService) {
 
 async function exportMode() {
   return timedExport(await benchService('bench', rows));
+}
+
+async function xlsxMode() {
+  const figures = await timedExport(await benchService('bench', rows), 'xlsx');
+  await blobService()
+    .getContainerClient(loadConfig(localStackEnv(ports, 'bench')).exports.containerName)
+    .getBlobClient(figures.blobName)
+    .delete();
+  return figures;
 }
 
 async function resumeMode() {
@@ -121,7 +131,7 @@ async function resumeMode() {
 async function drainMode() {
   const { services, ports: stores, config } = await benchService('bench', rows);
   const { job } = await services.exports.start(scope, { type: 'customers' });
-  const source = exportSource(stores, job);
+  const source = exportSource(stores, job, 'csv');
   const started = performance.now();
   let count = 0;
   for await (const page of source(undefined, config.exports.pageSize)) count += page.rows.length;
@@ -200,6 +210,7 @@ async function cosmosMode() {
 
 const modes: Record<string, () => Promise<Record<string, unknown>>> = {
   export: exportMode,
+  xlsx: xlsxMode,
   resume: resumeMode,
   drain: drainMode,
   raw: rawMode,

@@ -68,11 +68,13 @@ export function syntheticCustomers(count: number): Container {
   return {
     items: {
       query(spec: SqlQuerySpec, options: FeedOptions = {}) {
-        // The keyset builder names the id after which a page starts @afterSecond (older: @afterId).
-        const afterId = parameter(spec, '@afterSecond') ?? parameter(spec, '@afterId');
+        // The keyset query names the cursor's id @afterSecond (shared/store/cosmos.ts).
+        const afterId = parameter(spec, '@afterSecond');
         let next = typeof afterId === 'string' ? Number.parseInt(afterId.slice(-12), 16) + 1 : 0;
         return {
           async fetchAll() {
+            // The count an export asks for as it starts.
+            if (spec.query.includes('COUNT(1)')) return { resources: [count] };
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
             // A search's capped count: one constant per match, every customer matching.
             if (/SELECT TOP \d+ VALUE 1 /.test(spec.query)) return { resources: new Array(Math.min(count, top)).fill(1) };

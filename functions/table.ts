@@ -13,6 +13,7 @@ import { exportSchedulesDelete } from './export-schedules-delete.js';
 import { exportSchedulesGet } from './export-schedules-get.js';
 import { exportSchedulesList } from './export-schedules-list.js';
 import { exportSchedulesPut } from './export-schedules-put.js';
+import { exportsCancel } from './exports-cancel.js';
 import { exportsCreate } from './exports-create.js';
 import { exportsGet } from './exports-get.js';
 import { exportsList } from './exports-list.js';
@@ -20,6 +21,7 @@ import { exportsPoison } from './exports-poison.js';
 import { exportsWorker } from './exports-worker.js';
 import { healthGet } from './health-get.js';
 import { maintenanceReconcile } from './maintenance-reconcile.js';
+import { meGet } from './me-get.js';
 import { openapiGet } from './openapi-get.js';
 import { portalGet } from './portal-get.js';
 import { resellersList } from './resellers-list.js';
@@ -29,6 +31,7 @@ import { apiFallback } from './zz-api-fallback.js';
 const apiFunctions: HttpFunctionEntry[] = [
   healthGet,
   openapiGet,
+  meGet,
   customersSearch,
   customersGet,
   customersRename,
@@ -38,6 +41,7 @@ const apiFunctions: HttpFunctionEntry[] = [
   exportsCreate,
   exportsList,
   exportsGet,
+  exportsCancel,
   exportSchedulesPut,
   exportSchedulesList,
   exportSchedulesGet,

@@ -5,7 +5,8 @@
  */
 import { query } from './api.js';
 import { byId, el, plural, time } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 import { pagedList } from './paged-list.js';
 
 const DAY_MILLISECONDS = 86_400_000;
@@ -36,6 +37,8 @@ export function initActivity(options) {
     loadFirstPage();
   });
   byId('activity-more').addEventListener('click', () => activityList().loadNext());
+  // Other dates may hold activity: Export waits for what they show.
+  for (const input of [from, to]) input.addEventListener('input', () => exportAvailability('export-activity', null));
   byId('export-activity').addEventListener('click', () => {
     const range = selectedRange();
     if (range) startExport({ type: 'activity', ...range }, byId('activity-export-status'));
@@ -83,8 +86,10 @@ function activityList() {
     status: byId('activity-status'),
     more: byId('activity-more'),
     rows: (record) => [activityRow(record)],
-    summary: (loaded, hasMore) =>
-      loaded === 0 ? 'No activity in these dates.' : `${plural(loaded, 'activity record', 'activity records')}${hasMore ? ' so far' : ''}.`,
+    summary: (loaded, hasMore) => {
+      exportAvailability('export-activity', loaded === 0 ? WORDS.noActivityToExport : null);
+      return loaded === 0 ? 'No activity in these dates.' : `${plural(loaded, 'activity record', 'activity records')}${hasMore ? ' so far' : ''}.`;
+    },
     messages: { first: 'Loading activity…', next: 'Loading activity…', failed: 'Activity could not be loaded.' },
   });
   return list;

@@ -1,7 +1,7 @@
 /**
  * The partner portal: a static page over the public API, served by the same function app. Views
- * are chosen by the URL hash (#/, #/customers/{id}/subscriptions, #/activity), so the server only
- * ever serves index.html and these modules.
+ * are chosen by the URL hash (#/, #/customers/{id}/subscriptions, #/activity, #/exports), so the
+ * server only ever serves index.html and these modules.
  *
  * `?pageSize=N` (1 to 1000) sets how many rows each request asks for; the default is 100.
  */
@@ -10,10 +10,11 @@ import { initActivity, showActivity } from './activity.js';
 import { api, describeError } from './api.js';
 import { initCustomers, showCustomerList } from './customers.js';
 import { byId } from './dom.js';
-import { initExports } from './exports.js';
+import { initExports, refreshExports } from './exports.js';
+import { initSchedules } from './schedules.js';
 import { initSubscriptions, showSubscriptions } from './subscriptions.js';
 
-const VIEWS = ['customers', 'subscriptions', 'activity'];
+const VIEWS = ['customers', 'subscriptions', 'activity', 'exports'];
 
 function pageSize() {
   const requested = Number(new URLSearchParams(window.location.search).get('pageSize'));
@@ -47,6 +48,12 @@ function route() {
     showSubscriptions(decodeURIComponent(subscriptions[1]));
     return;
   }
+  if (hash === '#/exports') {
+    showView('exports', 'Exports');
+    refreshExports({ redraw: true });
+    if (moveFocus) byId('exports-heading').focus();
+    return;
+  }
   if (hash === '#/activity') {
     currentView = 'activity';
     showView('activity', 'Activity');
@@ -66,14 +73,19 @@ function route() {
 async function start() {
   const size = pageSize();
   let resellers = [];
+  /** @type {string[]} */
+  let roles = [];
   try {
-    resellers = (await api('/api/resellers')).body.value;
+    const [resellerList, me] = await Promise.all([api('/api/resellers'), api('/api/me')]);
+    resellers = resellerList.body.value;
+    roles = me.body.roles;
   } catch (error) {
     byId('customers-status').textContent = describeError(error);
   }
   const names = new Map(resellers.map((/** @type {{id: string, name: string}} */ reseller) => [reseller.id, reseller.name]));
   const resellerName = (/** @type {string | null} */ id) => (id ? (names.get(id) ?? id) : '');
   initExports({ resellerName });
+  initSchedules({ canWrite: roles.includes('Customers.ReadWrite'), resellers });
   initSubscriptions({ pageSize: size, resellerName });
   initActivity({ pageSize: size });
   window.addEventListener('hashchange', route);

@@ -11,7 +11,8 @@
  */
 import { api, describeError, query, samePath } from './api.js';
 import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 const SORTS = ['companyName', '-companyName', 'domain', '-domain'];
@@ -73,16 +74,24 @@ export function initCustomers(options) {
   if (options.resellers.length > 0) {
     for (const reseller of options.resellers) filter.append(el('option', { value: reseller.id, text: reseller.name }));
     byId('reseller-field').hidden = false;
+    byId('include-reseller-field').hidden = false;
   }
 
   const searchSoon = debounce(() => {
     if (search.value.trim() !== state.view.search) commitControls();
   }, SEARCH_DELAY_MILLISECONDS);
-  search.addEventListener('input', searchSoon);
+  search.addEventListener('input', () => {
+    // The list is about to change: what the box says may match, so Export waits for the answer.
+    exportAvailable(true);
+    searchSoon();
+  });
   search.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') commitControls();
   });
-  filter.addEventListener('change', () => commitControls());
+  filter.addEventListener('change', () => {
+    exportAvailable(true);
+    commitControls();
+  });
   sort.addEventListener('change', () => commitControls());
   byId('customers-next').addEventListener('click', () => {
     if (state.nextLink) loadPage([...state.pageLinks, state.nextLink]);
@@ -94,10 +103,12 @@ export function initCustomers(options) {
     if (state.pageLinks.length > 1) loadPage(state.pageLinks.slice(0, 1));
   });
   byId('export-customers').addEventListener('click', () => {
-    /** @type {Record<string, string>} */
+    // What the box and the filter say now, even if the list has not caught up with them yet.
+    /** @type {Record<string, string | boolean>} */
     const body = { type: 'customers' };
-    if (state.view.search) body.search = state.view.search;
-    if (state.view.resellerId) body.resellerId = state.view.resellerId;
+    if (search.value.trim()) body.search = search.value.trim();
+    if (filter.value) body.resellerId = filter.value;
+    if (/** @type {HTMLInputElement} */ (byId('include-reseller')).checked) body.includeReseller = true;
     startExport(body, byId('customers-export-status'));
   });
 
@@ -247,7 +258,20 @@ function countText() {
   return `${plural(count, 'customer', 'customers')}${reseller}`;
 }
 
+/** True when the list shows what the search box and the filter say now. */
+function isCurrentQuery() {
+  const search = /** @type {HTMLInputElement} */ (byId('customer-search'));
+  const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
+  return search.value.trim() === state.view.search && filter.value === state.view.resellerId;
+}
+
+/** Export is disabled, with its reason beside it, while the list shows that nothing matches. @param {boolean} available */
+function exportAvailable(available) {
+  exportAvailability('export-customers', available ? null : WORDS.nothingToExport);
+}
+
 function listSummary() {
+  exportAvailable(state.shown > 0 || state.pageLinks.length > 1 || !isCurrentQuery());
   const { search, resellerId } = state.view;
   if (state.shown === 0 && state.pageLinks.length === 1) {
     if (search) return `No matches for “${search}”${resellerId ? ` among the customers of ${state.resellerName(resellerId)}` : ''}.`;

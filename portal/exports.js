@@ -1,45 +1,111 @@
 /**
- * The exports panel: starts exports and lists the caller's exports (GET /api/exports) with live
- * status. While any export is NotStarted or Running the list is polled; when one finishes, its
- * download link (a short-lived read-only URL minted at each GET) appears and the change is announced.
+ * Exports: starting one (one export per click, of what the page shows at the moment of the
+ * click), the Exports page (#/exports: every export of the caller with who asked, the filter in
+ * words, progress, expiry, a fresh download link, Cancel and Retry), and the notification when an
+ * export this page started finishes. While any export is queued or running the list is polled.
+ * A small export that is ready within a few seconds of its click downloads by itself.
  */
-import { api, describeError } from './api.js';
-import { byId, el, plural, time } from './dom.js';
+import { ApiError, api, describeError } from './api.js';
+import { byId, el, time } from './dom.js';
+import { WORDS } from './export-words.js';
+import { notify } from './notify.js';
 
 const POLL_MILLISECONDS = 1500;
 const PENDING = new Set(['NotStarted', 'Running']);
-/** @type {Record<string, string>} */
-const TYPE_LABELS = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' };
+/** An export of fewer rows than this, ready within AUTO_DOWNLOAD_SECONDS of its click, downloads by itself. */
+const AUTO_DOWNLOAD_ROWS = 10_000;
+const AUTO_DOWNLOAD_SECONDS = 10;
+
+/** The user's IANA time zone: file names and activity dates are written in it. */
+export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let pollTimer;
-/** @type {Map<string, string>} export id to its last seen status, to announce changes */
-const lastStatus = new Map();
-/** Resolves reseller ids to names for the filter descriptions. @type {(id: string) => string} */
+/** Exports this page started, by id: when they were clicked, and whether the end was shown. @type {Map<string, {clickedAt: number, told: boolean}>} */
+const mine = new Map();
+/** Export requests on their way, by body: a second click meanwhile gets the same export. @type {Map<string, Promise<any>>} */
+const sending = new Map();
+/** @type {(id: string) => string} */
 let resellerName = (id) => id;
+
+const FORMAT_KEY = 'exportFormat';
+
+/** The file type chosen beside any Export button; remembered, and the same in every view. */
+function chosenFormat() {
+  return localStorage.getItem(FORMAT_KEY) === 'xlsx' ? 'xlsx' : 'csv';
+}
 
 /** @param {{ resellerName?: (id: string) => string }} [options] */
 export function initExports(options = {}) {
   if (options.resellerName) resellerName = options.resellerName;
+  const selects = /** @type {HTMLSelectElement[]} */ ([...document.querySelectorAll('select.export-format')]);
+  for (const select of selects) {
+    select.value = chosenFormat();
+    select.addEventListener('change', () => {
+      localStorage.setItem(FORMAT_KEY, select.value);
+      for (const other of selects) other.value = select.value;
+    });
+  }
   byId('exports-refresh').addEventListener('click', () => refreshExports({ redraw: true }));
   return refreshExports();
 }
 
 /**
- * Starts an export and shows it in the panel at once.
- * @param {Record<string, string>} body the contract's export body, e.g. {type: 'customers', search}
+ * Starts an export of `body` (the contract's export body) in the user's time zone. A click while
+ * the same request is still on its way gets the same export; the request carries a
+ * Repeatability-Request-ID, so a retry after a lost answer returns the export the first one started.
+ * @param {Record<string, unknown>} body
  * @param {HTMLElement} statusElement where to say that it started (or why not)
+ * @returns {Promise<any>} the export, or undefined when it did not start
  */
-export async function startExport(body, statusElement) {
-  statusElement.textContent = 'Starting the export…';
-  try {
-    const started = await api('/api/exports', { method: 'POST', body });
-    statusElement.textContent = `Export started: ${started.body.fileName}. It is listed under Exports, with a download link when it is ready.`;
-    lastStatus.set(started.body.id, started.body.status);
-    await refreshExports();
-  } catch (error) {
-    statusElement.textContent = `The export did not start. ${describeError(error)}`;
-  }
+export function startExport(body, statusElement) {
+  // CSV is the default, so only a workbook is asked for by name.
+  const format = body.format ?? chosenFormat();
+  const request = { ...body, ...(format === 'xlsx' ? { format } : {}), timeZone: TIME_ZONE };
+  if (format !== 'xlsx') delete request.format;
+  const key = JSON.stringify(request);
+  const already = sending.get(key);
+  if (already) return already;
+  const headers = { 'repeatability-request-id': crypto.randomUUID(), 'repeatability-first-sent': new Date().toUTCString() };
+  const clickedAt = Date.now();
+  const sent = (async () => {
+    statusElement.textContent = WORDS.starting;
+    try {
+      let started;
+      try {
+        started = await api('/api/exports', { method: 'POST', body: request, headers });
+      } catch (error) {
+        // The answer was lost on the way: the same request id returns the export it started, if any.
+        if (!(error instanceof ApiError) || error.status !== 0) throw error;
+        started = await api('/api/exports', { method: 'POST', body: request, headers });
+      }
+      const job = started.body;
+      if (!mine.has(job.id)) mine.set(job.id, { clickedAt, told: false });
+      statusElement.textContent = WORDS.started(job.fileName);
+      await refreshExports();
+      return job;
+    } catch (error) {
+      statusElement.textContent = WORDS.notStarted(describeError(error));
+      return undefined;
+    } finally {
+      sending.delete(key);
+    }
+  })();
+  sending.set(key, sent);
+  return sent;
+}
+
+/**
+ * Enables an Export button, or disables it with the reason shown beside it (the element the button
+ * names in aria-describedby).
+ * @param {string} buttonId @param {string | null} reason null: available
+ */
+export function exportAvailability(buttonId, reason) {
+  const button = /** @type {HTMLButtonElement} */ (byId(buttonId));
+  const reasonElement = byId(button.getAttribute('aria-describedby') ?? '');
+  button.disabled = reason !== null;
+  reasonElement.hidden = reason === null;
+  reasonElement.textContent = reason ?? '';
 }
 
 /** @param {{ redraw?: boolean }} [options] redraw: rebuild every item (fresh download links) */
@@ -48,43 +114,62 @@ export async function refreshExports(options = {}) {
   const status = byId('exports-status');
   const list = byId('exports-list');
   list.setAttribute('aria-busy', 'true');
+  let pending = 0;
   try {
-    const page = await api('/api/exports');
+    const page = await api('/api/exports?top=50');
     /** @type {Array<any>} */
     const exportJobs = page.body.value;
     if (options.redraw) list.replaceChildren();
     showExports(list, exportJobs);
-    const announcements = [];
-    for (const job of exportJobs) {
-      const before = lastStatus.get(job.id);
-      if (before && before !== job.status && !PENDING.has(job.status)) {
-        announcements.push(job.status === 'Succeeded' ? `${job.fileName} is ready to download.` : `${job.fileName}: ${job.status}.`);
-      }
-      lastStatus.set(job.id, job.status);
-    }
-    const pending = exportJobs.filter((job) => PENDING.has(job.status)).length;
-    if (exportJobs.length === 0) status.textContent = 'No exports yet.';
-    else if (announcements.length > 0) status.textContent = announcements.join(' ');
-    else if (pending > 0) status.textContent = `${plural(pending, 'export', 'exports')} in progress.`;
-    else status.textContent = `${plural(exportJobs.length, 'recent export', 'recent exports')}.`;
-    if (pending > 0) pollTimer = setTimeout(refreshExports, POLL_MILLISECONDS);
+    for (const job of exportJobs) tellWhenFinished(job);
+    pending = exportJobs.filter((job) => PENDING.has(job.status)).length;
+    if (exportJobs.length === 0) status.textContent = WORDS.noExports;
+    else if (pending > 0) status.textContent = WORDS.inProgress(pending);
+    else status.textContent = WORDS.recent(exportJobs.length);
   } catch (error) {
-    status.textContent = `Exports could not be listed. ${describeError(error)}`;
+    status.textContent = `${WORDS.listFailed} ${describeError(error)}`;
+    // Keep watching an export this page started, even through a passing failure.
+    pending = [...mine.values()].filter((entry) => !entry.told).length;
   } finally {
     list.removeAttribute('aria-busy');
+  }
+  if (pending > 0) pollTimer = setTimeout(refreshExports, POLL_MILLISECONDS);
+}
+
+/**
+ * When an export this page started has ended: a notification wherever the user is, with Download;
+ * a small one that was quick downloads by itself.
+ * @param {any} job
+ */
+function tellWhenFinished(job) {
+  const entry = mine.get(job.id);
+  if (!entry || entry.told || PENDING.has(job.status)) return;
+  entry.told = true;
+  if (job.status !== 'Succeeded') {
+    notify(job.id, { text: WORDS.ended(job.fileName, job.status), tone: 'error', action: el('a', { href: '#/exports', class: 'button' }, WORDS.openExports) });
+    return;
+  }
+  const small = (job.expectedRowCount ?? job.rowCount ?? 0) < AUTO_DOWNLOAD_ROWS && Date.now() - entry.clickedAt <= AUTO_DOWNLOAD_SECONDS * 1000;
+  const item = notify(job.id, { text: small ? WORDS.readyDownloading(job.fileName) : WORDS.ready(job.fileName), tone: 'success', action: downloadLink(job) });
+  item.setAttribute('data-export-id', job.id);
+  if (small && job.downloadUrl) {
+    const link = el('a', { href: safeUrl(job.downloadUrl), download: job.fileName, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
   }
 }
 
 /**
  * Updates the list in place: an export whose state did not change keeps its element, so polling
- * never takes the keyboard focus away from a Download link.
+ * never takes the keyboard focus away from a button.
  * @param {HTMLElement} list @param {Array<any>} exportJobs
  */
 function showExports(list, exportJobs) {
   /** @type {Map<string, Element>} */
   const existing = new Map([...list.children].map((item) => [item.getAttribute('data-export-id') ?? '', item]));
   const wanted = exportJobs.map((job) => {
-    const signature = `${job.status}|${job.rowCount}|${job.downloadUrl ? 'link' : ''}`;
+    const signature = `${job.status}|${job.rowCount}|${job.expectedRowCount}|${job.downloadUrl ? 'link' : ''}`;
     const current = existing.get(job.id);
     if (current && current.getAttribute('data-signature') === signature) return current;
     const item = exportItem(job);
@@ -101,20 +186,11 @@ function showExports(list, exportJobs) {
 /** @param {any} job */
 function exportItem(job) {
   const statusClass = `badge badge-${String(job.status).toLowerCase()}`;
-  const download =
-    job.status === 'Succeeded' && job.downloadUrl
-      ? el(
-          'a',
-          {
-            class: 'download',
-            href: safeUrl(job.downloadUrl),
-            download: job.fileName,
-            onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job),
-          },
-          'Download',
-          el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }),
-        )
-      : null;
+  const pending = PENDING.has(job.status);
+  const actions = el('div', { class: 'export-actions' });
+  if (job.status === 'Succeeded' && job.downloadUrl) actions.append(downloadLink(job));
+  if (pending) actions.append(el('button', { type: 'button', onClick: () => cancelExport(job) }, WORDS.cancel));
+  if (job.status === 'Failed' || job.status === 'Canceled') actions.append(el('button', { type: 'button', onClick: () => retryExport(job) }, WORDS.retry));
   return el(
     'li',
     { class: 'export', 'data-export-id': job.id },
@@ -122,26 +198,86 @@ function exportItem(job) {
       'div',
       { class: 'export-head' },
       el('span', { class: 'export-file', text: job.fileName }),
-      el('span', { class: statusClass, text: statusLabel(job.status) }),
+      el('span', { class: statusClass, text: WORDS.statuses[job.status] ?? job.status }),
     ),
-    el(
-      'div',
-      { class: 'export-meta' },
-      `${TYPE_LABELS[job.type] ?? job.type}${describeFilter(job)} · `,
-      plural(job.rowCount ?? 0, 'row', 'rows'),
-      ' · ',
-      time(job.createdDateTime),
-    ),
-    job.status === 'Failed' && job.error ? el('p', { class: 'error', text: job.error.message ?? 'The export failed.' }) : null,
-    download,
+    job.scheduleName ? el('p', { class: 'export-scheduled', text: WORDS.scheduled(job.scheduleName) }) : null,
+    el('p', { class: 'export-meta' }, describeExport(job)),
+    el('p', { class: 'export-meta' }, job.scheduleName ? '' : `${WORDS.requestedBy(job.requestedBy ?? '')} · `, time(job.createdDateTime)),
+    pending ? progress(job) : null,
+    job.status === 'Succeeded' ? el('p', { class: 'export-meta' }, WORDS.rows(job.rowCount ?? 0)) : null,
+    job.status === 'Succeeded' && job.fileExpiresDateTime ? el('p', { class: 'export-meta' }, WORDS.expiresLabel, time(job.fileExpiresDateTime)) : null,
+    job.status === 'Failed' && job.error ? el('p', { class: 'error', text: job.error.message ?? '' }) : null,
+    actions,
   );
 }
 
+/** Rows written of the expected total, the percentage and the time left. @param {any} job */
+function progress(job) {
+  const rows = job.rowCount ?? 0;
+  const expected = job.expectedRowCount;
+  const bar = el('progress', { max: String(Math.max(1, expected ?? 1)), 'aria-label': WORDS.progress(rows, expected) });
+  if (expected !== undefined) bar.setAttribute('value', String(Math.min(rows, expected)));
+  const parts = [WORDS.progress(rows, expected)];
+  const elapsed = (Date.now() - Date.parse(job.createdDateTime)) / 1000;
+  if (expected !== undefined && rows > 0 && elapsed > 0 && rows < expected) parts.push(WORDS.timeLeft(((expected - rows) * elapsed) / rows));
+  return el('div', { class: 'export-progress' }, bar, el('span', { class: 'export-meta', text: parts.join(' · ') }));
+}
+
+/** The export's type and filter in words. @param {any} job */
+function describeExport(job) {
+  const filter = job.filter ?? {};
+  const parts = [];
+  if (job.type === 'customers') {
+    if (filter.search) parts.push(WORDS.matching(filter.search));
+    if (filter.resellerId) parts.push(WORDS.ofReseller(resellerName(filter.resellerId)));
+    if (parts.length === 0) parts.push(WORDS.allCustomers);
+    if (filter.includeReseller) parts.push(WORDS.withReseller);
+  } else if (job.type === 'subscriptions') {
+    parts.push(WORDS.oneCustomer);
+  } else {
+    if (filter.customerId) parts.push(WORDS.oneCustomer);
+    if (filter.from || filter.to) parts.push(WORDS.range(shortDate(filter.from), shortDate(filter.to)));
+  }
+  return `${WORDS.types[job.type] ?? job.type} ${parts.join(', ')} · ${String(job.format ?? 'csv').toUpperCase()}`;
+}
+
+/** @param {any} job */
+async function cancelExport(job) {
+  try {
+    await api(`/api/exports/${encodeURIComponent(job.id)}:cancel`, { method: 'POST' });
+  } catch (error) {
+    byId('exports-status').textContent = `${WORDS.cancelFailed} ${describeError(error)}`;
+  }
+  await refreshExports();
+}
+
+/** Starts the same export again (a new one, with the same filter and format). @param {any} job */
+async function retryExport(job) {
+  const { timeZone: _zone, ...filter } = job.filter ?? {};
+  const started = await startExport({ type: job.type, ...filter, format: job.format ?? 'csv' }, byId('exports-status'));
+  if (!started) byId('exports-status').textContent = `${WORDS.retryFailed} ${byId('exports-status').textContent}`;
+}
+
 /**
- * A download link is valid for up to an hour from the GET that minted it; one about to expire is
- * replaced by a fresh one (GET /api/exports/{id}) before following it.
- * @param {MouseEvent} event @param {any} job
+ * A Download link. A link is valid for up to an hour from the GET that minted it; one about to
+ * expire is replaced by a fresh one (GET /api/exports/{id}) before following it.
+ * @param {any} job
  */
+function downloadLink(job) {
+  return el(
+    'a',
+    {
+      class: 'button download',
+      href: safeUrl(job.downloadUrl ?? ''),
+      download: job.fileName,
+      onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job),
+    },
+    WORDS.download,
+    el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }),
+  );
+}
+
+/** @param {MouseEvent} event @param {any} job */
 async function followFreshLink(event, job) {
   const expires = Date.parse(job.downloadUrlExpiresDateTime ?? '');
   if (!Number.isNaN(expires) && expires - Date.now() > 60_000) return;
@@ -150,24 +286,8 @@ async function followFreshLink(event, job) {
     const fresh = await api(`/api/exports/${encodeURIComponent(job.id)}`);
     if (fresh.body.downloadUrl) window.location.assign(safeUrl(fresh.body.downloadUrl));
   } catch (error) {
-    byId('exports-status').textContent = `The download link could not be renewed. ${describeError(error)}`;
+    byId('exports-status').textContent = `${WORDS.renewFailed} ${describeError(error)}`;
   }
-}
-
-/** @param {string} status */
-function statusLabel(status) {
-  return { NotStarted: 'Queued', Running: 'Running', Succeeded: 'Ready', Failed: 'Failed', Canceled: 'Canceled' }[status] ?? status;
-}
-
-/** @param {any} job */
-function describeFilter(job) {
-  const filter = job.filter ?? {};
-  const parts = [];
-  if (filter.search) parts.push(`“${filter.search}”`);
-  if (filter.resellerId) parts.push(resellerName(filter.resellerId));
-  if (filter.customerId) parts.push(filter.customerName ?? filter.customerId);
-  if (filter.from || filter.to) parts.push(`${shortDate(filter.from)} to ${shortDate(filter.to)}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** @param {string | undefined} iso */

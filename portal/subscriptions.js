@@ -4,7 +4,8 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, el, plural, replace } from './dom.js';
-import { startExport } from './exports.js';
+import { WORDS } from './export-words.js';
+import { exportAvailability, startExport } from './exports.js';
 import { pagedList } from './paged-list.js';
 
 /** @type {Record<string, string>} */
@@ -39,6 +40,7 @@ export async function showSubscriptions(customerId) {
   replace(heading, 'Subscriptions');
   byId('subscriptions-customer').textContent = '';
   byId('subscriptions-export-status').textContent = '';
+  exportAvailability('export-subscriptions', null);
   heading.focus();
   api(`/api/customers/${encodeURIComponent(customerId)}`)
     .then((response) => {
@@ -62,8 +64,10 @@ function subscriptionList() {
     status: byId('subscriptions-status'),
     more: byId('subscriptions-more'),
     rows: (subscription) => [subscriptionRow(subscription)],
-    summary: (loaded, hasMore) =>
-      loaded === 0 ? 'This customer has no subscriptions.' : `${plural(loaded, 'subscription', 'subscriptions')}${hasMore ? ' so far' : ''}.`,
+    summary: (loaded, hasMore) => {
+      exportAvailability('export-subscriptions', loaded === 0 ? WORDS.noSubscriptionsToExport : null);
+      return loaded === 0 ? 'This customer has no subscriptions.' : `${plural(loaded, 'subscription', 'subscriptions')}${hasMore ? ' so far' : ''}.`;
+    },
     messages: { first: 'Loading subscriptions…', next: 'Loading subscriptions…', failed: 'Subscriptions could not be loaded.' },
   });
   return list;

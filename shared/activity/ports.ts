@@ -18,6 +18,8 @@ export interface ActivityRepository {
   listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>>;
   /** The same rows as `listActivity`, all of them, in pages of up to `pageSize`. */
   streamActivity(filter: ActivityFilter, pageSize: number, after?: Cursor): PageStream<ActivityRecord>;
+  /** How many records match (one COUNT over the index in the partner's partition). */
+  countActivity(filter: ActivityFilter): Promise<number>;
   createActivity(record: ActivityRecord): Promise<void>;
   upsertActivity(record: ActivityRecord): Promise<void>;
   deleteActivity(partnerId: string, id: string): Promise<void>;

@@ -132,10 +132,10 @@ export class CustomerCountService {
     ]);
     const byReseller: Record<string, number> = {};
     for (const resellerId of resellerIds) {
-      const count = await this.ports.customers.countCustomers(partnerId, resellerId);
+      const count = await this.ports.customers.countCustomers({ partnerId, resellerId });
       if (count > 0) byReseller[resellerId] = count;
     }
-    return { total: await this.ports.customers.countCustomers(partnerId), byReseller };
+    return { total: await this.ports.customers.countCustomers({ partnerId }), byReseller };
   }
 
   /** Counts a partner's customers from the data and writes them as its first counts; returns them. */

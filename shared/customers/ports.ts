@@ -21,10 +21,10 @@ export interface CustomerRepository {
   searchCustomers(filter: CustomerFilter, top: number, after?: Cursor, sort?: CustomerSort): Promise<Page<CustomerRow & { sortKey: string }>>;
   /** How many customers match, counted from the index up to `cap + 1` at most (so `> cap` means "more"). */
   countMatches(filter: CustomerFilter, cap: number): Promise<number>;
-  /** Exact count of a partner's customers (or one reseller's share): a scan of the index, for the reconciliation only. */
-  countCustomers(partnerId: string, resellerId?: string): Promise<number>;
   /** The rows of `searchCustomers` in company-name order, all of them, in pages of up to `pageSize` (exports). */
   streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<CustomerRow & { sortKey: string }>;
+  /** How many customers match: one COUNT over the index, in the partner's partition. */
+  countCustomers(filter: CustomerFilter): Promise<number>;
   getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Replaces the record only if its etag still matches; false when it does not. */
   replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'>;

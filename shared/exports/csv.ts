@@ -3,7 +3,7 @@
  * and the CSV-injection guard: a cell starting with =, +, -, @, tab or carriage return gets a
  * leading apostrophe so a spreadsheet shows it as text instead of running it as a formula.
  */
-import type { ExportType } from './export-job.js';
+import type { ExportKind, ExportType } from './export-job.js';
 
 const UTF8_BOM = '\ufeff';
 
@@ -12,6 +12,19 @@ export const CSV_HEADERS: Record<ExportType, readonly string[]> = {
   subscriptions: ['Subscription ID', 'Subscription', 'Quantity', 'Status', 'Reseller'],
   activity: ['Date', 'Operation', 'Customer ID', 'Customer name', 'User', 'Status', 'Details'],
 };
+
+/** What `includeReseller` adds at the end of a customers file. */
+export const RESELLER_HEADERS: readonly string[] = ['Reseller ID', 'Reseller name'];
+
+/** The columns of this export's file: a customers export may add the reseller columns. */
+export function exportColumnsOf(kind: ExportKind): readonly string[] {
+  return exportColumns(kind.type, kind.type === 'customers' && kind.filter.includeReseller === true);
+}
+
+/** The columns of an export's file (CSV and workbook alike). */
+export function exportColumns(type: ExportType, includeReseller = false): readonly string[] {
+  return type === 'customers' && includeReseller ? [...CSV_HEADERS.customers, ...RESELLER_HEADERS] : CSV_HEADERS[type];
+}
 
 export type CsvCell = string | number | null | undefined;
 
@@ -52,6 +65,6 @@ export function csvRows(rows: readonly (readonly CsvCell[])[], from = 0, to = ro
 }
 
 /** The start of a file: the byte order mark and the header row. */
-export function csvPreamble(type: ExportType): string {
-  return UTF8_BOM + csvRows([[...CSV_HEADERS[type]]]);
+export function csvPreamble(headers: readonly string[]): string {
+  return UTF8_BOM + csvRows([[...headers]]);
 }

@@ -4,9 +4,9 @@
  * in its partner's partition.
  */
 import type { Cursor } from '../kernel/page.js';
-import type { ExportFilterOf, ExportKind, ExportRequest, ExportResource, ExportStatus, ExportType } from './contract.js';
+import type { ExportFilterOf, ExportFormat, ExportKind, ExportRequest, ExportResource, ExportStatus } from './contract.js';
 
-export type { ExportRequest, ExportStatus, ExportType } from './contract.js';
+export type { ExportFormat, ExportKind, ExportRequest, ExportStatus, ExportType } from './contract.js';
 
 /** Where a resumable export stands: what is staged, and where the source continues. */
 export interface ExportCheckpoint {
@@ -30,8 +30,12 @@ interface ExportJobFields {
   /** Set when the owner is an indirect reseller: the export covers only its rows. */
   scopeResellerId: string | null;
   requestedBy: string;
+  /** Absent on records written before workbooks existed: csv. */
+  format?: ExportFormat;
   status: ExportStatus;
   rowCount: number;
+  /** The rows the export will hold, counted when its work starts. */
+  expectedRowCount?: number;
   createdDateTime: string;
   lastUpdatedDateTime: string;
   completedDateTime?: string;
@@ -67,12 +71,6 @@ export interface ExportSchedule {
 
 export const TERMINAL_STATUSES: ReadonlySet<ExportStatus> = new Set(['Succeeded', 'Failed', 'Canceled']);
 
-/** `customers-20261124-101500.csv`: the type and the UTC time the export was asked for. */
-export function exportFileName(type: ExportType, created: Date): string {
-  const stamp = created.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${type}-${stamp}.csv`;
-}
-
 /** Only the fields that were given (not undefined, not empty). */
 function given<T extends Record<string, string | undefined>>(fields: T): { [K in keyof T]?: string } {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== '')) as { [K in keyof T]?: string };
@@ -82,11 +80,22 @@ function given<T extends Record<string, string | undefined>>(fields: T): { [K in
 export function exportKind(request: ExportRequest): ExportKind {
   switch (request.type) {
     case 'customers':
-      return { type: 'customers', filter: given({ search: request.search, resellerId: request.resellerId }) };
+      return {
+        type: 'customers',
+        filter: {
+          ...given({ search: request.search, resellerId: request.resellerId }),
+          ...(request.includeReseller ? { includeReseller: true } : {}),
+          ...given({ timeZone: request.timeZone }),
+        },
+      };
     case 'subscriptions':
-      return { type: 'subscriptions', filter: { customerId: request.customerId } };
+      return { type: 'subscriptions', filter: { customerId: request.customerId, ...given({ timeZone: request.timeZone }) } };
     case 'activity': {
-      const filter: ExportFilterOf<'activity'> = { from: request.from ?? '', to: request.to ?? '', ...given({ customerId: request.customerId }) };
+      const filter: ExportFilterOf<'activity'> = {
+        from: request.from ?? '',
+        to: request.to ?? '',
+        ...given({ customerId: request.customerId, timeZone: request.timeZone }),
+      };
       return { type: 'activity', filter };
     }
   }
@@ -113,8 +122,11 @@ export function toExportResource(job: ExportJob, download?: { url: string; expir
   return {
     id: job.id,
     ...kindOf(job),
+    format: job.format ?? 'csv',
     status: job.status,
     rowCount: job.status === 'Succeeded' ? job.rowCount : job.checkpoint.rowCount,
+    ...(job.expectedRowCount !== undefined ? { expectedRowCount: job.expectedRowCount } : {}),
+    requestedBy: job.scheduleName ?? job.requestedBy,
     createdDateTime: job.createdDateTime,
     lastUpdatedDateTime: job.lastUpdatedDateTime,
     ...(job.completedDateTime ? { completedDateTime: job.completedDateTime } : {}),

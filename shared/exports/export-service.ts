@@ -1,7 +1,7 @@
 /**
  * Export use cases: start an export (202, idempotent with Repeatability-Request-ID), read and list
- * the caller's exports with fresh download links, run a slice of an export from the queue, and
- * fail it for good when the queue gives up.
+ * the caller's exports with fresh download links, cancel one, run a slice of an export from the
+ * queue (CSV, or an Excel workbook), and fail it for good when the queue gives up.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../activity/activity.js';
@@ -15,11 +15,14 @@ import { canonicalId, deterministicId } from '../kernel/ids.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import type { Clock } from '../kernel/time.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
+import type { TenantRepository } from '../tenants/ports.js';
 import type { Scope } from '../tenants/scope.js';
-import { type ExportJob, type ExportRequest, exportCustomerId, exportFileName, exportKind, TERMINAL_STATUSES, toExportResource } from './export-job.js';
-import { exportSource } from './export-sources.js';
+import { type ExportJob, type ExportRequest, exportCustomerId, exportKind, TERMINAL_STATUSES, toExportResource } from './export-job.js';
+import { countExportRows, exportSource } from './export-sources.js';
+import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
 import { writeExport } from './export-writer.js';
 import type { ExportFileStore, ExportQueue, ExportRepository } from './ports.js';
+import { writeXlsxExport } from './xlsx-writer.js';
 
 /** An activity export may cover up to the activity retention (a year), not only the 90 days a page query may. */
 const MAX_ACTIVITY_EXPORT_DAYS = 366;
@@ -37,6 +40,10 @@ export interface ExportSettings {
   blockBytes: number;
   /** Rows read from the store per page. */
   pageSize: number;
+  /** Data rows on one sheet of a workbook before it continues on the next. */
+  xlsxSheetRows: number;
+  /** How often a running export looks whether it was canceled (one point read). */
+  cancelCheckMilliseconds: number;
   /** Lifetime of a download link, at most 60. */
   downloadUrlMinutes: number;
   /** Attempts of a queue message before the host poisons it (host.json). */
@@ -94,8 +101,16 @@ export interface ExportServicePorts {
   customers: CustomerRepository;
   subscriptions: SubscriptionRepository;
   activity: ActivityRepository;
+  /** Reseller names, for file names and the reseller columns. */
+  tenants: TenantRepository;
   clock: Clock;
   faults: FaultInjector;
+}
+
+const FILE_TITLES = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' } as const;
+
+function presentation(request: ExportRequest): Pick<ExportRequest, 'format' | 'timeZone'> {
+  return { ...(request.format ? { format: request.format } : {}), ...(request.timeZone ? { timeZone: request.timeZone } : {}) };
 }
 
 export interface StartExportOptions {
@@ -143,18 +158,55 @@ export class ExportService {
           type: 'customers',
           ...(request.search?.trim() ? { search: request.search } : {}),
           ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
+          ...(request.includeReseller ? { includeReseller: true } : {}),
+          ...presentation(request),
         };
       case 'subscriptions': {
         const customer = await findCustomerInScope(this.ports.customers, scope, request.customerId).catch((err: unknown) => {
           throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
         });
-        return { type: 'subscriptions', customerId: customer.id };
+        return { type: 'subscriptions', customerId: customer.id, ...presentation(request) };
       }
       case 'activity': {
         const range = activityRange(this.ports.clock(), request.from, request.to, MAX_ACTIVITY_EXPORT_DAYS);
-        return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}) };
+        return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}), ...presentation(request) };
       }
     }
+  }
+
+  /**
+   * The file name of a resolved request: its type, the filter in words (search text, the reseller's
+   * or the customer's name, an activity range in local days) and the local date and time it was asked.
+   */
+  private async fileNameOf(scope: Scope, request: ExportRequest, created: Date): Promise<string> {
+    const timeZone = request.timeZone ?? 'UTC';
+    const about: string[] = [];
+    const customerName = async (customerId: string | undefined) => {
+      if (!customerId) return undefined;
+      const customer = await this.ports.customers.getCustomer(scope.partnerId, customerId);
+      return customer && (scope.resellerId === null || customer.resellerId === scope.resellerId) ? customer.companyName : undefined;
+    };
+    switch (request.type) {
+      case 'customers': {
+        const resellerId = request.resellerId ?? scope.resellerId ?? undefined;
+        const reseller = resellerId ? (await this.ports.tenants.listResellers(scope.partnerId)).find((candidate) => candidate.id === resellerId) : undefined;
+        if (request.search) about.push(request.search.trim());
+        if (reseller) about.push(reseller.name);
+        if (about.length === 0) about.push('all');
+        break;
+      }
+      case 'subscriptions':
+        about.push((await customerName(request.customerId)) ?? request.customerId);
+        break;
+      case 'activity': {
+        const toLocal = localDateTimeFormatter(timeZone);
+        const name = await customerName(request.customerId);
+        if (name) about.push(name);
+        if (request.from && request.to) about.push(`${toLocal(new Date(request.from)).date} to ${toLocal(new Date(request.to)).date}`);
+        break;
+      }
+    }
+    return descriptiveFileName({ title: FILE_TITLES[request.type], about, created, timeZone, extension: request.format ?? 'csv' });
   }
 
   /** Creates the export record and queues its work; returns the job and whether this call created it. */
@@ -162,7 +214,8 @@ export class ExportService {
     const resolved = await this.resolveRequest(scope, request);
     const now = this.ports.clock();
     const id = options.exportId ?? (options.repeatabilityId ? deterministicId('repeatability', scope.tenantId, options.repeatabilityId) : randomUUID());
-    const fileName = exportFileName(resolved.type, now);
+    const fileName = await this.fileNameOf(scope, resolved, now);
+    const format = resolved.format ?? 'csv';
     const job: ExportJob = {
       kind: 'export',
       id,
@@ -170,20 +223,26 @@ export class ExportService {
       scopeTenantId: scope.tenantId,
       scopeResellerId: scope.resellerId,
       requestedBy: scope.userName,
+      format,
       ...exportKind(resolved),
       status: 'NotStarted',
       rowCount: 0,
       createdDateTime: now.toISOString(),
       lastUpdatedDateTime: now.toISOString(),
       fileName,
-      blobName: `${scope.partnerId}/${scope.tenantId}/${id}/${fileName}`,
+      // The name a person reads is in the download header; the blob's own name stays plain ASCII.
+      blobName: `${scope.partnerId}/${scope.tenantId}/${id}/${resolved.type}.${format}`,
       ...(options.scheduleName ? { scheduleName: options.scheduleName } : {}),
       checkpoint: { blockCount: 0, rowCount: 0 },
       // The record outlives its file by a month, so a client can still see what happened to it.
       ttl: (this.settings.fileRetentionDays + 30) * DAY_SECONDS,
     };
     const result = await this.ports.exportJobs.createExport(job);
-    if (!result.created && options.repeatabilityId && (result.job.type !== job.type || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))) {
+    if (
+      !result.created &&
+      options.repeatabilityId &&
+      (result.job.type !== job.type || (result.job.format ?? 'csv') !== format || JSON.stringify(result.job.filter) !== JSON.stringify(job.filter))
+    ) {
       throw new ServiceError(
         'Conflict',
         'RepeatabilityConflict',
@@ -215,6 +274,44 @@ export class ExportService {
   }
 
   /**
+   * Cancels a queued or running export: it ends Canceled at once, and its worker stops at its next
+   * page and keeps no file. Conflict when the export has already ended.
+   */
+  async cancel(scope: Scope, exportId: string): Promise<ExportJob> {
+    for (;;) {
+      const job = await this.getInScope(scope, exportId);
+      if (TERMINAL_STATUSES.has(job.status)) {
+        throw new ServiceError(
+          'Conflict',
+          'ExportEnded',
+          `The export has already ended (${job.status}); only a queued or running export can be canceled.`,
+          'id',
+        );
+      }
+      const now = this.ports.clock().toISOString();
+      const canceled = await this.ports.exportJobs.replaceExport({ ...job, status: 'Canceled', completedDateTime: now, lastUpdatedDateTime: now });
+      // Lost a race with the worker's checkpoint: read again and decide again.
+      if (canceled !== 'PreconditionFailed') return canceled;
+    }
+  }
+
+  /** True when the export was canceled (or has gone) since the worker last looked. */
+  private async isCanceled(partnerId: string, exportId: string): Promise<boolean> {
+    const current = await this.ports.exportJobs.getExport(partnerId, exportId);
+    return !current || current.status === 'Canceled';
+  }
+
+  /** The worker lost the record: to a cancel (then nothing of the file is kept) or to another worker. */
+  private async stopped(job: ExportJob, log: (message: string) => void): Promise<void> {
+    if (await this.isCanceled(job.partnerId, job.id)) {
+      await this.ports.exportFiles.deleteFile(job.blobName);
+      log(`Export ${job.id} was canceled; it stopped and kept no file.`);
+      return;
+    }
+    log(`Export ${job.id} was taken over by another worker.`);
+  }
+
+  /**
    * Runs one slice of an export: resumes at its checkpoint, writes until done or until the slice's
    * time is up, then hands off to a new queue message. Safe to run twice: a second worker on the same
    * export loses the checkpoint race and stops.
@@ -226,33 +323,43 @@ export class ExportService {
       return;
     }
     if (TERMINAL_STATUSES.has(job.status)) return;
-    const running = await this.ports.exportJobs.replaceExport({ ...job, status: 'Running', lastUpdatedDateTime: this.ports.clock().toISOString() });
+    // Counted once, as the work starts, and saved with the Running mark (one write).
+    const expectedRowCount = job.expectedRowCount ?? (await countExportRows(this.ports, job));
+    const running = await this.ports.exportJobs.replaceExport({
+      ...job,
+      status: 'Running',
+      expectedRowCount,
+      lastUpdatedDateTime: this.ports.clock().toISOString(),
+    });
     if (running === 'PreconditionFailed') {
       log(`Export ${exportId} is being worked on elsewhere.`);
       return;
     }
     job = running;
     const deadline = Date.now() + this.settings.sliceSeconds * 1000;
-    const result = await writeExport(
-      job,
-      exportSource(this.ports, job),
-      this.ports.exportFiles,
-      {
-        faults: this.ports.faults,
-        shouldHandOff: () => Date.now() >= deadline,
-        saveCheckpoint: async (checkpoint) => {
-          const saved = await this.ports.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: this.ports.clock().toISOString() });
-          if (saved === 'PreconditionFailed') return false;
-          job = saved;
-          return true;
-        },
+    let lastCancelCheck = Date.now();
+    const hooks = {
+      faults: this.ports.faults,
+      shouldHandOff: () => Date.now() >= deadline,
+      saveCheckpoint: async (checkpoint: ExportJob['checkpoint']) => {
+        const saved = await this.ports.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: this.ports.clock().toISOString() });
+        if (saved === 'PreconditionFailed') return false;
+        job = saved;
+        return true;
       },
-      { blockBytes: this.settings.blockBytes, pageSize: this.settings.pageSize },
-    );
-    if (result.outcome === 'Lost') {
-      log(`Export ${exportId} was taken over by another worker.`);
-      return;
-    }
+      shouldStop: async () => {
+        // A cancel is looked for at most this often (one point read), at the next page after it.
+        if (Date.now() - lastCancelCheck < this.settings.cancelCheckMilliseconds) return false;
+        lastCancelCheck = Date.now();
+        return this.isCanceled(partnerId, exportId);
+      },
+    };
+    const options = { blockBytes: this.settings.blockBytes, pageSize: this.settings.pageSize, sheetRows: this.settings.xlsxSheetRows };
+    const result =
+      job.format === 'xlsx'
+        ? await writeXlsxExport(job, exportSource(this.ports, job, 'xlsx'), this.ports.exportFiles, hooks, options)
+        : await writeExport(job, exportSource(this.ports, job, 'csv'), this.ports.exportFiles, hooks, options);
+    if (result.outcome === 'Lost') return this.stopped(job, log);
     if (result.outcome === 'HandedOff') {
       await this.ports.exportQueue.enqueue({ exportId, partnerId });
       log(`Export ${exportId} handed off after ${result.checkpoint.rowCount} rows.`);
@@ -270,6 +377,12 @@ export class ExportService {
       fileExpiresDateTime: fileExpires.toISOString(),
     };
     if ((await this.ports.exportJobs.replaceExport(done)) === 'PreconditionFailed') {
+      // Canceled while the file was committed: the file goes too.
+      if (await this.isCanceled(partnerId, exportId)) {
+        await this.ports.exportFiles.deleteFile(done.blobName);
+        log(`Export ${exportId} was canceled as it finished; its file is deleted.`);
+        return;
+      }
       log(`Export ${exportId} was completed by another worker.`);
       return;
     }

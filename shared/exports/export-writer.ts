@@ -7,41 +7,44 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FaultInjector } from '../kernel/faults.js';
-import { csvPreamble, csvRows } from './csv.js';
-import type { ExportCheckpoint, ExportType } from './export-job.js';
+import { type CsvCell, csvPreamble, csvRows, exportColumnsOf } from './csv.js';
+import type { ExportCheckpoint, ExportKind } from './export-job.js';
 import type { ExportSource } from './export-sources.js';
+import { contentDisposition } from './export-text.js';
 import type { ExportFileStore } from './ports.js';
 
 /** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
-const BLOCK_BYTES = 4 * 1024 * 1024;
+export const BLOCK_BYTES = 4 * 1024 * 1024;
 /** Rows turned into text and appended to the block at a time. */
 const ROWS_PER_APPEND = 100;
 /** Rows asked of the source per page. */
-const SOURCE_PAGE_SIZE = 1000;
+export const SOURCE_PAGE_SIZE = 1000;
 
 /** Block ids must all have the same length: `block-000000`, base64-encoded. */
 export function blockId(index: number): string {
   return Buffer.from(`block-${String(index).padStart(6, '0')}`).toString('base64');
 }
 
-export interface ExportWriteTarget {
-  type: ExportType;
+export type ExportWriteTarget = ExportKind & {
   blobName: string;
   fileName: string;
   checkpoint: ExportCheckpoint;
-}
+};
 
 export interface ExportWriteHooks {
   /** Records a checkpoint; returns false when another worker owns the export now. */
   saveCheckpoint(checkpoint: ExportCheckpoint): Promise<boolean>;
   /** True once this slice should stop at the next checkpoint and hand off. */
   shouldHandOff(): boolean;
+  /** Asked before each page: true when the export was canceled and writing must stop now. */
+  shouldStop?(): Promise<boolean>;
   faults?: FaultInjector;
 }
 
 export type ExportWriteOutcome =
   | { outcome: 'Completed'; rowCount: number; byteCount: number }
   | { outcome: 'HandedOff'; checkpoint: ExportCheckpoint }
+  /** Another worker owns the export now, or it was canceled: nothing more is written. */
   | { outcome: 'Lost' };
 
 /**
@@ -91,7 +94,7 @@ class BlockBuffers {
  */
 export async function writeExport(
   target: ExportWriteTarget,
-  source: ExportSource,
+  source: ExportSource<CsvCell>,
   files: ExportFileStore,
   hooks: ExportWriteHooks,
   options: { blockBytes?: number; pageSize?: number } = {},
@@ -130,7 +133,7 @@ export async function writeExport(
   };
 
   try {
-    if (blockCount === 0 && after === undefined) block.append(csvPreamble(target.type));
+    if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumnsOf(target)));
     let lastCheckpoint: ExportCheckpoint | undefined;
     // One stream for the whole slice (one store query); leaving the loop early closes it.
     for await (const page of source(after, pageSize)) {
@@ -138,7 +141,7 @@ export async function writeExport(
       // event loop until the block is full, and the upload in flight could not move meanwhile.
       if (inFlight) await nextTurn();
       if (failed) throw failed.error;
-      if (lost) return { outcome: 'Lost' };
+      if (lost || (await hooks.shouldStop?.())) return { outcome: 'Lost' };
       // A hundred rows of text at a time: short strings are cheap to build and to encode into the
       // block, where a whole page would be one long string to flatten first.
       for (let from = 0; from < page.rows.length; from += ROWS_PER_APPEND) {
@@ -165,7 +168,7 @@ export async function writeExport(
       Array.from({ length: blockCount }, (_unused, index) => blockId(index)),
       {
         contentType: 'text/csv; charset=utf-8',
-        contentDisposition: `attachment; filename="${target.fileName}"`,
+        contentDisposition: contentDisposition(target.fileName),
       },
     );
     return { outcome: 'Completed', rowCount, byteCount };

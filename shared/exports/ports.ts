@@ -34,6 +34,11 @@ export interface ExportFileStore {
   stageBlock(blobName: string, blockId: string, bytes: Uint8Array): Promise<void>;
   /** Commits the blocks, in order, as the blob's content, with its headers. */
   commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<void>;
+  /**
+   * Removes an export's file and any blocks staged for it (a canceled export keeps nothing);
+   * nothing happens when there is none.
+   */
+  deleteFile(blobName: string): Promise<void>;
   /** A read-only URL for that one blob, valid until `expiresOn` (at most an hour ahead). */
   readUrl(blobName: string, expiresOn: Date): Promise<string>;
 }

@@ -1,5 +1,6 @@
 /**
- * Scheduled exports: a named export request with a 6-field NCRONTAB expression in UTC. The timer
+ * Scheduled exports: a named export request with a 6-field NCRONTAB expression, read in the
+ * request's IANA `timeZone` (UTC when absent; "every day at 08:00" follows daylight saving). The timer
  * starts each due run as an ordinary export whose id is derived from the schedule and the due
  * time, so two timers firing together start it once.
  */
@@ -25,14 +26,17 @@ export function parseScheduleName(value: string | undefined): string {
   return parsed.data;
 }
 
-/** The next time a 6-field NCRONTAB expression fires after `after` (UTC); Invalid when it is not one. */
-function nextOccurrence(cron: string, after: Date): Date {
+/**
+ * The next time a 6-field NCRONTAB expression, read in `timeZone` (IANA, default UTC), fires after
+ * `after`; Invalid when it is not one.
+ */
+function nextOccurrence(cron: string, after: Date, timeZone = 'UTC'): Date {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB, UTC).', 'cron');
+    throw invalid('InvalidCron', 'cron must have 6 fields: second minute hour day month day-of-week (NCRONTAB).', 'cron');
   }
   try {
-    return CronExpressionParser.parse(fields.join(' '), { tz: 'UTC', strict: true, currentDate: after }).next().toDate();
+    return CronExpressionParser.parse(fields.join(' '), { tz: timeZone, strict: true, currentDate: after }).next().toDate();
   } catch (err) {
     throw invalid('InvalidCron', `cron is not a valid NCRONTAB expression: ${ensureErrorType(err).message}.`, 'cron');
   }
@@ -86,7 +90,7 @@ export class ScheduleService {
   async put(scope: Scope, name: string, body: Record<string, unknown>): Promise<{ schedule: ExportSchedule; created: boolean }> {
     const { request, cron } = parseScheduleBody(body);
     const now = this.ports.clock();
-    const nextRun = nextOccurrence(cron, now);
+    const nextRun = nextOccurrence(cron, now, request.timeZone);
     // Validate the export against the scope now (a customer outside it is NotFound), but keep the
     // request as given: an activity range without dates means "the 30 days before each run".
     await this.ports.exports.resolveRequest(scope, request);
@@ -165,7 +169,7 @@ export class ScheduleService {
         if (!(err instanceof ServiceError)) throw err;
         log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
       }
-      const next = nextOccurrence(schedule.cron, now);
+      const next = nextOccurrence(schedule.cron, now, schedule.request.timeZone);
       const moved = await this.ports.exportJobs.replaceSchedule({
         ...schedule,
         nextRunDateTime: next.toISOString(),

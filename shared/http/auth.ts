@@ -18,4 +18,17 @@ export class Authorizer {
     const header = request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal;
     return this.tenants.scopeOf(parsePrincipal(header), role);
   }
+
+  /** GET /api/me: the caller's tenant (its kind and name), user name and roles of this app. */
+  async caller(request: HttpRequest) {
+    const principal = parsePrincipal(request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal);
+    const scope = await this.tenants.scopeOf(principal, 'Customers.Read');
+    return {
+      tenantId: scope.tenantId,
+      tenantType: scope.resellerId ? 'reseller' : 'partner',
+      tenantName: (await this.tenants.tenantName(scope)) ?? '',
+      userName: scope.userName,
+      roles: principal.roles.filter((role) => role === 'Customers.Read' || role === 'Customers.ReadWrite'),
+    };
+  }
 }

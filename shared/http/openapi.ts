@@ -19,7 +19,7 @@ import {
 import { CSV_HEADERS } from '../exports/csv.js';
 import { pageSchema } from '../kernel/page.js';
 import { subscriptionSchema, subscriptionsQuerySchema } from '../subscriptions/contract.js';
-import { resellersSchema } from '../tenants/contract.js';
+import { meSchema, resellersSchema } from '../tenants/contract.js';
 import { errorResponseSchema } from './responses.js';
 
 const ERROR_STATUSES = {
@@ -119,6 +119,12 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       responses: { 200: { description: 'A page of subscriptions.', content: json(pageSchema(subscriptionSchema)) }, ...errors(400, 401, 403, 404) },
     },
   },
+  '/api/me': {
+    get: {
+      operationId: 'Me_Get',
+      responses: { 200: { description: 'The caller: tenant, its kind and name, user name and roles.', content: json(meSchema) }, ...errors(401, 403) },
+    },
+  },
   '/api/resellers': {
     get: {
       operationId: 'Resellers_List',
@@ -159,6 +165,14 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       operationId: 'Exports_Get',
       requestParams: { path: pathId('id', 'Export id.') },
       responses: { 200: { description: 'The export.', content: json(exportSchema) }, ...errors(400, 401, 403, 404) },
+    },
+  },
+  '/api/exports/{id}:cancel': {
+    post: {
+      operationId: 'Exports_Cancel',
+      summary: 'Cancels a queued or running export: it ends Canceled and keeps no file; 409 when it has already ended.',
+      requestParams: { path: pathId('id', 'Export id.') },
+      responses: { 200: { description: 'The canceled export.', content: json(exportSchema) }, ...errors(400, 401, 403, 404, 409) },
     },
   },
   '/api/export-schedules': {

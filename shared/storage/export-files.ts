@@ -53,6 +53,15 @@ export class BlobExportFileStore implements ExportFileStore {
     });
   }
 
+  async deleteFile(blobName: string): Promise<void> {
+    const blob = this.container.getBlockBlobClient(blobName);
+    // Staged blocks that were never committed are not a blob yet, so a delete does not reach them
+    // (the service drops them after a week). Committing an empty list discards them at once;
+    // the empty blob it leaves is then deleted.
+    await blob.commitBlockList([]);
+    await blob.deleteIfExists();
+  }
+
   async readUrl(blobName: string, expiresOn: Date): Promise<string> {
     const blob = this.container.getBlobClient(blobName);
     const startsOn = new Date(Date.now() - 5 * 60_000);

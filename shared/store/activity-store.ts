@@ -3,7 +3,7 @@ import type { Container, SqlParameter } from '@azure/cosmos';
 import type { ActivityRecord } from '../activity/activity.js';
 import type { ActivityFilter, ActivityRepository } from '../activity/ports.js';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
-import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 const FIELDS = 'c.id, c.partnerId, c.resellerId, c.dateTime, c.operation, c.customerId, c.customerName, c.user, c.status, c.details';
 
@@ -34,6 +34,10 @@ function activityQuery(filter: ActivityFilter): KeysetQuery {
 
 export class CosmosActivityRepository implements ActivityRepository {
   constructor(private readonly container: Container) {}
+
+  async countActivity(filter: ActivityFilter): Promise<number> {
+    return queryCount(this.container, activityQuery(filter));
+  }
 
   async listActivity(filter: ActivityFilter, top: number, after?: Cursor): Promise<Page<ActivityRecord>> {
     return queryKeysetPage(this.container, activityQuery(filter), top, after);

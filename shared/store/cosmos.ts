@@ -118,6 +118,17 @@ export async function queryKeysetPage<T extends object>(container: Container, qu
   return { rows, next: cursorOf(query, rows[top - 1] as T) };
 }
 
+/** How many rows the query's filters match: one COUNT, answered from the index in the partition. */
+export async function queryCount(container: Container, query: KeysetQuery): Promise<number> {
+  const { resources } = await container.items
+    .query<number>(
+      { query: `SELECT VALUE COUNT(1) FROM c WHERE ${query.where.join(' AND ')}`, parameters: query.parameters },
+      { partitionKey: query.partitionKey },
+    )
+    .fetchAll();
+  return resources.reduce((sum, count) => sum + count, 0);
+}
+
 /**
  * All rows after `after`, read with one iterator: the SDK asks for the query plan once, then makes
  * one request per page of up to `pageSize` rows (it may answer fewer). A page-at-a-time query with

@@ -7,7 +7,7 @@ import type { CustomerSort } from '../customers/contract.js';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
-import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
+import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 type StoredCustomer = CustomerRecord & CosmosSystemProperties;
 
@@ -71,17 +71,12 @@ export class CosmosCustomerRepository implements CustomerRepository {
     return resources.length;
   }
 
-  async countCustomers(partnerId: string, resellerId?: string): Promise<number> {
-    const { where, parameters } = filterClause({ partnerId, ...(resellerId === undefined ? {} : { resellerId }) });
-    const { resources } = await this.container.items
-      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where.join(' AND ')}`, parameters }, { partitionKey: partnerId })
-      .fetchAll();
-    // Pages of an aggregate may each carry a partial count.
-    return resources.reduce((sum, value) => sum + value, 0);
-  }
-
   streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<SearchRow> {
     return queryKeysetStream(this.container, searchQuery(filter), pageSize, after);
+  }
+
+  async countCustomers(filter: CustomerFilter): Promise<number> {
+    return queryCount(this.container, searchQuery(filter));
   }
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {

@@ -3,7 +3,7 @@ import type { Container, SqlParameter } from '@azure/cosmos';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import type { SubscriptionFilter, SubscriptionRepository } from '../subscriptions/ports.js';
 import type { SubscriptionRecord } from '../subscriptions/subscription.js';
-import { type KeysetQuery, queryKeysetPage, queryKeysetStream } from './cosmos.js';
+import { type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
 /** A customer's subscriptions, ordered by (sortKey, id) behind its equality filters, which lead the ORDER BY. */
 function subscriptionsQuery(filter: SubscriptionFilter): KeysetQuery {
@@ -31,6 +31,10 @@ export class CosmosSubscriptionRepository implements SubscriptionRepository {
 
   streamSubscriptions(filter: SubscriptionFilter, pageSize: number, after?: Cursor): PageStream<SubscriptionRecord> {
     return queryKeysetStream(this.container, subscriptionsQuery(filter), pageSize, after);
+  }
+
+  async countSubscriptions(filter: SubscriptionFilter): Promise<number> {
+    return queryCount(this.container, subscriptionsQuery(filter));
   }
 
   async upsertSubscription(record: SubscriptionRecord): Promise<void> {

@@ -13,5 +13,7 @@ export interface SubscriptionRepository {
   listSubscriptions(filter: SubscriptionFilter, top: number, after?: Cursor): Promise<Page<SubscriptionRecord>>;
   /** The same rows as `listSubscriptions`, all of them, in pages of up to `pageSize`. */
   streamSubscriptions(filter: SubscriptionFilter, pageSize: number, after?: Cursor): PageStream<SubscriptionRecord>;
+  /** How many subscriptions match (one COUNT in the partner's partition). */
+  countSubscriptions(filter: SubscriptionFilter): Promise<number>;
   upsertSubscription(record: SubscriptionRecord): Promise<void>;
 }

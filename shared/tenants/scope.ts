@@ -53,6 +53,11 @@ export class TenantService {
     return resolveScope(principal, required, this.ports.tenants);
   }
 
+  /** The name of the caller's own tenant (the partner or the reseller). */
+  async tenantName(scope: Scope): Promise<string | undefined> {
+    return (await this.ports.tenants.findTenant(scope.tenantId))?.name;
+  }
+
   /** The indirect resellers a scope sees: all of a partner's, or a reseller itself. */
   async visibleResellers(scope: Scope): Promise<ResellerRecord[]> {
     const resellers = await this.ports.tenants.listResellers(scope.partnerId);

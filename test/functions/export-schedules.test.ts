@@ -55,6 +55,26 @@ describe('managing export schedules', () => {
     expect(one.body).toMatchObject({ name: 'nightly', cron: '0 0 3 * * 1-5' });
   });
 
+  it('a schedule with an IANA timeZone runs at that local time, across daylight saving; a bad zone is 400', async () => {
+    const created = await put('monday-berlin', { type: 'customers', cron: '0 0 8 * * 1', timeZone: 'Europe/Berlin' });
+    expect(created.status).toBe(201);
+    expect(created.body.timeZone).toBe('Europe/Berlin');
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    expect(berlin.format(new Date(created.body.nextRunDateTime))).toBe('Monday 08:00');
+    // From a Sunday in summer (UTC+2) and one in winter (UTC+1), the next run is 06:00 and 07:00 UTC.
+    for (const [sunday, expected] of [
+      ['2026-07-05T12:00:00Z', '2026-07-06T06:00:00.000Z'],
+      ['2026-12-06T12:00:00Z', '2026-12-07T07:00:00.000Z'],
+    ] as const) {
+      movedTo = new Date(sunday);
+      expect((await put('monday-berlin', { type: 'customers', cron: '0 0 8 * * 1', timeZone: 'Europe/Berlin' })).body.nextRunDateTime).toBe(expected);
+    }
+    const bad = await put('bad-zone', { type: 'customers', cron: '0 0 8 * * 1', timeZone: 'Europe/Atlantis' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.target).toBe('timeZone');
+    expect((await call(service.url, '/api/export-schedules/bad-zone', { principal: admin })).status).toBe(404);
+  });
+
   it('DELETE removes it (204), and then it is 404', async () => {
     expect((await put('to-delete', { type: 'customers', cron: '0 0 * * * *' })).status).toBe(201);
     expect((await call(service.url, '/api/export-schedules/to-delete', { method: 'DELETE', principal: admin })).status).toBe(204);

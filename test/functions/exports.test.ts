@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detailsAsText } from '../../shared/exports/export-text.js';
 import { activityCells, customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { fixtureRecords, OTHER_PARTNER, otherPartnerCustomers, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
@@ -35,10 +36,16 @@ describe('POST /api/exports (customers)', () => {
     expect(started.headers.get('operation-location')).toBe(`${service.url}/api/exports/${started.body.id}`);
     expect(Number(started.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(started.body).toMatchObject({ id: expect.any(String), type: 'customers', filter: {}, status: 'NotStarted', rowCount: 0 });
-    expect(started.body.fileName).toMatch(/^customers-\d{8}-\d{6}\.csv$/);
+    expect(started.body.fileName).toMatch(/^Customers - all - \d{4}-\d{2}-\d{2} \d{4}\.csv$/);
+    expect(started.body).toMatchObject({ format: 'csv', requestedBy: 'ada@provider.example' });
     expect(started.body.downloadUrl).toBeUndefined();
     const done = await waitForExport(started.body.id);
-    expect(done).toMatchObject({ status: 'Succeeded', rowCount: providerCustomers.length, completedDateTime: expect.any(String) });
+    expect(done).toMatchObject({
+      status: 'Succeeded',
+      rowCount: providerCustomers.length,
+      expectedRowCount: providerCustomers.length,
+      completedDateTime: expect.any(String),
+    });
     expect(new Date(done.downloadUrlExpiresDateTime).getTime() - Date.now()).toBeLessThanOrEqual(60 * 60_000);
     expect(new Date(done.fileExpiresDateTime).getTime()).toBeGreaterThan(Date.now());
   });
@@ -49,7 +56,9 @@ describe('POST /api/exports (customers)', () => {
     expect(bytes.toString('utf8')).toBe(expectedCsv(HEADERS.customers, listed.map(customerCells)).toString('utf8'));
     expect(bytes.equals(expectedCsv(HEADERS.customers, listed.map(customerCells)))).toBe(true);
     expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(headers.get('content-disposition')).toBe(`attachment; filename="${done.fileName}"`);
+    expect(headers.get('content-disposition')).toBe(
+      `attachment; filename="${done.fileName}"; filename*=UTF-8''${encodeURIComponent(done.fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+    );
     const text = bytes.toString('utf8');
     expect(text.startsWith('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n')).toBe(true);
     expect(text).toContain('"Smith, Jones & ""Partners"""');
@@ -106,7 +115,9 @@ describe('POST /api/exports (subscriptions and activity)', () => {
     const target = providerCustomers[0];
     const { bytes, done } = await exportAndDownload({ type: 'subscriptions', customerId: target.id.toUpperCase() });
     expect(done.filter).toEqual({ customerId: target.id });
-    expect(done.fileName).toMatch(/^subscriptions-\d{8}-\d{6}\.csv$/);
+    expect(done.fileName.startsWith(`Subscriptions - ${target.companyName} - `)).toBe(true);
+    expect(done.fileName).toMatch(/ - \d{4}-\d{2}-\d{2} \d{4}\.csv$/);
+    expect(done.expectedRowCount).toBe(done.rowCount);
     const listed = (await allPages(service.url, `/api/customers/${target.id}/subscriptions`, partner)).rows;
     expect(bytes.equals(expectedCsv(HEADERS.subscriptions, listed.map(subscriptionCells)))).toBe(true);
   });
@@ -126,7 +137,10 @@ describe('POST /api/exports (subscriptions and activity)', () => {
     const listed = (await allPages(service.url, `/api/activity?from=${encodeURIComponent(done.filter.from)}&to=${encodeURIComponent(done.filter.to)}`, partner))
       .rows;
     expect(listed.length).toBeGreaterThan(0);
-    const expected = expectedCsv(HEADERS.activity, listed.map(activityCells));
+    const expected = expectedCsv(
+      HEADERS.activity,
+      listed.map((row) => activityCells(row, detailsAsText)),
+    );
     expect(bytes.equals(expected)).toBe(true);
     const target = providerCustomers[14];
     const one = await exportAndDownload({ type: 'activity', customerId: target.id });

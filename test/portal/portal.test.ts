@@ -81,6 +81,7 @@ interface Portal {
 async function openPortal(options: { as?: string; width?: number; height?: number; path?: string } = {}): Promise<Portal> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    timezoneId: 'UTC',
     ...(options.as ? { extraHTTPHeaders: { 'x-ms-client-principal': options.as } } : {}),
   });
   contexts.push(context);
@@ -117,7 +118,7 @@ async function waitForStatus(page: Page, selector: string, expected: string | Re
   );
 }
 
-/** Clicks an export button and waits, in the exports panel, for that export's download link. */
+/** Clicks an export button and waits for the notification that the export is ready, with its Download link. */
 async function exportFromPage(page: Page, buttonName: string) {
   const [response] = await Promise.all([
     page.waitForResponse((candidate) => candidate.url().endsWith('/api/exports') && candidate.request().method() === 'POST'),
@@ -125,12 +126,13 @@ async function exportFromPage(page: Page, buttonName: string) {
   ]);
   expect(response.status()).toBe(202);
   const started = await response.json();
-  const link = page.locator(`#exports-list li[data-export-id="${started.id}"]`).getByRole('link', { name: /^Download/ });
+  const item = page.locator(`#notifications [data-export-id="${started.id}"]`);
+  const link = item.getByRole('link', { name: /^Download/ });
   await link.waitFor({ timeout: 30_000 });
   const downloadUrl = (await link.getAttribute('href')) ?? '';
   const download = await fetch(downloadUrl);
   expect(download.status).toBe(200);
-  return { started, bytes: Buffer.from(await download.arrayBuffer()), item: page.locator(`#exports-list li[data-export-id="${started.id}"]`) };
+  return { started, bytes: Buffer.from(await download.arrayBuffer()), item };
 }
 
 async function expandRow(page: Page, name: string) {
@@ -229,18 +231,17 @@ describe('the customer list', () => {
     await waitForStatus(page, '#customers-status', `${expected.length} customers of Reseller A.`);
     expect(await rowNames(page)).toEqual(expected.map((row) => row.companyName));
     const { started, bytes, item } = await exportFromPage(page, 'Export customers');
-    expect(started.filter).toEqual({ resellerId: RESELLER_A });
+    expect(started.filter).toEqual({ resellerId: RESELLER_A, timeZone: 'UTC' });
     expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     expect(bytes.toString('utf8').startsWith('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n')).toBe(true);
     expect(bytes.equals(expectedCsv(HEADERS.customers, expected.map(customerCells)))).toBe(true);
-    expect(await item.innerText()).toContain(`${expected.length} rows`);
-    expect(await item.innerText()).toContain('Ready');
+    expect(await item.innerText()).toContain(`Your export is ready and downloading: ${started.fileName}`);
 
     // With a search too, the export carries both.
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('contoso');
     await waitForStatus(page, '#customers-status', '1 match for “contoso” among the customers of Reseller A.');
     const narrowed = await exportFromPage(page, 'Export customers');
-    expect(narrowed.started.filter).toEqual({ search: 'contoso', resellerId: RESELLER_A });
+    expect(narrowed.started.filter).toEqual({ search: 'contoso', resellerId: RESELLER_A, timeZone: 'UTC' });
     expect(narrowed.bytes.toString('utf8').split('\r\n')).toHaveLength(3);
   });
 
@@ -258,8 +259,9 @@ describe("a customer's details and rename", () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('fabrikam');
     await waitForStatus(page, '#customers-status', '1 match for “fabrikam”.');
-    // Search box, reseller filter, sort, Export customers, the company name, then Show details.
-    for (let tab = 0; tab < 5; tab += 1) await page.keyboard.press('Tab');
+    // Search box, reseller filter, sort, the file type, reseller columns, Export customers, the
+    // company name, then Show details.
+    for (let tab = 0; tab < 7; tab += 1) await page.keyboard.press('Tab');
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     expect(await focused()).toBe('Show details');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
@@ -368,7 +370,7 @@ describe('subscriptions and activity', () => {
     expect(rows.some((cells) => cells[3] === '—')).toBe(true);
     const { started, bytes } = await exportFromPage(page, 'Export subscriptions');
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-subscriptions.png') });
-    expect(started.filter).toEqual({ customerId: contoso?.id });
+    expect(started.filter).toEqual({ customerId: contoso?.id, timeZone: 'UTC' });
     expect(bytes.toString('utf8').startsWith('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n')).toBe(true);
     expect(bytes.equals(expectedCsv(HEADERS.subscriptions, listed.map(subscriptionCells)))).toBe(true);
     await page.getByRole('link', { name: '← All customers' }).click();
@@ -406,7 +408,7 @@ describe('on a phone', () => {
     const { page } = await openPortal({ width: 375, height: 812 });
     await expandRow(page, 'Société Générale de Café');
     await page.getByRole('button', { name: 'Export customers' }).click();
-    await page.locator('#exports-list li').first().waitFor();
+    await page.locator('#notifications .notification').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     expect(await page.getByRole('searchbox', { name: 'Search customers' }).isVisible()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-phone.png'), fullPage: true });

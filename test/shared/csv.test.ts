@@ -1,7 +1,7 @@
 /** CSV cells and rows: RFC 4180 quoting, CRLF, the formula guard, and agreement with csv-stringify. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CsvCell, csvPreamble, csvRows, guardCell } from '../../shared/exports/csv.js';
+import { type CsvCell, csvPreamble, csvRows, exportColumns, guardCell } from '../../shared/exports/csv.js';
 import { csvRowsByLibrary } from '../support/oracles.js';
 
 fc.configureGlobal({ seed: 20261125, numRuns: 500 });
@@ -51,8 +51,8 @@ describe('CSV rows', () => {
   });
 
   it("start each file with the byte order mark and the contract's header row", () => {
-    expect(csvPreamble('customers')).toBe('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n');
-    expect(csvPreamble('subscriptions')).toBe('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n');
-    expect(csvPreamble('activity')).toBe('\ufeffDate,Operation,Customer ID,Customer name,User,Status,Details\r\n');
+    expect(csvPreamble(exportColumns('customers'))).toBe('\ufeffMicrosoft ID,Company name,Primary domain name,Relationship\r\n');
+    expect(csvPreamble(exportColumns('subscriptions'))).toBe('\ufeffSubscription ID,Subscription,Quantity,Status,Reseller\r\n');
+    expect(csvPreamble(exportColumns('activity'))).toBe('\ufeffDate,Operation,Customer ID,Customer name,User,Status,Details\r\n');
   });
 });

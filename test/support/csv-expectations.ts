@@ -33,12 +33,31 @@ export const subscriptionCells = (row: { id: string; offerName: string; quantity
   row.status,
   row.resellerId ?? '',
 ];
-export const activityCells = (row: {
-  dateTime: string;
-  operation: string;
-  customerId: string | null;
-  customerName: string | null;
-  user: string;
-  status: string;
-  details: unknown;
-}) => [row.dateTime, row.operation, row.customerId, row.customerName, row.user, row.status, JSON.stringify(row.details)];
+/** The contract's operations in words, as a person reads them in the file. */
+export const OPERATION_WORDS: Record<string, string> = {
+  UpdateCustomerCompanyName: 'Rename customer',
+  ExportCustomers: 'Export customers',
+  ExportSubscriptions: 'Export subscriptions',
+  ExportActivity: 'Export activity',
+  UpdateExportSchedule: 'Change export schedule',
+};
+
+/** An activity file's date: `yyyy-mm-dd hh:mm:ss` in UTC (the default time zone). */
+export const utcDate = (dateTime: string) => `${dateTime.slice(0, 10)} ${dateTime.slice(11, 19)}`;
+
+/**
+ * The activity columns of one record; `details` is the readable text the file holds (its reading
+ * is checked separately, so here it comes from the caller).
+ */
+export const activityCells = (
+  row: {
+    dateTime: string;
+    operation: string;
+    customerId: string | null;
+    customerName: string | null;
+    user: string;
+    status: string;
+    details: unknown;
+  },
+  details: (value: unknown) => string,
+) => [utcDate(row.dateTime), OPERATION_WORDS[row.operation] ?? row.operation, row.customerId, row.customerName, row.user, row.status, details(row.details)];

@@ -1,0 +1,12 @@
+/** GET /api/me: the caller as the service sees it (tenant, its kind and name, user, roles). */
+import { httpFunction } from '../shared/host/function-table.js';
+import { jsonResponse } from '../shared/http/responses.js';
+
+export const meGet = httpFunction({
+  name: 'me-get',
+  methods: ['GET'],
+  route: 'api/me',
+  async handler(request, _context, services) {
+    return jsonResponse(200, await services.auth.caller(request));
+  },
+});
