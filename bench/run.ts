@@ -10,7 +10,8 @@
  * (or BENCH_ONLY=calls: Cosmos DB calls per operation, BENCH_ONLY=coldstart: the entry point's
  * import against a minimal function app) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
  * BENCH_CONNECTIONS=16 narrow the load runs; BENCH_COLD_STARTS (default 15) is the number of fresh
- * processes of each kind in the cold-start part. BENCH_ONLY=list runs the customer list at scale
+ * processes of each kind in the cold-start part; BENCH_ONLY=local runs the local-stack part
+ * (npm start's durable endpoint with BENCH_LOCAL_SIZES customers, default 20000). BENCH_ONLY=list runs the customer list at scale
  * (BENCH_LIST_CUSTOMERS customers, default 1,000,000; BENCH_LIST_ROWS rows paged through in the
  * portal, default 10,000).
  */
@@ -28,6 +29,7 @@ import { importRecords } from '../shared/import/import-records.js';
 import { createService, prepareLocalResources } from '../shared/wiring.js';
 import { measureCalls } from './calls.js';
 import { type ColdStartFigures, coldStartBenchmark } from './cold-start.js';
+import { localStackBenchmarks } from './local-stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -40,6 +42,7 @@ const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(N
 const setups = (process.env.BENCH_SETUPS ?? 'a,b').split(',') as Array<'a' | 'b'>;
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 const coldStarts = Number(process.env.BENCH_COLD_STARTS ?? 15);
+const localSizes = (process.env.BENCH_LOCAL_SIZES ?? '20000').split(',').map(Number);
 const execFileAsync = promisify(execFile);
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=32';
 
@@ -206,7 +209,7 @@ async function main() {
   printTables(results);
 }
 
-/** The parts that need the local Cosmos DB endpoint and Azurite: exports, load and calls. */
+/** The parts that need the local Cosmos DB endpoint and Azurite: exports, load, calls and the local stack. */
 async function stackBenchmarks(results: Record<string, unknown>) {
   const { child: cosmos, ready } = await forkChild('cosmos-child.js', [], process.env);
   const azurite = await startAzurite();
@@ -225,6 +228,7 @@ async function stackBenchmarks(results: Record<string, unknown>) {
     if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
     if (!only || only === 'load') results.load = await loadBenchmarks(env, ports);
     if (!only || only === 'list') results.list = await listBenchmarks(env, ports);
+    if (!only || only === 'local') results.localStack = await localStackBenchmarks(azurite, localSizes);
     if (!only || only === 'calls') {
       console.error('Cosmos DB calls per operation...');
       const calls = await measureCalls(ports, async () => (await ask<{ requests: number }>(cosmos, { type: 'requests' })).requests);
@@ -481,6 +485,10 @@ function printTables(results: Record<string, unknown>) {
   if (results.exports) {
     console.log('Exports (customers CSV, and xlsx, into Azurite block blobs)');
     console.table(results.exports);
+  }
+  if (results.localStack) {
+    console.log('The local stack as npm start runs it (durable Cosmos endpoint in its own process; milliseconds, medians of five)');
+    console.table(results.localStack);
   }
   if (results.calls) {
     console.log('Cosmos DB calls per operation, counted at the local endpoint');

@@ -1,7 +1,9 @@
-/** GET /api/health: 200 when the store answers, 503 when it does not. Anonymous. */
-
+/**
+ * GET /api/health: 200 when the store answers, 503 when it does not, or when the local store cannot
+ * save its data (then with its reason). Anonymous.
+ */
 import { httpFunction } from '../shared/host/function-table.js';
-import { jsonResponse } from '../shared/http/responses.js';
+import { jsonResponse, storeUnavailableMessage } from '../shared/http/responses.js';
 import { ensureErrorType } from '../shared/kernel/errors.js';
 
 export const healthGet = httpFunction({
@@ -16,7 +18,7 @@ export const healthGet = httpFunction({
       context.warn(`Health check failed: ${ensureErrorType(err).message}`);
       return jsonResponse(
         503,
-        { status: 'unavailable', error: { code: 'StoreUnavailable', message: 'The data store does not answer.' } },
+        { status: 'unavailable', error: { code: 'StoreUnavailable', message: localReason(err) ?? 'The data store does not answer.' } },
         {
           'x-ms-error-code': 'StoreUnavailable',
           'cache-control': 'no-store',
@@ -25,3 +27,9 @@ export const healthGet = httpFunction({
     }
   },
 });
+
+/** The local store's reason for a 503 (it names a folder and an error, nothing secret). */
+function localReason(err: unknown): string | undefined {
+  const message = storeUnavailableMessage(err);
+  return message?.startsWith('The local store') ? message : undefined;
+}

@@ -336,11 +336,14 @@ export class ExportService {
       return;
     }
     job = running;
-    const deadline = Date.now() + this.settings.sliceSeconds * 1000;
+    const started = Date.now();
     let lastCancelCheck = Date.now();
     const hooks = {
       faults: this.ports.faults,
-      shouldHandOff: () => Date.now() >= deadline,
+      log: (message: string) => log(`Export ${exportId}: ${message}`),
+      // Read at every checkpoint, not once: a host that is stopping sets the slice to zero, and the
+      // export then hands off at its next checkpoint instead of being cut off mid-block.
+      shouldHandOff: () => Date.now() >= started + this.settings.sliceSeconds * 1000,
       saveCheckpoint: async (checkpoint: ExportJob['checkpoint']) => {
         const saved = await this.ports.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: this.ports.clock().toISOString() });
         if (saved === 'PreconditionFailed') return false;
@@ -435,7 +438,12 @@ export class ExportService {
     await this.ports.activity.upsertActivity(record);
   }
 
-  /** Re-queues exports whose message was lost between creating the record and queueing it. */
+  /**
+   * Re-queues exports whose work stopped without an end: NotStarted ones whose message was lost
+   * between creating the record and queueing it, and Running ones not checkpointed for
+   * `olderThanSeconds` (their worker died with the message). A second message for a live export
+   * is harmless: the two workers race on the checkpoint's etag and one stops.
+   */
   async requeueStale(olderThanSeconds = 600): Promise<number> {
     const before = new Date(this.ports.clock().getTime() - olderThanSeconds * 1000).toISOString();
     const stale = await this.ports.exportJobs.listStaleExports(before, 100);

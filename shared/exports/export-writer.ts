@@ -39,6 +39,8 @@ export interface ExportWriteHooks {
   /** Asked before each page: true when the export was canceled and writing must stop now. */
   shouldStop?(): Promise<boolean>;
   faults?: FaultInjector;
+  /** Told when the file is started over (its staged blocks do not match the checkpoint). */
+  log?: (message: string) => void;
 }
 
 export type ExportWriteOutcome =
@@ -103,6 +105,19 @@ export async function writeExport(
   const pageSize = options.pageSize ?? SOURCE_PAGE_SIZE;
   let { blockCount, rowCount } = target.checkpoint;
   let after = target.checkpoint.cursor;
+  // The checkpoint names blocks Blob storage may not have kept (Azurite loses its last seconds in a
+  // kill -9): resume only when every one of them is staged, else write the file from the start.
+  // The checkpoint holds one cursor, so the start is the only earlier point both sides agree on.
+  if (blockCount > 0) {
+    const staged = new Set(await files.stagedBlockIds(target.blobName));
+    const missing = Array.from({ length: blockCount }, (_unused, index) => index).filter((index) => !staged.has(blockId(index)));
+    if (missing.length > 0) {
+      hooks.log?.(`${missing.length} of the ${blockCount} checkpointed blocks are not staged (first: ${missing[0]}); writing the file from the start.`);
+      blockCount = 0;
+      rowCount = 0;
+      after = undefined;
+    }
+  }
   let byteCount = 0;
   const block = new BlockBuffers(blockBytes + blockBytes / 4);
   /** The block being uploaded and checkpointed: resolves false when the export was taken over. */
@@ -163,7 +178,7 @@ export async function writeExport(
     }
     inFlight = undefined;
     hooks.faults?.hit('export.beforeCommit');
-    await files.commitBlocks(
+    const committed = await files.commitBlocks(
       target.blobName,
       Array.from({ length: blockCount }, (_unused, index) => blockId(index)),
       {
@@ -171,6 +186,13 @@ export async function writeExport(
         contentDisposition: contentDisposition(target.fileName),
       },
     );
+    if (committed === 'InvalidBlockList') {
+      // A block went missing after the check above (or the blob was committed meanwhile): the
+      // same commit would fail again, so the file starts over from a checkpoint of nothing.
+      hooks.log?.('The block list is invalid; writing the file from the start.');
+      if (!(await hooks.saveCheckpoint({ blockCount: 0, rowCount: 0 }))) return { outcome: 'Lost' };
+      return { outcome: 'HandedOff', checkpoint: { blockCount: 0, rowCount: 0 } };
+    }
     return { outcome: 'Completed', rowCount, byteCount };
   } finally {
     // Leaving early (a crash, a hand-off, a lost race): let the upload in flight settle first.

@@ -11,7 +11,7 @@ export interface ExportRepository {
   replaceExport(job: ExportJob): Promise<ExportJob | 'PreconditionFailed'>;
   /** One tenant's exports, newest first (createdDateTime then id, descending). */
   listExports(partnerId: string, scopeTenantId: string, top: number, after?: Cursor): Promise<Page<ExportJob>>;
-  /** Exports still NotStarted that were created before `before`, across partners. */
+  /** Exports NotStarted since before `before`, or Running with no update since then, across partners. */
   listStaleExports(before: string, limit: number): Promise<ExportJob[]>;
 
   getSchedule(partnerId: string, scheduleId: string): Promise<ExportSchedule | undefined>;
@@ -32,8 +32,13 @@ export interface BlobProperties {
 export interface ExportFileStore {
   /** Stages one block of a block blob under a deterministic id (restaging replaces it). */
   stageBlock(blobName: string, blockId: string, bytes: Uint8Array): Promise<void>;
-  /** Commits the blocks, in order, as the blob's content, with its headers. */
-  commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<void>;
+  /**
+   * Commits the blocks, in order, as the blob's content, with its headers. Resolves
+   * 'InvalidBlockList' (and changes nothing) when one of them is not staged.
+   */
+  commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<'Committed' | 'InvalidBlockList'>;
+  /** Ids of the blocks staged on the blob and not committed yet (none when there is no blob). */
+  stagedBlockIds(blobName: string): Promise<string[]>;
   /**
    * Removes an export's file and any blocks staged for it (a canceled export keeps nothing);
    * nothing happens when there is none.

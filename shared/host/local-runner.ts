@@ -54,7 +54,12 @@ export interface LocalRunner {
   runTimer(name: string): Promise<void>;
   /** Resolves once every queue has been seen empty with no invocation in flight. */
   drainQueues(timeoutMilliseconds?: number): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops taking work and waits for the invocations in flight; after `graceMilliseconds` (default:
+   * no limit) it stops waiting and hands their messages back to the queue, visible at once, so the
+   * next start picks them up (an export resumes from its last checkpoint).
+   */
+  close(options?: { graceMilliseconds?: number }): Promise<void>;
 }
 
 const defaultLog = (level: string, functionName: string, message: string) => {
@@ -154,10 +159,10 @@ export async function startLocalRunner(table: readonly FunctionEntry[], app: Run
       }
       throw new Error('The queues did not drain in time.');
     },
-    async close() {
+    async close(closeOptions = {}) {
       for (const handle of timers.values()) clearTimeout(handle);
       timers.clear();
-      await Promise.all(pollers.map((poller) => poller.stop()));
+      await Promise.all(pollers.map((poller) => poller.stop(closeOptions.graceMilliseconds)));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -229,6 +234,8 @@ class QueuePoller {
   private readonly poisonQueue: QueueClient;
   private running = false;
   private inFlight = 0;
+  /** Messages being processed, by id (handed back when a stop cannot wait for them). */
+  private readonly processing = new Map<string, { messageId: string; popReceipt: string }>();
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -250,10 +257,29 @@ class QueuePoller {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMilliseconds?: number): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    if (graceMilliseconds === undefined) {
+      await this.loop;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.loop?.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMilliseconds);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (finished) return;
+    await Promise.all(
+      [...this.processing.values()].map((item) =>
+        this.queue.updateMessage(item.messageId, item.popReceipt, undefined, 0).catch((err: unknown) => {
+          console.error(`[${this.entry.name}] could not hand message ${item.messageId} back: ${ensureErrorType(err).message}`);
+        }),
+      ),
+    );
   }
 
   async isIdle(): Promise<boolean> {
@@ -267,10 +293,22 @@ class QueuePoller {
     while (this.running) {
       let received = 0;
       try {
-        const { receivedMessageItems } = await this.queue.receiveMessages({ numberOfMessages: 4, visibilityTimeout: 600 });
+        // Hidden for one export slice and a margin for its last block and hand-off (the longest a
+        // healthy invocation holds a message), so the message of an invocation that died (a crash,
+        // a kill -9) comes back after about one slice, not after ten minutes.
+        const visibilityTimeout = this.app.config.exports.sliceSeconds + VISIBILITY_MARGIN_SECONDS;
+        const { receivedMessageItems } = await this.queue.receiveMessages({ numberOfMessages: 4, visibilityTimeout });
         received = receivedMessageItems.length;
         this.inFlight += received;
-        await Promise.all(receivedMessageItems.map((item) => this.process(item).finally(() => (this.inFlight -= 1))));
+        await Promise.all(
+          receivedMessageItems.map((item) => {
+            this.processing.set(item.messageId, item);
+            return this.process(item).finally(() => {
+              this.inFlight -= 1;
+              this.processing.delete(item.messageId);
+            });
+          }),
+        );
       } catch (err) {
         if (this.running) console.error(`[${this.entry.name}] queue poll failed: ${ensureErrorType(err).message}`);
       }
@@ -326,5 +364,8 @@ class QueuePoller {
     }
   }
 }
+
+/** Seconds a received message stays hidden beyond one export slice. */
+const VISIBILITY_MARGIN_SECONDS = 30;
 
 const delay = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -1,19 +1,18 @@
 /**
  * The embedded local stack for `npm start`, tests and benchmarks: a Cosmos DB endpoint
- * (@vercel/cosmosdb-server, HTTPS, self-signed) in this process and Azurite (blob, queue) as child
- * processes, on loopback. The Cosmos endpoint keeps documents in memory, so `npm start` snapshots
- * them under .data/ and restores them on the next start.
+ * (@vercel/cosmosdb-server, HTTPS, self-signed; in this process for tests, durable and in a process
+ * of its own for `npm start`, see local-cosmos.ts) and Azurite (blob, queue) as child processes, on
+ * loopback.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, writeFileSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { createHttpsServer } from '@vercel/cosmosdb-server';
-import type { CosmosContainers } from '../store/cosmos.js';
+import { fileURLToPath } from 'node:url';
+import { startLocalCosmos } from './local-cosmos.js';
 
 const require = createRequire(import.meta.url);
 
@@ -36,31 +35,78 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The local Cosmos endpoint in this process, in memory (tests, benchmarks). */
 export async function startCosmosEndpoint(port = 0): Promise<RunningServer> {
-  // Without keepAlive the endpoint answers every request with `connection: close`, and each call
-  // then pays a new TLS handshake on both sides.
-  const server = createHttpsServer({ keepAlive: true });
-  let requests = 0;
-  server.on('request', () => {
-    requests += 1;
+  const endpoint = await startLocalCosmos({ port });
+  return { port: endpoint.port, requests: () => endpoint.requests(), close: () => endpoint.close() };
+}
+
+export interface DurableCosmosOptions {
+  /** Loopback port; 0 picks a free one. */
+  port: number;
+  /** Where the snapshot and journals live. */
+  folder: string;
+  /** Database that a snapshot of the earlier per-container format belongs to. */
+  legacyDatabase?: string;
+}
+
+export interface RunningDurableCosmos {
+  port: number;
+  /** Documents restored from the folder. */
+  restored: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the durable local Cosmos endpoint (shared/host/local-cosmos.ts) in a process of its own,
+ * in its own process group (Ctrl-C reaches `npm start`, which stops the service before it), ended
+ * when this process goes away.
+ */
+export async function spawnCosmosEndpoint(options: DurableCosmosOptions): Promise<RunningDurableCosmos> {
+  const here = fileURLToPath(import.meta.url);
+  const extension = path.extname(here);
+  const script = path.join(path.dirname(here), `local-cosmos-process${extension}`);
+  const loader = extension === '.ts' ? ['--import', 'tsx'] : [];
+  const args = [
+    ...loader,
+    '--max-semi-space-size=32',
+    script,
+    String(options.port),
+    options.folder,
+    ...(options.legacyDatabase ? [options.legacyDatabase] : []),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+  const ready = await new Promise<{ port: number; restored: number }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`The local Cosmos endpoint exited with code ${code} before it was ready.`)));
+    child.on('message', (message: { type: string; port: number; restored: number; message?: string; code?: string }) => {
+      if (message.type === 'ready') resolve(message);
+      if (message.type === 'failed') reject(Object.assign(new Error(message.message ?? 'The local Cosmos endpoint failed.'), { code: message.code }));
+    });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  child.removeAllListeners('exit');
+  // From now on it must not keep this process alive by itself.
+  child.unref();
+  child.channel?.unref();
   return {
-    port: (server.address() as AddressInfo).port,
-    requests: () => requests,
+    port: ready.port,
+    restored: ready.restored,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        // Referenced again while it stops: the wait for its last snapshot must keep this process up.
+        child.ref();
+        child.channel?.ref();
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' });
       }),
   };
 }
 
-/** How long Azurite may take to stop gracefully before it is killed. */
-const AZURITE_STOP_MILLISECONDS = 3_000;
+/**
+ * How long Azurite may take to stop gracefully (it saves its data to --location) before it is
+ * killed: its server closes idle keep-alive connections after 5 seconds, and its close waits for them.
+ */
+const AZURITE_STOP_MILLISECONDS = 8_000;
 
 export interface AzuriteOptions {
   blobPort?: number;
@@ -107,6 +153,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
               // Azurite's graceful shutdown can wait forever on idle keep-alive sockets: give it a
               // moment to flush (it persists to --location), then end it.
               const force = setTimeout(() => child.kill('SIGKILL'), AZURITE_STOP_MILLISECONDS);
+              // Referenced while it stops, so this process waits for it (and its data) to end.
+              child.ref();
               child.once('exit', () => {
                 clearTimeout(force);
                 resolve();
@@ -125,7 +173,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
  */
 function orphanGuard(): string {
   const file = path.join(os.tmpdir(), 'customer-list-orphan-guard.cjs');
-  writeFileSync(file, "process.on('disconnect', () => process.exit(0));\n");
+  // On SIGTERM Azurite closes its servers and saves; the IPC channel must not keep it alive after.
+  writeFileSync(file, "process.on('disconnect', () => process.exit(0));\nprocess.once('SIGTERM', () => process.channel?.unref());\n");
   return file;
 }
 
@@ -138,7 +187,9 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 function spawnService(script: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--require', orphanGuard(), script, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // Its own process group: Ctrl-C in the terminal must reach `npm start` only, which stops the
+  // service (and lets an export checkpoint) before it stops Azurite.
+  const child = spawn(process.execPath, ['--require', orphanGuard(), script, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
   child.unref();
   child.channel?.unref();
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[azurite] ${chunk.toString()}`));
@@ -160,47 +211,4 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMillisecond
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Azurite did not listen on port ${port} in time.`);
-}
-
-const SNAPSHOT_CONTAINERS = ['tenants', 'customers', 'subscriptions', 'activity', 'exports', 'counters'] as const;
-
-/** Writes every document of every container to `<folder>/<container>.ndjson` (atomically). */
-export async function saveSnapshot(store: CosmosContainers, folder: string): Promise<number> {
-  await mkdir(folder, { recursive: true });
-  let documents = 0;
-  for (const name of SNAPSHOT_CONTAINERS) {
-    const file = path.join(folder, `${name}.ndjson`);
-    const partial = `${file}.partial`;
-    const out = createWriteStream(partial, 'utf8');
-    const iterator = store[name].items.query<Record<string, unknown>>('SELECT * FROM c', { maxItemCount: 1000 }).getAsyncIterator();
-    for await (const page of iterator) {
-      for (const document of page.resources) {
-        const clean = Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith('_')));
-        if (!out.write(`${JSON.stringify(clean)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-        documents += 1;
-      }
-    }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    await rename(partial, file);
-  }
-  return documents;
-}
-
-/** Loads a snapshot written by saveSnapshot; returns the number of documents, 0 when there is none. */
-export async function loadSnapshot(store: CosmosContainers, folder: string): Promise<number> {
-  let documents = 0;
-  for (const name of SNAPSHOT_CONTAINERS) {
-    const file = path.join(folder, `${name}.ndjson`);
-    if (!existsSync(file)) continue;
-    const lines = readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    const batch: Array<Promise<unknown>> = [];
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      batch.push(store[name].items.upsert(JSON.parse(line) as Record<string, unknown>));
-      documents += 1;
-      if (batch.length >= 32) await Promise.all(batch.splice(0));
-    }
-    await Promise.all(batch);
-  }
-  return documents;
 }

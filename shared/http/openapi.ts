@@ -33,15 +33,16 @@ const ERROR_STATUSES = {
   415: 'Body is not JSON.',
   428: 'If-Match required.',
   500: 'The service failed; the message quotes the invocation id.',
+  503: 'StoreUnavailable: the store cannot take requests now (the local store: it cannot save its data); retry after Retry-After seconds.',
 } as const;
 type ErrorStatus = keyof typeof ERROR_STATUSES;
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
-/** The error responses an operation can answer (500 always). */
+/** The error responses an operation can answer (500 and 503 always). */
 function errors(...statuses: ErrorStatus[]): ZodOpenApiResponsesObject {
   return Object.fromEntries(
-    [...statuses, 500 as const].map((status) => [
+    [...statuses, 500 as const, 503 as const].map((status) => [
       status,
       { description: ERROR_STATUSES[status], headers: z.object({ 'x-ms-error-code': z.string() }), content: json(errorResponseSchema) },
     ]),
@@ -61,12 +62,12 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       ...anonymous,
       summary: 'Whether the store answers.',
       responses: {
+        ...errors(),
         200: { description: 'OK', content: json(z.object({ status: z.literal('ok') })) },
         503: {
-          description: 'The store does not answer.',
+          description: 'The store does not answer, or the local store cannot save its data (the message says why).',
           content: json(z.object({ status: z.literal('unavailable'), error: errorResponseSchema.shape.error })),
         },
-        ...errors(),
       },
     },
   },

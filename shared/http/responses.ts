@@ -38,11 +38,29 @@ export function errorResponse(error: ServiceError): HttpResponseInit {
 }
 
 /**
- * Answers a thrown error: domain errors in the contract's format; anything else is logged with the
- * invocation id and answers 500 without internals.
+ * When the store answered 503 (it cannot take requests now), what to tell the caller: the local
+ * endpoint's own reason (it cannot save its data, see shared/host/local-cosmos.ts), or a plain
+ * sentence (a cloud service's 503 text is not shown). Undefined for any other error.
+ */
+export function storeUnavailableMessage(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || (err as { code?: unknown }).code !== 503) return undefined;
+  const body = (err as { body?: { code?: unknown; message?: unknown } }).body;
+  if (body?.code === 'LocalStoreNotSaving' && typeof body.message === 'string') return body.message;
+  return 'The data store is unavailable; try again shortly.';
+}
+
+/**
+ * Answers a thrown error: domain errors in the contract's format; a store that cannot take requests
+ * now with 503 StoreUnavailable; anything else is logged with the invocation id and answers 500
+ * without internals.
  */
 export function responseForError(err: unknown, context: InvocationContext): HttpResponseInit {
   if (err instanceof ServiceError) return errorResponse(err);
+  const unavailable = storeUnavailableMessage(err);
+  if (unavailable) {
+    context.warn(`${context.functionName} (invocation ${context.invocationId}): the store is unavailable: ${unavailable}`);
+    return jsonResponse(503, { error: { code: 'StoreUnavailable', message: unavailable } }, { 'x-ms-error-code': 'StoreUnavailable', 'retry-after': '5' });
+  }
   const error = ensureErrorType(err);
   context.error(`Unhandled error in ${context.functionName} (invocation ${context.invocationId}): ${error.stack ?? error.message}`);
   const message = `The service failed to answer. Quote invocation id ${context.invocationId} when reporting it.`;

@@ -8,6 +8,7 @@ import {
   BlobServiceClient,
   type ContainerClient,
   generateBlobSASQueryParameters,
+  type RestError,
   SASProtocol,
   StorageSharedKeyCredential,
   type UserDelegationKey,
@@ -47,10 +48,26 @@ export class BlobExportFileStore implements ExportFileStore {
     await this.container.getBlockBlobClient(blobName).stageBlock(blockId, bytes, bytes.byteLength);
   }
 
-  async commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<void> {
-    await this.container.getBlockBlobClient(blobName).commitBlockList(blockIds, {
-      blobHTTPHeaders: { blobContentType: properties.contentType, blobContentDisposition: properties.contentDisposition },
-    });
+  async commitBlocks(blobName: string, blockIds: string[], properties: BlobProperties): Promise<'Committed' | 'InvalidBlockList'> {
+    try {
+      await this.container.getBlockBlobClient(blobName).commitBlockList(blockIds, {
+        blobHTTPHeaders: { blobContentType: properties.contentType, blobContentDisposition: properties.contentDisposition },
+      });
+      return 'Committed';
+    } catch (err) {
+      if ((err as RestError).code === 'InvalidBlockList') return 'InvalidBlockList';
+      throw err;
+    }
+  }
+
+  async stagedBlockIds(blobName: string): Promise<string[]> {
+    try {
+      const list = await this.container.getBlockBlobClient(blobName).getBlockList('uncommitted');
+      return (list.uncommittedBlocks ?? []).map((block) => block.name);
+    } catch (err) {
+      if ((err as RestError).statusCode === 404) return [];
+      throw err;
+    }
   }
 
   async deleteFile(blobName: string): Promise<void> {

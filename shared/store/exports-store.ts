@@ -63,7 +63,7 @@ export class CosmosExportRepository implements ExportRepository {
   async listStaleExports(before: string, limit: number): Promise<ExportJob[]> {
     const { resources } = await this.container.items
       .query<ExportJob & CosmosSystemProperties>({
-        query: `SELECT TOP ${limit} * FROM c WHERE c.kind = 'export' AND c.status = 'NotStarted' AND c.createdDateTime < @before`,
+        query: `SELECT TOP ${limit} * FROM c WHERE c.kind = 'export' AND ((c.status = 'NotStarted' AND c.createdDateTime < @before) OR (c.status = 'Running' AND c.lastUpdatedDateTime < @before))`,
         parameters: [{ name: '@before', value: before }],
       })
       .fetchAll();

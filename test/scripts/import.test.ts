@@ -5,6 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_COSMOS_KEY } from '../../shared/config.js';
+import { startLocalCosmos } from '../../shared/host/local-cosmos.js';
+import { freePort } from '../../shared/host/local-stack.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 const run = promisify(execFile);
@@ -157,5 +159,55 @@ describe('npm run import', () => {
     );
     expect((failure as { code: number }).code).toBe(2);
     expect((failure as { stderr: string }).stderr).toContain('No such file');
+  });
+});
+
+describe('npm run import into the embedded store (npm start not running)', () => {
+  async function importLocal(lines: string[], env: Record<string, string>) {
+    const dataFolder = await mkdtemp(path.join(os.tmpdir(), 'import-local-'));
+    const file = path.join(dataFolder, 'records.ndjson');
+    await writeFile(file, lines.join('\n'));
+    const { COSMOS_ENDPOINT: _endpoint, ...inherited } = process.env;
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', file], {
+        env: { ...inherited, LOCAL_DATA_FOLDER: dataFolder, COSMOS_PORT: String(await freePort()), ...env },
+      });
+      return { code: 0, stdout, stderr, dataFolder };
+    } catch (err) {
+      const failure = err as { code: number; stdout: string; stderr: string };
+      return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr, dataFolder };
+    }
+  }
+  const records = (count: number) => [
+    JSON.stringify({ type: 'partner', id: PARTNER, name: 'Local Partner' }),
+    ...Array.from({ length: count }, (_unused, index) =>
+      JSON.stringify({
+        type: 'customer',
+        id: `33333333-2222-4333-8444-${String(index).padStart(12, '0')}`,
+        partnerId: PARTNER,
+        resellerId: null,
+        companyName: `Local ${index} Ltd`,
+        domain: `local${index}.example`,
+      }),
+    ),
+  ];
+
+  it('refuses, importing nothing, more customers than the embedded store serves, and says what to do', async () => {
+    const refused = await importLocal(records(6), { LOCAL_MAX_CUSTOMERS: '5' });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/Refused: the local store would hold 6 customers/);
+    expect(refused.stderr).toMatch(/COSMOS_ENDPOINT=/);
+    const endpoint = await startLocalCosmos({ port: 0, folder: path.join(refused.dataFolder, 'cosmos') });
+    expect(endpoint.restored).toBe(0);
+    await endpoint.close();
+  });
+
+  it('imports within the limit into the saved data the next npm start serves', async () => {
+    const imported = await importLocal(records(5), { LOCAL_MAX_CUSTOMERS: '5' });
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 1 partners, 0 resellers, 5 customers/);
+    const endpoint = await startLocalCosmos({ port: 0, folder: path.join(imported.dataFolder, 'cosmos') });
+    expect(endpoint.status().containers.customerlist?.customers).toBe(5);
+    await endpoint.close();
   });
 });
