@@ -8,7 +8,7 @@
 
 import { initActivity, showActivity } from './activity.js';
 import { api, describeError } from './api.js';
-import { initCustomers } from './customers.js';
+import { initCustomers, showCustomerList } from './customers.js';
 import { byId } from './dom.js';
 import { initExports, refreshExports } from './exports.js';
 import { initSchedules } from './schedules.js';
@@ -32,6 +32,8 @@ function showView(name, title) {
 }
 
 let firstRoute = true;
+/** @type {string} */
+let currentView = '';
 
 function route() {
   const hash = window.location.hash;
@@ -41,6 +43,7 @@ function route() {
   firstRoute = false;
   const subscriptions = /^#\/customers\/([^/]+)\/subscriptions$/.exec(hash);
   if (subscriptions?.[1]) {
+    currentView = 'subscriptions';
     showView('subscriptions', 'Subscriptions');
     showSubscriptions(decodeURIComponent(subscriptions[1]));
     return;
@@ -52,13 +55,19 @@ function route() {
     return;
   }
   if (hash === '#/activity') {
+    currentView = 'activity';
     showView('activity', 'Activity');
     showActivity();
     if (moveFocus) byId('activity-heading').focus();
     return;
   }
+  // The customer list's search, filter and sort are in its route (#/?search=&reseller=&sort=):
+  // Back and Forward between two of its views show that view again.
+  const fromElsewhere = currentView !== 'customers';
+  currentView = 'customers';
   showView('customers', 'Customers');
-  if (moveFocus) byId('customers-heading').focus();
+  if (moveFocus) showCustomerList(hash);
+  if (moveFocus && fromElsewhere) byId('customers-heading').focus();
 }
 
 async function start() {

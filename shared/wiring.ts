@@ -8,8 +8,9 @@
 import { ActivityService } from './activity/activity-service.js';
 import type { ActivityRepository } from './activity/ports.js';
 import type { Config } from './config.js';
+import { CustomerCountService } from './customers/customer-counts.js';
 import { CustomerService } from './customers/customer-service.js';
-import type { CustomerRepository } from './customers/ports.js';
+import type { CustomerCountRepository, CustomerRepository } from './customers/ports.js';
 import { RenameReconciler } from './customers/rename-reconcile.js';
 import { ExportService } from './exports/export-service.js';
 import { FairUse } from './exports/fair-use.js';
@@ -25,6 +26,7 @@ import { StorageExportQueue } from './storage/export-queue.js';
 import { CosmosActivityRepository } from './store/activity-store.js';
 import { bootstrapStore } from './store/bootstrap.js';
 import { type CosmosContainers, openContainers } from './store/cosmos.js';
+import { CosmosCustomerCountRepository } from './store/counters-store.js';
 import { CosmosCustomerRepository } from './store/customers-store.js';
 import { CosmosExportRepository } from './store/exports-store.js';
 import { CosmosSubscriptionRepository } from './store/subscriptions-store.js';
@@ -38,6 +40,7 @@ import { TenantService } from './tenants/scope.js';
 export interface Ports {
   tenants: TenantRepository;
   customers: CustomerRepository;
+  customerCounts: CustomerCountRepository;
   subscriptions: SubscriptionRepository;
   activity: ActivityRepository;
   exportJobs: ExportRepository;
@@ -52,6 +55,8 @@ export interface Services {
   platform: PlatformGate;
   tenants: TenantService;
   customers: CustomerService;
+  /** `count=true` and the check of the maintained customer counts. */
+  customerCounts: CustomerCountService;
   renames: RenameReconciler;
   subscriptions: SubscriptionService;
   activity: ActivityService;
@@ -87,6 +92,7 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
   const real: Ports = {
     tenants: new CosmosTenantRepository(store.tenants),
     customers: new CosmosCustomerRepository(store.customers),
+    customerCounts: new CosmosCustomerCountRepository(store.counters),
     subscriptions: new CosmosSubscriptionRepository(store.subscriptions),
     activity: new CosmosActivityRepository(store.activity),
     exportJobs: new CosmosExportRepository(store.exports),
@@ -105,6 +111,7 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     platform: new PlatformGate(config.platform),
     tenants,
     customers: new CustomerService({ ...ports, clock, faults }, { serviceLinks: config.serviceLinks }),
+    customerCounts: new CustomerCountService({ ...ports, clock }),
     renames: new RenameReconciler({ ...ports, clock }),
     subscriptions: new SubscriptionService(ports),
     activity: new ActivityService({ ...ports, clock }),

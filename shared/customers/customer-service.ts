@@ -12,6 +12,7 @@ import type { Cursor, Page } from '../kernel/page.js';
 import { foldText } from '../kernel/text.js';
 import type { Clock } from '../kernel/time.js';
 import type { Scope } from '../tenants/scope.js';
+import type { CustomerSort } from './contract.js';
 import { buildCustomerRecord, type CustomerRecord, type CustomerRow, type ServiceLinkTemplates, toCustomerDetail, toCustomerRow } from './customer.js';
 import type { CustomerFilter, CustomerRepository } from './ports.js';
 import { customerSearchKeys } from './search-keys.js';
@@ -109,8 +110,13 @@ export class CustomerService {
   ) {}
 
   /** Up to `top` rows of the list after `after`; none when the filter cannot match. */
-  async search(filter: CustomerFilter | undefined, top: number, after: Cursor | undefined): Promise<Page<CustomerRow & { sortKey: string }>> {
-    return filter ? this.ports.customers.searchCustomers(filter, top, after) : { rows: [] };
+  async search(
+    filter: CustomerFilter | undefined,
+    top: number,
+    after: Cursor | undefined,
+    sort?: CustomerSort,
+  ): Promise<Page<CustomerRow & { sortKey: string }>> {
+    return filter ? this.ports.customers.searchCustomers(filter, top, after, sort) : { rows: [] };
   }
 
   /** One customer in scope, or NotFound. */

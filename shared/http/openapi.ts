@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { activityQuerySchema, activityRecordSchema } from '../activity/contract.js';
-import { customerRowSchema, customerSchema, customerSearchQuerySchema, renameBodySchema } from '../customers/contract.js';
+import { customerCountSchema, customerRowSchema, customerSchema, customerSearchQuerySchema, renameBodySchema } from '../customers/contract.js';
 import {
   exportRequestSchema,
   exportScheduleSchema,
@@ -84,9 +84,15 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
     get: {
       operationId: 'Customers_List',
       summary:
-        'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name then id.',
+        'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name (or the sort asked for) then id.',
       requestParams: { query: customerSearchQuerySchema },
-      responses: { 200: { description: 'A page of customers.', content: json(pageSchema(customerRowSchema)) }, ...errors(400, 401, 403) },
+      responses: {
+        200: {
+          description: 'A page of customers (with its count when count=true).',
+          content: json(pageSchema(customerRowSchema).extend(customerCountSchema.partial().shape)),
+        },
+        ...errors(400, 401, 403),
+      },
     },
   },
   '/api/customers/{id}': {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { buildCustomerRecord } from '../customers/customer.js';
-import type { CustomerRepository } from '../customers/ports.js';
+import { CountChanges, type CustomerWritePorts, writeCustomer } from '../customers/customer-counts.js';
 import { readableName } from '../customers/validation.js';
 import { firstIssue } from '../kernel/errors.js';
 import { canonicalId, isGuid } from '../kernel/ids.js';
@@ -115,10 +115,9 @@ function parseLine(line: string): ImportLine | string {
   return target ? `${target} ${message}` : message;
 }
 
-/** The stores an import writes to. */
-export interface ImportPorts {
+/** The stores an import writes to (customers with their counts; a test may add a fault injector). */
+export interface ImportPorts extends CustomerWritePorts {
   tenants: TenantRepository;
-  customers: CustomerRepository;
   subscriptions: SubscriptionRepository;
 }
 
@@ -173,6 +172,12 @@ export async function importRecords(
 
   const imported = { partner: 0, reseller: 0, customer: 0, subscription: 0 };
   const writes: Array<Promise<void>> = [];
+  // The customer counts change once per batch of writes (see CountChanges).
+  const countChanges = new CountChanges();
+  const finishBatch = async () => {
+    await Promise.all(writes.splice(0));
+    await countChanges.apply(ports);
+  };
   lineNumber = 0;
   for await (const text of readLines()) {
     lineNumber += 1;
@@ -183,36 +188,37 @@ export async function importRecords(
       report(lineNumber, problem ?? 'invalid record');
       continue;
     }
-    writes.push(writeRecord(ports, record));
+    writes.push(writeRecord(ports, record, countChanges));
     imported[record.type] += 1;
-    if (writes.length >= 16) await Promise.all(writes.splice(0));
+    if (writes.length >= 16) await finishBatch();
   }
-  await Promise.all(writes);
+  await finishBatch();
   return { imported, problems };
 }
 
-async function writeRecord(ports: ImportPorts, record: ImportLine): Promise<void> {
+async function writeRecord(ports: ImportPorts, record: ImportLine, countChanges: CountChanges): Promise<void> {
   switch (record.type) {
     case 'partner':
       return ports.tenants.upsertTenant({ type: 'partner', id: record.id, name: record.name });
     case 'reseller':
       return ports.tenants.upsertTenant({ type: 'reseller', id: record.id, partnerId: record.partnerId, name: record.name });
-    case 'customer':
-      return ports.customers.upsertCustomer(
-        buildCustomerRecord({
-          id: record.id,
-          partnerId: record.partnerId,
-          resellerId: record.resellerId,
-          companyName: record.companyName,
-          domain: record.domain.toLowerCase(),
-          relationship: record.relationship ?? (record.resellerId ? 'Indirect reseller' : 'Direct reseller'),
-          companyProfile: {
-            companyName: record.companyProfile?.companyName ?? record.companyName,
-            tenantId: record.companyProfile?.tenantId ?? record.id,
-            domain: (record.companyProfile?.domain ?? record.domain).toLowerCase(),
-          },
-        }),
-      );
+    case 'customer': {
+      const customer = buildCustomerRecord({
+        id: record.id,
+        partnerId: record.partnerId,
+        resellerId: record.resellerId,
+        companyName: record.companyName,
+        domain: record.domain.toLowerCase(),
+        relationship: record.relationship ?? (record.resellerId ? 'Indirect reseller' : 'Direct reseller'),
+        companyProfile: {
+          companyName: record.companyProfile?.companyName ?? record.companyName,
+          tenantId: record.companyProfile?.tenantId ?? record.id,
+          domain: (record.companyProfile?.domain ?? record.domain).toLowerCase(),
+        },
+      });
+      countChanges.add(record.partnerId, await writeCustomer(ports, customer));
+      return;
+    }
     case 'subscription':
       return ports.subscriptions.upsertSubscription(buildSubscriptionRecord({ ...record, customerId: record.customerId }));
   }

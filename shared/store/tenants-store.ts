@@ -59,6 +59,11 @@ export class CosmosTenantRepository implements TenantRepository {
     });
   }
 
+  async listPartnerIds(): Promise<string[]> {
+    const { resources } = await this.container.items.query<string>("SELECT VALUE c.id FROM c WHERE c.type = 'partner'").fetchAll();
+    return resources;
+  }
+
   async upsertTenant(record: TenantRecord): Promise<void> {
     await this.container.items.upsert({ ...record, sortKey: foldText(record.name) });
     this.tenants.delete(record.id);

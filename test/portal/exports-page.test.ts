@@ -167,7 +167,7 @@ describe('one export per click, of what the box says', () => {
   it('Export is disabled, with the reason, while nothing matches', async () => {
     const { page } = await openPortal();
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('zzz-nothing-like-this');
-    await page.locator('#customers-status', { hasText: 'No customers matching' }).waitFor();
+    await page.locator('#customers-status', { hasText: 'No matches for' }).waitFor();
     const button = page.getByRole('button', { name: 'Export customers' });
     expect(await button.isDisabled()).toBe(true);
     expect(await page.locator('#export-customers-reason').innerText()).toBe('Nothing to export: no customers match.');
