@@ -75,6 +75,8 @@ export function syntheticCustomers(count: number): Container {
           async fetchAll() {
             // The count an export asks for as it starts.
             if (spec.query.includes('COUNT(1)')) return { resources: [count] };
+            // Nobody renames a synthetic customer: the export's "renamed since it started" read is empty.
+            if (spec.query.includes('c.renamedDateTime > @since')) return { resources: [] };
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
             // A search's capped count: one constant per match, every customer matching.
             if (/SELECT TOP \d+ VALUE 1 /.test(spec.query)) return { resources: new Array(Math.min(count, top)).fill(1) };

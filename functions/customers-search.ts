@@ -17,6 +17,7 @@ export const customersSearch = httpFunction({
     const [body, count] = await Promise.all([
       pagedList(
         request,
+        services.links.publicBaseUrl,
         query.continuationToken,
         // The sort is part of what a token is bound to: it carries a position in one order only.
         ['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals, query.sort],

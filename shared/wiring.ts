@@ -13,9 +13,11 @@ import { CustomerService } from './customers/customer-service.js';
 import type { CustomerCountRepository, CustomerRepository } from './customers/ports.js';
 import { RenameReconciler } from './customers/rename-reconcile.js';
 import { ExportService } from './exports/export-service.js';
+import { FairUse } from './exports/fair-use.js';
 import type { ExportFileStore, ExportQueue, ExportRepository } from './exports/ports.js';
 import { ScheduleService } from './exports/schedules.js';
 import { Authorizer } from './http/auth.js';
+import { ServiceLinks } from './http/paging.js';
 import { PlatformGate } from './http/platform.js';
 import { FaultInjector } from './kernel/faults.js';
 import type { Clock } from './kernel/time.js';
@@ -60,6 +62,8 @@ export interface Services {
   activity: ActivityService;
   exports: ExportService;
   schedules: ScheduleService;
+  /** Links to the service's own paths (PUBLIC_BASE_URL, never the Host header). */
+  links: ServiceLinks;
   /** Resolves when the store answers; throws otherwise. */
   checkHealth(): Promise<void>;
 }
@@ -100,7 +104,8 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
   const faults = overrides.faults ?? new FaultInjector();
 
   const tenants = new TenantService(ports);
-  const exports = new ExportService({ ...ports, clock, faults }, config.exports);
+  const fairUse = new FairUse({ exportJobs: ports.exportJobs, clock }, { ...config.fairUse, sliceSeconds: config.exports.sliceSeconds });
+  const exports = new ExportService({ ...ports, clock, faults, fairUse }, config.exports);
   const services: Services = {
     auth: new Authorizer(tenants, config.localDevPrincipal),
     platform: new PlatformGate(config.platform),
@@ -111,7 +116,8 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     subscriptions: new SubscriptionService(ports),
     activity: new ActivityService({ ...ports, clock }),
     exports,
-    schedules: new ScheduleService({ ...ports, clock, exports }),
+    schedules: new ScheduleService({ ...ports, clock, exports, fairUse }),
+    links: new ServiceLinks(config.publicBaseUrl),
     async checkHealth() {
       await store.database.read();
     },

@@ -32,7 +32,14 @@ export interface CustomerRepository {
   createCustomer(record: CustomerRecord): Promise<'Conflict' | undefined>;
   /** Writes the record whatever is there, with no counter upkeep (benchmark set-up only). */
   upsertCustomer(record: CustomerRecord): Promise<void>;
+  /**
+   * Customers of the partner (and reseller, when set) renamed after `since`, with their previous
+   * names: few, unless a partner renames in bulk while one of its exports runs.
+   */
+  listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]>;
 }
+
+export type RenamedCustomer = CustomerRow & Pick<CustomerRecord, 'previousNames'>;
 
 /**
  * A partner's maintained customer counts: the whole list and each indirect reseller's share.

@@ -32,6 +32,7 @@ const ERROR_STATUSES = {
   413: 'Body over 64 KiB.',
   415: 'Body is not JSON.',
   428: 'If-Match required.',
+  429: "Past the tenant's fair-use limit; Retry-After says when to try again.",
   500: 'The service failed; the message quotes the invocation id.',
   503: 'StoreUnavailable: the store cannot take requests now (the local store: it cannot save its data); retry after Retry-After seconds.',
 } as const;
@@ -143,16 +144,21 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/api/exports': {
     post: {
       operationId: 'Exports_Create',
+      summary:
+        'Start an export. A customers export lists the customers as they were when it was asked for (createdDateTime): renames made while it runs do not move, repeat or drop rows. A tenant may have a limited number of exports queued or running (default 10); beyond it, 429 with Retry-After.',
       description: `CSV columns — customers: ${CSV_HEADERS.customers.join(', ')}; subscriptions: ${CSV_HEADERS.subscriptions.join(', ')}; activity: ${CSV_HEADERS.activity.join(', ')}.`,
       requestParams: { header: z.object({ 'Repeatability-Request-ID': z.string().optional() }) },
       requestBody: { required: true, content: json(exportRequestSchema) },
       responses: {
         202: {
           description: 'Accepted.',
-          headers: z.object({ 'Operation-Location': z.url(), 'Retry-After': z.string() }),
+          headers: z.object({
+            'Operation-Location': z.string().meta({ description: 'The export: absolute from the configured public base URL, or relative when none is set.' }),
+            'Retry-After': z.string(),
+          }),
           content: json(exportSchema),
         },
-        ...errors(400, 401, 403, 404, 409, 413, 415),
+        ...errors(400, 401, 403, 404, 409, 413, 415, 429),
       },
     },
     get: {
@@ -185,6 +191,8 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/api/export-schedules/{name}': {
     put: {
       operationId: 'ExportSchedules_CreateOrReplace',
+      summary:
+        'Create or replace a scheduled export. It may run at most once an hour (else 400 CronTooFrequent); a tenant may have a limited number of schedules (default 50, else 400 TooManySchedules).',
       requestParams: { path: schedulePath },
       requestBody: { required: true, content: json(scheduleRequestSchema) },
       responses: {

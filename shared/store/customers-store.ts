@@ -5,7 +5,7 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { CustomerSort } from '../customers/contract.js';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
+import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
@@ -81,7 +81,14 @@ export class CosmosCustomerRepository implements CustomerRepository {
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
     const { resource } = await this.container.item(customerId, partnerId).read<StoredCustomer>();
-    return resource ? fromStored(resource) : undefined;
+    // Only a customer document with exactly this id and partner is the customer asked for.
+    const isCustomer =
+      resource !== undefined &&
+      resource.id === customerId &&
+      resource.partnerId === partnerId &&
+      typeof resource.companyName === 'string' &&
+      Array.isArray(resource.searchKeys);
+    return isCustomer ? fromStored(resource) : undefined;
   }
 
   async replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'> {
@@ -96,6 +103,21 @@ export class CosmosCustomerRepository implements CustomerRepository {
       if (cosmosStatus(err) === 412 || cosmosStatus(err) === 404) return 'PreconditionFailed';
       throw err;
     }
+  }
+
+  async listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]> {
+    const parameters: SqlParameter[] = [
+      { name: '@partnerId', value: filter.partnerId },
+      { name: '@since', value: since },
+    ];
+    let reseller = '';
+    if (filter.resellerId !== undefined) {
+      reseller = ' AND c.resellerId = @resellerId';
+      parameters.push({ name: '@resellerId', value: filter.resellerId });
+    }
+    const query = `SELECT c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.previousNames FROM c WHERE c.partnerId = @partnerId${reseller} AND c.renamedDateTime > @since`;
+    const { resources } = await this.container.items.query<RenamedCustomer>({ query, parameters }, { partitionKey: filter.partnerId }).fetchAll();
+    return resources;
   }
 
   async createCustomer(record: CustomerRecord): Promise<'Conflict' | undefined> {

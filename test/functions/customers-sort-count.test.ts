@@ -56,8 +56,8 @@ describe('GET /api/customers?sort=', () => {
 
   it('a continuation token from another sort answers 400 and a bad sort names the parameter', async () => {
     const first = await call(service.url, '/api/customers?top=2&sort=domain', { principal: provider });
-    expect(new URL(first.body.nextLink).searchParams.get('sort')).toBe('domain');
-    const token = new URL(first.body.nextLink).searchParams.get('continuationToken') ?? '';
+    expect(new URL(first.body.nextLink, service.url).searchParams.get('sort')).toBe('domain');
+    const token = new URL(first.body.nextLink, service.url).searchParams.get('continuationToken') ?? '';
     for (const sort of ['-domain', 'companyName']) {
       const other = await call(service.url, `/api/customers?top=2&sort=${sort}&continuationToken=${token}`, { principal: provider });
       expect(other.status).toBe(400);
