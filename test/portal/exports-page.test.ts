@@ -5,9 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createService } from '../../shared/wiring.js';
+import { launchChromium } from '../support/browser.js';
 import { customerId, fixtureRecords, PROVIDER, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
@@ -40,14 +41,7 @@ function manyCustomers(): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([
-    startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    }),
-  ]);
+  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), launchChromium()]);
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
 });
 

@@ -4,12 +4,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
 import { customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
-import { findChromium } from '../support/test-tools.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -27,22 +27,7 @@ let pageProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([
-    startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
-    chromium.launch({
-      executablePath: findChromium(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
-  ]);
+  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), launchChromium()]);
   const records = fixtureRecords();
   records.push({
     type: 'customer',

@@ -1,9 +1,10 @@
 /** Debian's Chromium, driven by playwright-core, as the browser tests start it. */
 import { type Browser, chromium } from 'playwright-core';
+import { findChromium } from './test-tools.js';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: findChromium(),
     headless: true,
     args: [
       '--no-sandbox',
