@@ -5,6 +5,8 @@
  *   http-child a   end to end over the local Cosmos endpoint (seeded by the runner)
  *   http-child b   the same handlers over in-process containers that answer pages recorded from
  *                  the local Cosmos endpoint (bench/pages.ts)
+ *   http-child c   the same as b, but the customers are BENCH_LIST_CUSTOMERS synthetic ones
+ *                  (default 1,000,000) with their maintained count (bench/pages.ts)
  *
  *
  * Talks to the bench runner over IPC: sends {url} when listening; answers {type:'misses'} with the
@@ -17,12 +19,13 @@ import { loadConfig, localStackEnv } from '../shared/config.js';
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
 import { openContainers } from '../shared/store/cosmos.js';
+import { CosmosCustomerCountRepository } from '../shared/store/counters-store.js';
 import { CosmosCustomerRepository } from '../shared/store/customers-store.js';
 import { CosmosTenantRepository } from '../shared/store/tenants-store.js';
 import { createService } from '../shared/wiring.js';
-import { ReplayingContainer } from './pages.js';
+import { ReplayingContainer, syntheticCounts, syntheticCustomers } from './pages.js';
 
-const setup = process.argv[2] === 'b' ? 'b' : 'a';
+const setup = process.argv[2] === 'b' || process.argv[2] === 'c' ? process.argv[2] : 'a';
 const ports = {
   cosmos: Number(process.env.BENCH_COSMOS_PORT),
   blob: Number(process.env.BENCH_BLOB_PORT),
@@ -49,12 +52,21 @@ async function main() {
   const replays: ReplayingContainer[] = [];
   const service = createService(config, {
     ports: () => {
-      if (setup !== 'b') return {};
+      if (setup === 'a') return {};
       const store = openContainers(config);
       const customers = new ReplayingContainer(store.customers);
       const tenants = new ReplayingContainer(store.tenants);
       replays.push(customers, tenants);
-      return { customers: new CosmosCustomerRepository(customers.asContainer()), tenants: new CosmosTenantRepository(tenants.asContainer()) };
+      const tenantRepository = new CosmosTenantRepository(tenants.asContainer());
+      if (setup === 'c') {
+        const count = Number(process.env.BENCH_LIST_CUSTOMERS ?? 1_000_000);
+        return {
+          customers: new CosmosCustomerRepository(syntheticCustomers(count)),
+          customerCounts: new CosmosCustomerCountRepository(syntheticCounts(count)),
+          tenants: tenantRepository,
+        };
+      }
+      return { customers: new CosmosCustomerRepository(customers.asContainer()), tenants: tenantRepository };
     },
   });
   const runner = await startLocalRunner([baseline, ...functionTable], service, {

@@ -7,6 +7,7 @@
  *   order the real query returns them (sort key, then id), honouring the query's TOP, its page size
  *   and keyset parameters. The local Cosmos endpoint scans every document on every page, so at a million rows
  *   it measures the emulator, not us; this measures us.
+ * - `syntheticCounts(n)`: the counters container of that partner, whose customer count is n.
  * - `ReplayingContainer`: answers each distinct request with the page recorded from the real local
  *   Cosmos endpoint (the objects the SDK returned, deep-frozen). Misses go to the real container and
  *   are counted, so a benchmark can prove it ran on recorded pages only.
@@ -74,7 +75,11 @@ export function syntheticCustomers(count: number): Container {
           async fetchAll() {
             // The count an export asks for as it starts.
             if (spec.query.includes('COUNT(1)')) return { resources: [count] };
+            // Nobody renames a synthetic customer: the export's "renamed since it started" read is empty.
+            if (spec.query.includes('c.renamedDateTime > @since')) return { resources: [] };
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
+            // A search's capped count: one constant per match, every customer matching.
+            if (/SELECT TOP \d+ VALUE 1 /.test(spec.query)) return { resources: new Array(Math.min(count, top)).fill(1) };
             return { resources: rows(next, Math.min(count, next + top)) };
           },
           hasMoreResults: () => next < count,
@@ -87,6 +92,18 @@ export function syntheticCustomers(count: number): Container {
         };
       },
     },
+  } as unknown as Container;
+}
+
+/** A counters container holding one partner's maintained customer count (`count` customers, no resellers). */
+export function syntheticCounts(count: number): Container {
+  return {
+    item: (id: string, partnerId: string) => ({
+      read: async () => ({
+        resource: { id, partnerId, total: count, byReseller: {}, changedDateTime: '2026-01-01T00:00:00.000Z', checkedDateTime: '2026-01-01T00:00:00.000Z' },
+        statusCode: 200,
+      }),
+    }),
   } as unknown as Container;
 }
 

@@ -11,7 +11,9 @@
  * import against a minimal function app) runs one part; BENCH_SIZES=100000,1000000 sets the export sizes; BENCH_SETUPS=b and
  * BENCH_CONNECTIONS=16 narrow the load runs; BENCH_COLD_STARTS (default 15) is the number of fresh
  * processes of each kind in the cold-start part; BENCH_ONLY=local runs the local-stack part
- * (npm start's durable endpoint with BENCH_LOCAL_SIZES customers, default 20000).
+ * (npm start's durable endpoint with BENCH_LOCAL_SIZES customers, default 20000). BENCH_ONLY=list runs the customer list at scale
+ * (BENCH_LIST_CUSTOMERS customers, default 1,000,000; BENCH_LIST_ROWS rows paged through in the
+ * portal, default 10,000).
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -225,6 +227,7 @@ async function stackBenchmarks(results: Record<string, unknown>) {
   try {
     if (!only || only === 'exports') results.exports = await exportBenchmarks(env);
     if (!only || only === 'load') results.load = await loadBenchmarks(env, ports);
+    if (!only || only === 'list') results.list = await listBenchmarks(env, ports);
     if (!only || only === 'local') results.localStack = await localStackBenchmarks(azurite, localSizes);
     if (!only || only === 'calls') {
       console.error('Cosmos DB calls per operation...');
@@ -358,6 +361,116 @@ async function loadBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; b
   return loadRows;
 }
 
+/** The little of the page's DOM the list benchmark reads (this file is compiled without the DOM types). */
+interface PageGlobals {
+  document: {
+    querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+    getElementById(id: string): { textContent: string | null } | null;
+    getElementsByTagName(name: string): { length: number };
+  };
+}
+
+/**
+ * The customer list at scale, over set-up (c): the real handlers and runner, the customers of one
+ * partner answered by the in-process synthetic container (a page of rows and a search's capped
+ * count, generated as asked) and its maintained count by a counters container. Measures, in
+ * Chromium, the time from navigation to the first rows and to the count on the page, and the
+ * page's element count after paging through BENCH_LIST_ROWS rows; and, over HTTP, the first page
+ * with and without the count (p50 of sequential requests).
+ */
+async function listBenchmarks(env: NodeJS.ProcessEnv, ports: { cosmos: number; blob: number; queue: number }) {
+  const customers = Number(process.env.BENCH_LIST_CUSTOMERS ?? 1_000_000);
+  const rowsToPage = Number(process.env.BENCH_LIST_ROWS ?? 10_000);
+  const pageSize = 100;
+  const service = createService(loadConfig(localStackEnv(ports, 'bench-list')));
+  await prepareLocalResources(service);
+  await importRecords(service.ports, async function* () {
+    yield JSON.stringify({ type: 'partner', id: BENCH_PARTNER, name: 'Bench Partner' });
+  });
+  const principal = encodePrincipal({ tenantId: BENCH_PARTNER, userName: 'bench@partner.example', roles: ['Customers.Read'] });
+  console.error(`customer list: ${customers.toLocaleString('en-US')} customers...`);
+  const { child, ready } = await forkChild('http-child.js', ['c'], {
+    ...env,
+    BENCH_HTTP_DATABASE: 'bench-list',
+    BENCH_LIST_CUSTOMERS: String(customers),
+  });
+  const url = String(ready.url);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const httpP50 = async (target: string) => {
+      const times: number[] = [];
+      for (let request = 0; request < 60; request += 1) {
+        const started = performance.now();
+        const response = await fetch(url + target, { headers: { 'x-ms-client-principal': principal } });
+        await response.arrayBuffer();
+        if (request >= 10) times.push(performance.now() - started);
+      }
+      return Number(
+        percentile(
+          times.sort((a, b) => a - b),
+          0.5,
+        ).toFixed(3),
+      );
+    };
+    // The identity header App Service Authentication would add to each of the page's requests.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'x-ms-client-principal': principal } });
+    const portalRuns: Array<{ firstRows: number; count: number }> = [];
+    for (let run = 0; run < 3; run += 1) {
+      await page.goto(`${url}/?pageSize=${pageSize}`);
+      // Polled every animation frame: each time is when the page first showed it.
+      const firstRows = await page.waitForFunction(
+        () => (globalThis as unknown as PageGlobals).document.querySelector('tr.customer-row') && performance.now(),
+        null,
+        {
+          polling: 'raf',
+        },
+      );
+      const count = await page.waitForFunction(
+        () => /customers\./.test((globalThis as unknown as PageGlobals).document.getElementById('customers-status')?.textContent ?? '') && performance.now(),
+        null,
+        { polling: 'raf' },
+      );
+      portalRuns.push({ firstRows: Number(await firstRows.jsonValue()), count: Number(await count.jsonValue()) });
+    }
+    const elements = () => page.evaluate(() => (globalThis as unknown as PageGlobals).document.getElementsByTagName('*').length);
+    const elementsAtStart = await elements();
+    const next = page.getByRole('button', { name: 'Next page' });
+    let elementsMax = elementsAtStart;
+    for (let shown = pageSize; shown < rowsToPage; shown += pageSize) {
+      await next.click();
+      await page.waitForFunction(
+        (first) => (globalThis as unknown as PageGlobals).document.querySelector('tr.customer-row')?.getAttribute('aria-rowindex') === String(first),
+        shown + 2,
+      );
+      elementsMax = Math.max(elementsMax, await elements());
+    }
+    const status = await page.locator('#customers-status').textContent();
+    const best = (key: 'firstRows' | 'count') => Math.round(Math.min(...portalRuns.map((run) => run[key])));
+    return {
+      customers,
+      pageSize,
+      portalFirstRowsMilliseconds: best('firstRows'),
+      portalCountMilliseconds: best('count'),
+      httpFirstPageP50Milliseconds: await httpP50(`/api/customers?top=${pageSize}`),
+      httpFirstPageWithCountP50Milliseconds: await httpP50(`/api/customers?top=${pageSize}&count=true`),
+      httpSearchWithCappedCountP50Milliseconds: await httpP50(`/api/customers?top=${pageSize}&search=contoso&count=true`),
+      rowsPagedThrough: rowsToPage,
+      pageElementsAtStart: elementsAtStart,
+      pageElementsMaxWhilePaging: elementsMax,
+      pageElementsAfterPaging: await elements(),
+      statusAfterPaging: status,
+    };
+  } finally {
+    await browser.close();
+    await stopChild(child);
+  }
+}
+
 function printTables(results: Record<string, unknown>) {
   const machine = results.machine as Record<string, string>;
   console.log(`\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}\n`);
@@ -380,6 +493,10 @@ function printTables(results: Record<string, unknown>) {
   if (results.calls) {
     console.log('Cosmos DB calls per operation, counted at the local endpoint');
     console.table([results.calls]);
+  }
+  if (results.list) {
+    console.log('The customer list at scale (set-up (c): synthetic customers and their maintained count)');
+    console.table([results.list]);
   }
   const load = results.load as Array<Record<string, number | string>> | undefined;
   if (!load) return;

@@ -18,6 +18,7 @@ export const activityList = httpFunction({
     // The range is part of the fingerprint: a default range ("last 30 days") is fixed by the first page.
     const body = await pagedList(
       request,
+      services.links.publicBaseUrl,
       query.continuationToken,
       ['activity', scope.tenantId, filter.customerId, filter.operation, query.from ?? '', query.to ?? ''],
       (after) => services.activity.list(filter, query.top, after),

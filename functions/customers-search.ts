@@ -14,13 +14,18 @@ export const customersSearch = httpFunction({
     const scope = await services.auth.scope(request);
     const query = parseQuery(request, querySchema);
     const filter = customerFilter(scope, query.search, query.resellerId);
-    const body = await pagedList(
-      request,
-      query.continuationToken,
-      ['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals],
-      (after) => services.customers.search(filter, query.top, after),
-      (row) => services.customers.toRow(row),
-    );
-    return jsonResponse(200, body);
+    const [body, count] = await Promise.all([
+      pagedList(
+        request,
+        services.links.publicBaseUrl,
+        query.continuationToken,
+        // The sort is part of what a token is bound to: it carries a position in one order only.
+        ['customers', scope.tenantId, filter?.resellerId, filter?.searchPrefix, filter?.idEquals, query.sort],
+        (after) => services.customers.search(filter, query.top, after, query.sort),
+        (row) => services.customers.toRow(row),
+      ),
+      query.count === 'true' ? services.customerCounts.count(filter) : undefined,
+    ]);
+    return jsonResponse(200, count ? { ...body, ...count } : body);
   },
 });

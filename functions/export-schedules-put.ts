@@ -14,7 +14,7 @@ export const exportSchedulesPut = httpFunction({
     const name = parseScheduleName(request.params.name);
     const body = await parseJsonBody(request, z.record(z.string(), z.unknown()));
     const { schedule, created } = await services.schedules.put(scope, name, body);
-    const location = new URL(`/api/export-schedules/${encodeURIComponent(schedule.name)}`, request.url).toString();
+    const location = services.links.to(`/api/export-schedules/${encodeURIComponent(schedule.name)}`);
     return jsonResponse(created ? 201 : 200, toScheduleResource(schedule), created ? { location } : {});
   },
 });

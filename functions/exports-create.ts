@@ -18,7 +18,7 @@ export const exportsCreate = httpFunction({
       throw invalid('InvalidHeader', 'Repeatability-Request-ID must be 1 to 128 visible ASCII characters.', 'Repeatability-Request-ID');
     }
     const { job } = await services.exports.start(scope, body, repeatabilityId ? { repeatabilityId } : {});
-    const location = new URL(`/api/exports/${job.id}`, request.url).toString();
+    const location = services.links.to(`/api/exports/${job.id}`);
     return jsonResponse(202, await services.exports.toResource(job), {
       'operation-location': location,
       'retry-after': '2',

@@ -14,6 +14,7 @@ export const exportsList = httpFunction({
     const query = parseQuery(request, querySchema);
     const body = await pagedList(
       request,
+      services.links.publicBaseUrl,
       query.continuationToken,
       ['exports', scope.tenantId],
       (after) => services.exports.list(scope, query.top, after),

@@ -17,6 +17,7 @@ export const subscriptionsList = httpFunction({
     const query = parseQuery(request, querySchema);
     const body = await pagedList(
       request,
+      services.links.publicBaseUrl,
       query.continuationToken,
       ['subscriptions', scope.tenantId, customer.id],
       (after) => services.subscriptions.list(scope, customer.id, query.top, after),

@@ -64,8 +64,9 @@ export async function api(path, options = {}) {
 }
 
 /**
- * nextLink is an absolute URL built from the host the service saw; behind a proxy that host may
- * differ from the page's, so follow only its path and query, on this origin.
+ * nextLink is relative, or absolute from the service's configured public base URL, which may name
+ * another host than the page's (a proxy, a custom domain): follow only its path and query, on this
+ * origin.
  * @param {string} link
  */
 export function samePath(link) {

@@ -12,7 +12,7 @@
 import { initActivity, showActivity } from './activity.js';
 import { api, describeError } from './api.js';
 import { canWrite, isReseller, setCaller } from './caller.js';
-import { initCustomers } from './customers.js';
+import { initCustomers, showCustomerList } from './customers.js';
 import { byId, el } from './dom.js';
 import { initExports, refreshExports } from './exports.js';
 import { currentLanguage, LANGUAGES, rememberLanguage, startLanguage, t, translatePage } from './i18n.js';
@@ -37,6 +37,8 @@ function showView(name, title) {
 }
 
 let firstRoute = true;
+/** @type {string} */
+let currentView = '';
 
 function route() {
   const hash = window.location.hash;
@@ -46,24 +48,32 @@ function route() {
   firstRoute = false;
   const subscriptions = /^#\/customers\/([^/]+)\/subscriptions$/.exec(hash);
   if (subscriptions?.[1]) {
+    currentView = 'subscriptions';
     showView('subscriptions', t('subscriptions.heading'));
     showSubscriptions(decodeURIComponent(subscriptions[1]));
     return;
   }
   if (hash === '#/exports') {
+    currentView = 'exports';
     showView('exports', t('exports.heading'));
     refreshExports({ redraw: true });
     if (moveFocus) byId('exports-heading').focus();
     return;
   }
   if (hash === '#/activity') {
+    currentView = 'activity';
     showView('activity', t('activity.heading'));
     showActivity();
     if (moveFocus) byId('activity-heading').focus();
     return;
   }
+  // The customer list's search, filter and sort are in its route (#/?search=&reseller=&sort=):
+  // Back and Forward between two of its views show that view again.
+  const fromElsewhere = currentView !== 'customers';
+  currentView = 'customers';
   showView('customers', t('customers.heading'));
-  if (moveFocus) byId('customers-heading').focus();
+  if (moveFocus) showCustomerList(hash);
+  if (moveFocus && fromElsewhere) byId('customers-heading').focus();
 }
 
 /** The language switcher: each language named in itself; a choice is remembered and the page reloads in it. */

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     ...process.env,
     ...stackEnv,
     LOCAL_DEV_PRINCIPAL: process.env.LOCAL_DEV_PRINCIPAL ?? encodePrincipal(DEMO_ADMIN),
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
   });
   const service = createService(config);
   await prepareLocalResources(service);

@@ -52,6 +52,22 @@ const settingsSchema = z.object({
   /** Lifetime of a download link; the contract caps it at one hour. */
   DOWNLOAD_URL_MINUTES: z.coerce.number().int().min(1).max(60).default(60),
   LOCAL_DEV_PRINCIPAL: z.string().optional(),
+  /**
+   * Scheme and host (and optional path prefix) the service is reached at; absolute links
+   * (nextLink, Operation-Location, Location) start with it. Unset: links are relative. Never the
+   * request's Host header, which a client or a proxy can set to anything.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value) && !/[?#]/.test(value), 'must be an http(s) URL without query or fragment')
+    .optional(),
+  /** Exports a tenant may have queued or running at once; beyond it POST /api/exports is 429. */
+  EXPORT_ACTIVE_PER_TENANT: positiveInt(10),
+  /** Exports of one tenant the workers run at the same time; the others wait their turn. */
+  EXPORT_RUNNING_PER_TENANT: positiveInt(2),
+  /** Export schedules a tenant may have. */
+  EXPORT_SCHEDULES_PER_TENANT: positiveInt(50),
   SERVICE_LINK_ADMIN_CENTER: z.string().default('https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={customerId}&CSDEST=o365admincenter'), // documented-default
   SERVICE_LINK_AZURE_PORTAL: z.string().default('https://portal.azure.com/#@{customerId}'), // documented-default
 });
@@ -77,6 +93,10 @@ export interface Config {
   serviceLinks: { adminCenter: string; azurePortal: string };
   /** Base64 principal used for requests without one; local runs only. */
   localDevPrincipal: string | undefined;
+  /** Where absolute links point (no trailing slash); undefined: links are relative. */
+  publicBaseUrl: string | undefined;
+  /** Per-tenant limits that keep one tenant from crowding out the others. */
+  fairUse: { activeExportsPerTenant: number; runningExportsPerTenant: number; schedulesPerTenant: number };
   /**
    * Where the app runs: App Service (WEBSITE_SITE_NAME is set there) and whether its platform
    * authentication is on (App Service sets WEBSITE_AUTH_ENABLED to True). Only that
@@ -135,6 +155,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serviceLinks: { adminCenter: s.SERVICE_LINK_ADMIN_CENTER, azurePortal: s.SERVICE_LINK_AZURE_PORTAL },
     // Ignored wherever App Service runs the app, even if someone sets it there by mistake.
     localDevPrincipal: env.WEBSITE_SITE_NAME ? undefined : s.LOCAL_DEV_PRINCIPAL,
+    publicBaseUrl: s.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    fairUse: {
+      activeExportsPerTenant: s.EXPORT_ACTIVE_PER_TENANT,
+      runningExportsPerTenant: s.EXPORT_RUNNING_PER_TENANT,
+      schedulesPerTenant: s.EXPORT_SCHEDULES_PER_TENANT,
+    },
     platform: { appService: Boolean(env.WEBSITE_SITE_NAME), authenticationEnabled: env.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true' },
   };
 }

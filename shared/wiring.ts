@@ -8,13 +8,16 @@
 import { ActivityService } from './activity/activity-service.js';
 import type { ActivityRepository } from './activity/ports.js';
 import type { Config } from './config.js';
+import { CustomerCountService } from './customers/customer-counts.js';
 import { CustomerService } from './customers/customer-service.js';
-import type { CustomerRepository } from './customers/ports.js';
+import type { CustomerCountRepository, CustomerRepository } from './customers/ports.js';
 import { RenameReconciler } from './customers/rename-reconcile.js';
 import { ExportService } from './exports/export-service.js';
+import { FairUse } from './exports/fair-use.js';
 import type { ExportFileStore, ExportQueue, ExportRepository } from './exports/ports.js';
 import { ScheduleService } from './exports/schedules.js';
 import { Authorizer } from './http/auth.js';
+import { ServiceLinks } from './http/paging.js';
 import { PlatformGate } from './http/platform.js';
 import { FaultInjector } from './kernel/faults.js';
 import type { Clock } from './kernel/time.js';
@@ -23,6 +26,7 @@ import { StorageExportQueue } from './storage/export-queue.js';
 import { CosmosActivityRepository } from './store/activity-store.js';
 import { bootstrapStore } from './store/bootstrap.js';
 import { type CosmosContainers, openContainers } from './store/cosmos.js';
+import { CosmosCustomerCountRepository } from './store/counters-store.js';
 import { CosmosCustomerRepository } from './store/customers-store.js';
 import { CosmosExportRepository } from './store/exports-store.js';
 import { CosmosSubscriptionRepository } from './store/subscriptions-store.js';
@@ -36,6 +40,7 @@ import { TenantService } from './tenants/scope.js';
 export interface Ports {
   tenants: TenantRepository;
   customers: CustomerRepository;
+  customerCounts: CustomerCountRepository;
   subscriptions: SubscriptionRepository;
   activity: ActivityRepository;
   exportJobs: ExportRepository;
@@ -50,11 +55,15 @@ export interface Services {
   platform: PlatformGate;
   tenants: TenantService;
   customers: CustomerService;
+  /** `count=true` and the check of the maintained customer counts. */
+  customerCounts: CustomerCountService;
   renames: RenameReconciler;
   subscriptions: SubscriptionService;
   activity: ActivityService;
   exports: ExportService;
   schedules: ScheduleService;
+  /** Links to the service's own paths (PUBLIC_BASE_URL, never the Host header). */
+  links: ServiceLinks;
   /** Resolves when the store answers; throws otherwise. */
   checkHealth(): Promise<void>;
 }
@@ -83,6 +92,7 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
   const real: Ports = {
     tenants: new CosmosTenantRepository(store.tenants),
     customers: new CosmosCustomerRepository(store.customers),
+    customerCounts: new CosmosCustomerCountRepository(store.counters),
     subscriptions: new CosmosSubscriptionRepository(store.subscriptions),
     activity: new CosmosActivityRepository(store.activity),
     exportJobs: new CosmosExportRepository(store.exports),
@@ -94,17 +104,20 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
   const faults = overrides.faults ?? new FaultInjector();
 
   const tenants = new TenantService(ports);
-  const exports = new ExportService({ ...ports, clock, faults }, config.exports);
+  const fairUse = new FairUse({ exportJobs: ports.exportJobs, clock }, { ...config.fairUse, sliceSeconds: config.exports.sliceSeconds });
+  const exports = new ExportService({ ...ports, clock, faults, fairUse }, config.exports);
   const services: Services = {
     auth: new Authorizer(tenants, config.localDevPrincipal),
     platform: new PlatformGate(config.platform),
     tenants,
     customers: new CustomerService({ ...ports, clock, faults }, { serviceLinks: config.serviceLinks }),
+    customerCounts: new CustomerCountService({ ...ports, clock }),
     renames: new RenameReconciler({ ...ports, clock }),
     subscriptions: new SubscriptionService(ports),
     activity: new ActivityService({ ...ports, clock }),
     exports,
-    schedules: new ScheduleService({ ...ports, clock, exports }),
+    schedules: new ScheduleService({ ...ports, clock, exports, fairUse }),
+    links: new ServiceLinks(config.publicBaseUrl),
     async checkHealth() {
       await store.database.read();
     },

@@ -241,6 +241,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         ACTIVITY_RETENTION_DAYS: string(activityRetentionDays)
         EXPORT_SCHEDULER_CRON: exportSchedulerCron
         SERVICE_LINK_AZURE_PORTAL: serviceLinkAzurePortal
+        // Absolute links (nextLink, Operation-Location) start here, never at the request's Host header.
+        PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
       },
       empty(serviceLinkAdminCenter) ? {} : { SERVICE_LINK_ADMIN_CENTER: serviceLinkAdminCenter },
       // Telemetry with an Entra token from the identity, where Application Insights accepts only that.

@@ -1,6 +1,6 @@
 /** Activity log use cases: the date range rules and the scope of a query. */
 import { invalid } from '../kernel/errors.js';
-import { canonicalId } from '../kernel/ids.js';
+import { guidId } from '../kernel/ids.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import { type Clock, DAY_MILLISECONDS } from '../kernel/time.js';
 import type { Scope } from '../tenants/scope.js';
@@ -26,7 +26,7 @@ function activityFilter(scope: Scope, range: { from: string; to: string }, custo
     partnerId: scope.partnerId,
     ...(scope.resellerId ? { resellerId: scope.resellerId } : {}),
     ...range,
-    ...(customerId ? { customerId: canonicalId(customerId) } : {}),
+    ...(customerId ? { customerId: guidId(customerId, 'customerId', 'customerId') } : {}),
     ...(operation ? { operation } : {}),
   };
 }

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { continuationTokenParameter, topParameter } from '../kernel/page.js';
 import { companyNameSchema } from './validation.js';
 
+/**
+ * The orders the list can be read in (the contract's `sort`): by company name (the folded
+ * `sortKey`) or by primary domain (stored in lower case), ascending or, with `-`, descending; ties
+ * by id in the same direction. Each is served by a composite index in infra/cosmos-containers.json.
+ */
+export const CUSTOMER_SORTS = ['companyName', '-companyName', 'domain', '-domain'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
 /** GET /api/customers */
 export const customerSearchQuerySchema = z.object({
   search: z.string().max(256, 'must be at most 256 characters').optional().meta({ description: 'Search text.' }),
@@ -12,8 +20,22 @@ export const customerSearchQuerySchema = z.object({
     .max(128, 'must be at most 128 characters')
     .optional()
     .meta({ description: "Only this indirect reseller's customers." }),
+  sort: z
+    .enum(CUSTOMER_SORTS, { error: `must be one of ${CUSTOMER_SORTS.join(', ')}` })
+    .default('companyName')
+    .meta({ description: 'Order of the rows, ties by id: company name or primary domain, `-` for descending.' }),
   top: topParameter(1000, 100),
+  count: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'true adds `count` (exact for the whole list or one reseller; for a search, the matches up to 1,000) and `countIsCapped`.' }),
   continuationToken: continuationTokenParameter,
+});
+
+/** What `count=true` adds to a page of customers. */
+export const customerCountSchema = z.object({
+  count: z.number().int().min(0).meta({ description: 'How many customers the query lists (for a search, at most 1,000).' }),
+  countIsCapped: z.boolean().meta({ description: 'True when a search has more matches than `count`.' }),
 });
 
 /** PATCH /api/customers/{id}/billing-profile */

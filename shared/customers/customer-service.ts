@@ -7,14 +7,15 @@ import type { ActivityRecord } from '../activity/activity.js';
 import type { ActivityRepository } from '../activity/ports.js';
 import { notFound, ServiceError } from '../kernel/errors.js';
 import type { FaultInjector } from '../kernel/faults.js';
-import { canonicalId } from '../kernel/ids.js';
+import { canonicalId, guidId } from '../kernel/ids.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import { foldText } from '../kernel/text.js';
 import type { Clock } from '../kernel/time.js';
 import type { Scope } from '../tenants/scope.js';
+import type { CustomerSort } from './contract.js';
 import { buildCustomerRecord, type CustomerRecord, type CustomerRow, type ServiceLinkTemplates, toCustomerDetail, toCustomerRow } from './customer.js';
 import type { CustomerFilter, CustomerRepository } from './ports.js';
-import { cjkInsideQuery, queryBigrams } from './search-keys.js';
+import { cjkInsideQuery, customerSearchKeys, customerSortKey, queryBigrams } from './search-keys.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -23,7 +24,7 @@ export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
  * for another reseller's customers gets none. Returns undefined when nothing can match.
  */
 export function customerFilter(scope: Scope, search: string | undefined, resellerId: string | undefined): CustomerFilter | undefined {
-  const requestedReseller = resellerId === undefined ? undefined : canonicalId(resellerId);
+  const requestedReseller = resellerId === undefined ? undefined : guidId(resellerId, 'resellerId', 'resellerId');
   if (scope.resellerId && requestedReseller !== undefined && requestedReseller !== scope.resellerId) return undefined;
   const effectiveReseller = scope.resellerId ?? requestedReseller;
   const searchPrefix = search === undefined ? '' : foldText(search);
@@ -36,12 +37,45 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
   };
 }
 
-/** One customer in scope, or NotFound. */
-export async function findCustomerInScope(customers: CustomerRepository, scope: Scope, customerId: string): Promise<CustomerRecord> {
-  const record = await customers.getCustomer(scope.partnerId, canonicalId(customerId));
-  if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', 'id');
+/**
+ * Whether a customer with this name and domain is one the filter's search finds (the store query's
+ * rule, in memory): an exact Microsoft ID, the folded search a prefix of one of its search keys, or
+ * a CJK search inside its folded name (the bigrams the store narrows by are all in that run).
+ * Scope and reseller are not checked here.
+ */
+export function matchesFilterSearch(filter: CustomerFilter, customer: { id: string; companyName: string; domain: string }): boolean {
+  if (!filter.searchPrefix) return true;
+  if (filter.idEquals !== undefined && customer.id === filter.idEquals) return true;
+  if (filter.insideName && customerSortKey(customer.companyName).includes(filter.insideName.text)) return true;
+  const prefix = filter.searchPrefix;
+  return customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(prefix));
+}
+
+/** One customer in scope, or NotFound; an id that is not a GUID is Invalid (400) before any read. */
+export async function findCustomerInScope(customers: CustomerRepository, scope: Scope, customerId: string, target = 'id'): Promise<CustomerRecord> {
+  const record = await customers.getCustomer(scope.partnerId, guidId(customerId, target, 'A customer id (Microsoft ID)'));
+  if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', target);
   return record;
 }
+
+/** Whether If-Match is `*`: any current version matches (RFC 9110, 13.1.1). */
+export function matchesAnyVersion(ifMatch: string): boolean {
+  return ifMatch.split(',').some((candidate) => candidate.trim() === '*');
+}
+
+/**
+ * Attempts of an `If-Match: *` rename against concurrent writers: each round at least one writer
+ * wins, so this many concurrent renames of one customer all succeed.
+ */
+const ANY_VERSION_ATTEMPTS = 100;
+
+const staleEtag = () =>
+  new ServiceError(
+    'PreconditionFailed',
+    'PreconditionFailed',
+    'The customer was changed by someone else since you read it. Reload it and try again.',
+    'If-Match',
+  );
 
 /** Quote-insensitive comparison of an If-Match value with a stored etag (`*` matches any). */
 function etagMatches(ifMatch: string, etag: string): boolean {
@@ -80,8 +114,13 @@ export class CustomerService {
   ) {}
 
   /** Up to `top` rows of the list after `after`; none when the filter cannot match. */
-  async search(filter: CustomerFilter | undefined, top: number, after: Cursor | undefined): Promise<Page<CustomerRow & { sortKey: string }>> {
-    return filter ? this.ports.customers.searchCustomers(filter, top, after) : { rows: [] };
+  async search(
+    filter: CustomerFilter | undefined,
+    top: number,
+    after: Cursor | undefined,
+    sort?: CustomerSort,
+  ): Promise<Page<CustomerRow & { sortKey: string }>> {
+    return filter ? this.ports.customers.searchCustomers(filter, top, after, sort) : { rows: [] };
   }
 
   /** One customer in scope, or NotFound. */
@@ -104,20 +143,29 @@ export class CustomerService {
    * activity log. Crash safety: the activity record is written first as Pending, the customer write
    * carries the record's id, and the record is then completed. A crash in between leaves a Pending
    * record that RenameReconciler resolves by looking at the customer. A stale etag answers
-   * PreconditionFailed and the pending record is removed, so nothing changes.
+   * PreconditionFailed and the pending record is removed, so nothing changes. `If-Match: *`
+   * replaces whatever version is current: when another rename wins the race, it reads the customer
+   * again and retries, so each rename that succeeds is still exactly one change with one activity
+   * record.
    */
   async rename(scope: Scope, customerId: string, newCompanyName: string, ifMatch: string): Promise<CustomerRecord> {
+    const anyVersion = matchesAnyVersion(ifMatch);
+    for (let attempt = 1; ; attempt += 1) {
+      const written = await this.renameOnce(scope, customerId, newCompanyName, ifMatch);
+      if (written !== 'PreconditionFailed') return written;
+      if (!anyVersion) throw staleEtag();
+      if (attempt >= ANY_VERSION_ATTEMPTS) {
+        throw new ServiceError('Conflict', 'TooManyConcurrentChanges', 'The customer is being changed too often to rename it now. Try again.', 'If-Match');
+      }
+    }
+  }
+
+  /** One read-and-replace; PreconditionFailed (with nothing changed) when the version moved on. */
+  private async renameOnce(scope: Scope, customerId: string, newCompanyName: string, ifMatch: string): Promise<CustomerRecord | 'PreconditionFailed'> {
     const { customers, activity, clock, faults } = this.ports;
     const current = await this.getInScope(scope, customerId);
-    const staleEtag = () =>
-      new ServiceError(
-        'PreconditionFailed',
-        'PreconditionFailed',
-        'The customer was changed by someone else since you read it. Reload it and try again.',
-        'If-Match',
-      );
     const currentEtag = current.etag ?? '';
-    if (!etagMatches(ifMatch, currentEtag)) throw staleEtag();
+    if (!etagMatches(ifMatch, currentEtag)) return 'PreconditionFailed';
 
     const pending: ActivityRecord = {
       id: randomUUID(),
@@ -138,11 +186,13 @@ export class CustomerService {
       ...current,
       companyName: newCompanyName,
       recentRenameActivityIds: [...(current.recentRenameActivityIds ?? []), pending.id],
+      renamedDateTime: pending.dateTime,
+      previousNames: [...(current.previousNames ?? []), { companyName: current.companyName, until: pending.dateTime }],
     });
     const written = await customers.replaceCustomer(renamed, currentEtag);
     if (written === 'PreconditionFailed') {
       await activity.deleteActivity(pending.partnerId, pending.id);
-      throw staleEtag();
+      return 'PreconditionFailed';
     }
     faults.hit('rename.afterCustomerWrite');
     await activity.upsertActivity({ ...pending, status: 'Succeeded' });

@@ -31,8 +31,30 @@ export interface CustomerRecord {
    * between a rename's two writes can be reconciled exactly.
    */
   recentRenameActivityIds?: string[];
+  /** When the company name was last changed through the API (ISO 8601 UTC); absent if never. */
+  renamedDateTime?: string;
+  /**
+   * The names it had before its latest renames, oldest first, each with the time it stopped being
+   * the name (at most RECENT_RENAMES_KEPT): an export reads a customer as it was when it started.
+   */
+  previousNames?: PreviousName[];
   /** Store version tag (Cosmos _etag), set when read. */
   etag?: string;
+}
+
+export interface PreviousName {
+  companyName: string;
+  /** When this stopped being the name. */
+  until: string;
+}
+
+/**
+ * The company name a customer had at `dateTime`: the first previous name that was still the name
+ * then, else the current one. With more than RECENT_RENAMES_KEPT renames after `dateTime`, the
+ * oldest kept name is the best known.
+ */
+export function companyNameAt(customer: Pick<CustomerRecord, 'companyName' | 'previousNames'>, dateTime: string): string {
+  return customer.previousNames?.find((previous) => previous.until > dateTime)?.companyName ?? customer.companyName;
 }
 
 /** The fields a list row carries (the first six of the contract's customer). */
@@ -50,6 +72,8 @@ export function buildCustomerRecord(input: {
   relationship: string;
   companyProfile: CompanyProfile;
   recentRenameActivityIds?: string[];
+  renamedDateTime?: string;
+  previousNames?: PreviousName[];
 }): CustomerRecord {
   return {
     id: input.id,
@@ -64,6 +88,8 @@ export function buildCustomerRecord(input: {
     searchKeys: customerSearchKeys(input.companyName, input.domain),
     searchBigrams: customerSearchBigrams(input.companyName),
     ...(input.recentRenameActivityIds ? { recentRenameActivityIds: input.recentRenameActivityIds.slice(-RECENT_RENAMES_KEPT) } : {}),
+    ...(input.renamedDateTime ? { renamedDateTime: input.renamedDateTime } : {}),
+    ...(input.previousNames ? { previousNames: input.previousNames.slice(-RECENT_RENAMES_KEPT) } : {}),
   };
 }
 

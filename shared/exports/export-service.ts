@@ -11,7 +11,7 @@ import { findCustomerInScope } from '../customers/customer-service.js';
 import type { CustomerRepository } from '../customers/ports.js';
 import { ensureErrorType, notFound, ServiceError } from '../kernel/errors.js';
 import type { FaultInjector } from '../kernel/faults.js';
-import { canonicalId, deterministicId } from '../kernel/ids.js';
+import { deterministicId, guidId } from '../kernel/ids.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import type { Clock } from '../kernel/time.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
@@ -21,6 +21,7 @@ import { type ExportJob, type ExportRequest, exportCustomerId, exportKind, TERMI
 import { countExportRows, exportSource } from './export-sources.js';
 import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
 import { writeExport } from './export-writer.js';
+import { DEFER_SECONDS, type FairUse } from './fair-use.js';
 import type { ExportFileStore, ExportQueue, ExportRepository } from './ports.js';
 import { writeXlsxExport } from './xlsx-writer.js';
 
@@ -105,6 +106,8 @@ export interface ExportServicePorts {
   tenants: TenantRepository;
   clock: Clock;
   faults: FaultInjector;
+  /** The per-tenant limits: places for queued and running exports. */
+  fairUse: FairUse;
 }
 
 const FILE_TITLES = { customers: 'Customers', subscriptions: 'Subscriptions', activity: 'Activity' } as const;
@@ -157,19 +160,22 @@ export class ExportService {
         return {
           type: 'customers',
           ...(request.search?.trim() ? { search: request.search } : {}),
-          ...(request.resellerId ? { resellerId: canonicalId(request.resellerId) } : {}),
+          ...(request.resellerId ? { resellerId: guidId(request.resellerId, 'resellerId', 'resellerId') } : {}),
           ...(request.includeReseller ? { includeReseller: true } : {}),
           ...presentation(request),
         };
       case 'subscriptions': {
-        const customer = await findCustomerInScope(this.ports.customers, scope, request.customerId).catch((err: unknown) => {
-          throw err instanceof ServiceError && err.kind === 'NotFound' ? notFound('The customer', 'customerId') : err;
-        });
+        const customer = await findCustomerInScope(this.ports.customers, scope, request.customerId, 'customerId');
         return { type: 'subscriptions', customerId: customer.id, ...presentation(request) };
       }
       case 'activity': {
         const range = activityRange(this.ports.clock(), request.from, request.to, MAX_ACTIVITY_EXPORT_DAYS);
-        return { type: 'activity', ...range, ...(request.customerId ? { customerId: canonicalId(request.customerId) } : {}), ...presentation(request) };
+        return {
+          type: 'activity',
+          ...range,
+          ...(request.customerId ? { customerId: guidId(request.customerId, 'customerId', 'customerId') } : {}),
+          ...presentation(request),
+        };
       }
     }
   }
@@ -237,7 +243,10 @@ export class ExportService {
       // The record outlives its file by a month, so a client can still see what happened to it.
       ttl: (this.settings.fileRetentionDays + 30) * DAY_SECONDS,
     };
-    const result = await this.ports.exportJobs.createExport(job);
+    // A retried request or a schedule's second timer finds its export: no new place is taken.
+    const known = options.exportId || options.repeatabilityId ? await this.ports.exportJobs.getExport(scope.partnerId, id) : undefined;
+    if (!known) await this.ports.fairUse.admitExport(scope, id);
+    const result = known ? { job: known, created: false } : await this.ports.exportJobs.createExport(job);
     if (
       !result.created &&
       options.repeatabilityId &&
@@ -256,7 +265,7 @@ export class ExportService {
 
   /** One of the caller's exports, or NotFound (another tenant's export does not exist for it). */
   async getInScope(scope: Scope, exportId: string): Promise<ExportJob> {
-    const job = await this.ports.exportJobs.getExport(scope.partnerId, exportId);
+    const job = await this.ports.exportJobs.getExport(scope.partnerId, guidId(exportId, 'id', 'An export id'));
     if (!job || job.scopeTenantId !== scope.tenantId) throw notFound('The export', 'id');
     return job;
   }
@@ -317,12 +326,30 @@ export class ExportService {
    * export loses the checkpoint race and stops.
    */
   async runSlice(partnerId: string, exportId: string, log: (message: string) => void): Promise<void> {
-    let job = await this.ports.exportJobs.getExport(partnerId, exportId);
+    const job = await this.ports.exportJobs.getExport(partnerId, exportId);
     if (!job) {
       log(`Export ${exportId} no longer exists; nothing to do.`);
       return;
     }
     if (TERMINAL_STATUSES.has(job.status)) return;
+    if (!(await this.ports.fairUse.startRunning(job))) {
+      // The tenant's other exports hold all its running places: look again in a moment, and let the
+      // worker take the next message, which may be another tenant's.
+      await this.ports.exportQueue.enqueue({ exportId, partnerId }, { delaySeconds: DEFER_SECONDS });
+      log(`Export ${exportId} waits: its tenant already has ${this.ports.fairUse.settings.runningExportsPerTenant} export(s) running.`);
+      return;
+    }
+    try {
+      await this.runStartedSlice(job, log);
+    } finally {
+      await this.ports.fairUse.stopRunning(job);
+    }
+  }
+
+  /** The slice itself, once it holds one of its tenant's running places. */
+  private async runStartedSlice(started: ExportJob, log: (message: string) => void): Promise<void> {
+    const { id: exportId, partnerId } = started;
+    let job = started;
     // Counted once, as the work starts, and saved with the Running mark (one write).
     const expectedRowCount = job.expectedRowCount ?? (await countExportRows(this.ports, job));
     const running = await this.ports.exportJobs.replaceExport({
@@ -336,14 +363,14 @@ export class ExportService {
       return;
     }
     job = running;
-    const started = Date.now();
+    const sliceStarted = Date.now();
     let lastCancelCheck = Date.now();
     const hooks = {
       faults: this.ports.faults,
       log: (message: string) => log(`Export ${exportId}: ${message}`),
       // Read at every checkpoint, not once: a host that is stopping sets the slice to zero, and the
       // export then hands off at its next checkpoint instead of being cut off mid-block.
-      shouldHandOff: () => Date.now() >= started + this.settings.sliceSeconds * 1000,
+      shouldHandOff: () => Date.now() >= sliceStarted + this.settings.sliceSeconds * 1000,
       saveCheckpoint: async (checkpoint: ExportJob['checkpoint']) => {
         const saved = await this.ports.exportJobs.replaceExport({ ...(job as ExportJob), checkpoint, lastUpdatedDateTime: this.ports.clock().toISOString() });
         if (saved === 'PreconditionFailed') return false;

@@ -3,10 +3,23 @@
  * turned into cells, read as one stream per slice (one store query, however many pages). Each
  * page ends at a keyset cursor, which is what an export checkpoints and resumes from.
  * A CSV cell is text or a number; a workbook cell may also be a date (the local wall-clock time).
+ *
+ * A customers export is the list as it was when the export was asked for (its createdDateTime, T),
+ * however long it runs. Paging by name alone would not be: a customer renamed while the export runs
+ * moves in the order, and is written twice (moved ahead of the cursor) or never (moved behind it).
+ * So each page, read in the current order, is merged with the customers renamed after T: those are
+ * taken out of the page wherever they stand now, and put back, with the name they had at T, in the
+ * page whose range (from the previous cursor to this page's cursor; after the last page, to the
+ * end) holds their position at T. The pages are read first and the renamed customers second, so
+ * a customer renamed in between is found by the second read (and written once, by id). Cost: one
+ * indexed query (on `renamedDateTime`, usually empty) per PAGES_PER_RENAME_CHECK pages; memory:
+ * those pages, and the customers renamed during the export.
  */
 import type { ActivityRepository } from '../activity/ports.js';
-import { customerFilter } from '../customers/customer-service.js';
-import type { CustomerRepository } from '../customers/ports.js';
+import { type CustomerRow, companyNameAt } from '../customers/customer.js';
+import { customerFilter, matchesFilterSearch } from '../customers/customer-service.js';
+import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
+import { customerSortKey } from '../customers/search-keys.js';
 import type { Cursor, PageStream } from '../kernel/page.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import { subscriptionFilter } from '../subscriptions/subscription-service.js';
@@ -79,15 +92,18 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
       const filter = job.filter;
       const customers = customerFilter(scope, filter.search, filter.resellerId);
       if (!customers) return noRows;
+      // The list as of the export's start (see the top of this file).
+      const renamedSinceStart = () => ports.customers.listRenamedSince(customers, job.createdDateTime);
+      const rows = (after: Cursor | undefined, pageSize: number) =>
+        asOfStart(ports.customers.streamCustomers(customers, pageSize, after), renamedSinceStart, job.createdDateTime, customers, after);
       if (!filter.includeReseller) {
-        return (after, pageSize) =>
-          mapRows(ports.customers.streamCustomers(customers, pageSize, after), (row) => [row.id, row.companyName, row.domain, row.relationship]);
+        return (after, pageSize) => mapRows(rows(after, pageSize), (row) => [row.id, row.companyName, row.domain, row.relationship]);
       }
       // A partner has hundreds of resellers at most: their names are read once per slice.
       return async function* (after, pageSize) {
         const resellers = await ports.tenants.listResellers(job.partnerId);
         const names = new Map(resellers.map((reseller) => [reseller.id, reseller.name]));
-        yield* mapRows(ports.customers.streamCustomers(customers, pageSize, after), (row) => [
+        yield* mapRows(rows(after, pageSize), (row) => [
           row.id,
           row.companyName,
           row.domain,
@@ -127,4 +143,80 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
         ]);
     }
   }
+}
+
+type KeyedRow = CustomerRow & { sortKey: string };
+
+/** Keyset order: sort key, then id (as the store orders them). */
+function compareKeys(a: Cursor, b: Cursor): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
+}
+
+/**
+ * Pages read between two reads of the renamed customers. The merge is right as long as the renamed
+ * customers are read after the pages they are merged into, so a few pages are held and merged
+ * together: one query (two calls with its plan) per this many pages instead of per page, for this
+ * many pages of rows in memory (10,000 rows at the default page size, a few MB).
+ */
+export const PAGES_PER_RENAME_CHECK = 10;
+
+/** The pages as of `asOf` (see the top of this file), and after the last one the rows that lie beyond it then. */
+async function* asOfStart(
+  pages: PageStream<KeyedRow>,
+  renamedSinceStart: () => Promise<RenamedCustomer[]>,
+  asOf: string,
+  filter: CustomerFilter,
+  after: Cursor | undefined,
+): PageStream<KeyedRow> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let previous = after;
+  try {
+    for (;;) {
+      const held: Array<{ rows: KeyedRow[]; cursor: Cursor }> = [];
+      let ended = false;
+      while (held.length < PAGES_PER_RENAME_CHECK) {
+        const next = await iterator.next();
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        held.push(next.value);
+      }
+      const renamed = await renamedSinceStart();
+      for (const page of held) {
+        yield { rows: renamed.length === 0 ? page.rows : rowsAsOf(page.rows, renamed, asOf, filter, previous, page.cursor), cursor: page.cursor };
+        previous = page.cursor;
+      }
+      if (ended) {
+        const beyond = renamed.length === 0 ? [] : rowsAsOf([], renamed, asOf, filter, previous, undefined);
+        const last = beyond.at(-1);
+        if (last) yield { rows: beyond, cursor: [last.sortKey, last.id] };
+        return;
+      }
+    }
+  } finally {
+    // Left early (a hand-off, a lost race): close the store query too.
+    await iterator.return?.();
+  }
+}
+
+/**
+ * One page as of `asOf`: the page's rows without the customers renamed since, and those renamed
+ * customers as they were at `asOf` whose position then lies after `after` and up to `next` (to the
+ * end when absent) and who matched the search then; in keyset order, each id once.
+ */
+function rowsAsOf(rows: KeyedRow[], renamed: RenamedCustomer[], asOf: string, filter: CustomerFilter, after?: Cursor, next?: Cursor): KeyedRow[] {
+  const renamedIds = new Set(renamed.map((customer) => customer.id));
+  const merged = rows.filter((row) => !renamedIds.has(row.id));
+  for (const customer of renamed) {
+    const companyName = companyNameAt(customer, asOf);
+    const sortKey = customerSortKey(companyName);
+    const key: Cursor = [sortKey, customer.id];
+    if (after && compareKeys(key, after) <= 0) continue;
+    if (next && compareKeys(key, next) > 0) continue;
+    if (!matchesFilterSearch(filter, { id: customer.id, companyName, domain: customer.domain })) continue;
+    merged.push({ id: customer.id, companyName, domain: customer.domain, relationship: customer.relationship, resellerId: customer.resellerId, sortKey });
+  }
+  return merged.sort((a, b) => compareKeys([a.sortKey, a.id], [b.sortKey, b.id]));
 }

@@ -20,8 +20,33 @@ export interface ExportRepository {
   replaceSchedule(schedule: ExportSchedule): Promise<ExportSchedule | 'PreconditionFailed'>;
   deleteSchedule(partnerId: string, scheduleId: string): Promise<boolean>;
   listSchedules(partnerId: string, scopeTenantId: string): Promise<ExportSchedule[]>;
-  /** Schedules whose next run is due at `now`, across partners. */
-  listDueSchedules(now: string, limit: number): Promise<ExportSchedule[]>;
+  /**
+   * Schedules whose next run is due at `now`, across partners, oldest due first (then by id), after
+   * the keyset position `after` ([nextRunDateTime, id]) when given.
+   */
+  listDueSchedules(now: string, limit: number, after?: [string, string]): Promise<ExportSchedule[]>;
+
+  /** A tenant's bounded set (see TenantSet), empty with no etag when none was saved yet. */
+  getTenantSet(partnerId: string, setId: string): Promise<TenantSet>;
+  /** Saves the set if its etag still matches (creates it when it has none); false when it moved on. */
+  saveTenantSet(set: TenantSet): Promise<boolean>;
+  /** Which of these ids are exports still NotStarted or Running, and which exist at all. */
+  exportStatuses(partnerId: string, exportIds: string[]): Promise<Map<string, ExportJob['status']>>;
+  /** Which of these ids are schedules that exist. */
+  existingScheduleIds(partnerId: string, scheduleIds: string[]): Promise<Set<string>>;
+}
+
+/**
+ * A small per-tenant set of ids with a time each, kept in one document so it can be changed
+ * atomically (ETag): the exports a tenant has queued or running, the exports a worker is running
+ * for it, the schedules it has. Bounded by the fair-use limits: a few dozen entries.
+ */
+export interface TenantSet {
+  partnerId: string;
+  /** `export-slots-<tenant>`, `export-running-<tenant>` or `schedule-slots-<tenant>`. */
+  id: string;
+  entries: Array<{ id: string; at: string }>;
+  etag?: string;
 }
 
 export interface BlobProperties {
@@ -61,5 +86,6 @@ export function readExportMessage(message: unknown, reportMalformed: (text: stri
 }
 
 export interface ExportQueue {
-  enqueue(message: ExportMessage): Promise<void>;
+  /** Sends the message; with `delaySeconds` it becomes visible only after that long. */
+  enqueue(message: ExportMessage, options?: { delaySeconds?: number }): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { Scope } from '../tenants/scope.js';
 import { type ExportRequest, type ExportScheduleResource, exportRequestSchema } from './contract.js';
 import type { ExportSchedule } from './export-job.js';
 import type { ExportService } from './export-service.js';
+import type { FairUse } from './fair-use.js';
 import type { ExportRepository } from './ports.js';
 
 const scheduleNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1 to 63 letters, digits, "-" or "_", starting with a letter or digit');
@@ -41,6 +42,36 @@ function nextOccurrence(cron: string, after: Date, timeZone = 'UTC'): Date {
     throw invalid('InvalidCron', `cron is not a valid NCRONTAB expression: ${ensureErrorType(err).message}.`, 'cron');
   }
 }
+
+/** The shortest time a schedule may leave between two runs. */
+export const MIN_SCHEDULE_INTERVAL_SECONDS = 3600;
+/** How far ahead the interval rule looks: long enough for any month and weekday pattern to repeat. */
+const INTERVAL_CHECK_DAYS = 400;
+const INTERVAL_CHECK_RUNS = 2000;
+
+/**
+ * Invalid (400) when two runs of the expression are ever less than an hour apart, looking at its
+ * runs over the next INTERVAL_CHECK_DAYS days (at most INTERVAL_CHECK_RUNS of them: an hourly
+ * expression repeats its pattern within a day, and one that runs more often is refused anyway).
+ */
+export function assertAtMostHourly(cron: string, now: Date, timeZone = 'UTC'): void {
+  const end = now.getTime() + INTERVAL_CHECK_DAYS * 86_400_000;
+  let previous = nextOccurrence(cron, now, timeZone);
+  for (let run = 0; run < INTERVAL_CHECK_RUNS && previous.getTime() < end; run += 1) {
+    const next = nextOccurrence(cron, previous, timeZone);
+    if (next.getTime() - previous.getTime() < MIN_SCHEDULE_INTERVAL_SECONDS * 1000) {
+      throw invalid(
+        'CronTooFrequent',
+        `cron runs more often than once an hour (${previous.toISOString()} and ${next.toISOString()}); a schedule may run at most hourly.`,
+        'cron',
+      );
+    }
+    previous = next;
+  }
+}
+
+/** Due schedules read per page by the scheduler. */
+const DUE_PAGE_SIZE = 100;
 
 /** A schedule's body: an export request plus `cron`. */
 function parseScheduleBody(body: Record<string, unknown>): { request: ExportRequest; cron: string } {
@@ -76,6 +107,8 @@ export interface ScheduleServicePorts {
   clock: Clock;
   /** Starts each due run as an ordinary export. */
   exports: ExportService;
+  /** The per-tenant limit on schedules. */
+  fairUse: FairUse;
 }
 
 export class ScheduleService {
@@ -91,11 +124,13 @@ export class ScheduleService {
     const { request, cron } = parseScheduleBody(body);
     const now = this.ports.clock();
     const nextRun = nextOccurrence(cron, now, request.timeZone);
+    assertAtMostHourly(cron, now, request.timeZone);
     // Validate the export against the scope now (a customer outside it is NotFound), but keep the
     // request as given: an activity range without dates means "the 30 days before each run".
     await this.ports.exports.resolveRequest(scope, request);
     const id = scheduleId(scope, name);
     const existing = await this.ports.exportJobs.getSchedule(scope.partnerId, id);
+    if (!existing) await this.ports.fairUse.admitSchedule(scope, id);
     const schedule: ExportSchedule = {
       kind: 'schedule',
       id,
@@ -126,6 +161,7 @@ export class ScheduleService {
   async delete(scope: Scope, name: string): Promise<void> {
     const schedule = await this.get(scope, name);
     if (!(await this.ports.exportJobs.deleteSchedule(scope.partnerId, schedule.id))) throw notFound('The export schedule', 'name');
+    await this.ports.fairUse.releaseSchedule(scope, schedule.id);
     await this.recordScheduleActivity(scope, schedule.name, 'Deleted', { cron: schedule.cron, ...schedule.request });
   }
 
@@ -147,37 +183,51 @@ export class ScheduleService {
 
   /**
    * Starts every due run once: the export id comes from the schedule and the due time, so a second
-   * timer (or a retry) finds it already created. Returns the number of exports this call started.
+   * timer (or a retry) finds it already created. Oldest due first, page after page until none is
+   * left, so no schedule waits behind others forever. A run refused by its tenant's fair-use limit
+   * stays due and is tried first at the next tick. Returns the number of exports this call started.
    */
-  async runDue(log: (message: string) => void): Promise<number> {
+  async runDue(log: (message: string) => void, pageSize = DUE_PAGE_SIZE): Promise<number> {
     const now = this.ports.clock();
-    const due = await this.ports.exportJobs.listDueSchedules(now.toISOString(), 200);
     let started = 0;
-    for (const schedule of due) {
-      const scope: Scope = {
-        partnerId: schedule.partnerId,
-        resellerId: schedule.scopeResellerId,
-        tenantId: schedule.scopeTenantId,
-        userName: schedule.createdBy,
-      };
-      const exportId = deterministicId('scheduled-run', schedule.id, schedule.nextRunDateTime);
-      try {
-        const { created } = await this.ports.exports.start(scope, schedule.request, { exportId, scheduleName: schedule.name });
-        if (created) started += 1;
-      } catch (err) {
-        // A schedule whose customer is gone no longer runs; its next due time still moves on.
-        if (!(err instanceof ServiceError)) throw err;
-        log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
-      }
-      const next = nextOccurrence(schedule.cron, now, schedule.request.timeZone);
-      const moved = await this.ports.exportJobs.replaceSchedule({
-        ...schedule,
-        nextRunDateTime: next.toISOString(),
-        lastRunDateTime: schedule.nextRunDateTime,
-        lastExportId: exportId,
-      });
-      if (moved === 'PreconditionFailed') log(`Schedule ${schedule.name} was moved on by another timer.`);
+    let after: [string, string] | undefined;
+    for (;;) {
+      const due = await this.ports.exportJobs.listDueSchedules(now.toISOString(), pageSize, after);
+      for (const schedule of due) started += await this.runDueSchedule(schedule, now, log);
+      const last = due.at(-1);
+      if (due.length < pageSize || !last) return started;
+      after = [last.nextRunDateTime, last.id];
     }
+  }
+
+  /** Starts one due schedule's run and moves it to its next due time; 1 when it started an export. */
+  private async runDueSchedule(schedule: ExportSchedule, now: Date, log: (message: string) => void): Promise<number> {
+    let started = 0;
+    const scope: Scope = {
+      partnerId: schedule.partnerId,
+      resellerId: schedule.scopeResellerId,
+      tenantId: schedule.scopeTenantId,
+      userName: schedule.createdBy,
+    };
+    const exportId = deterministicId('scheduled-run', schedule.id, schedule.nextRunDateTime);
+    try {
+      const { created } = await this.ports.exports.start(scope, schedule.request, { exportId, scheduleName: schedule.name });
+      if (created) started += 1;
+    } catch (err) {
+      // A schedule whose customer is gone no longer runs; its next due time still moves on. One
+      // whose tenant has its fill of exports stays due, and is first in line at the next tick.
+      if (!(err instanceof ServiceError)) throw err;
+      log(`Schedule ${schedule.name} of ${schedule.scopeTenantId} could not start: ${err.message}`);
+      if (err.kind === 'TooManyRequests') return 0;
+    }
+    const next = nextOccurrence(schedule.cron, now, schedule.request.timeZone);
+    const moved = await this.ports.exportJobs.replaceSchedule({
+      ...schedule,
+      nextRunDateTime: next.toISOString(),
+      lastRunDateTime: schedule.nextRunDateTime,
+      lastExportId: exportId,
+    });
+    if (moved === 'PreconditionFailed') log(`Schedule ${schedule.name} was moved on by another timer.`);
     return started;
   }
 }

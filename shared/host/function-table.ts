@@ -45,22 +45,36 @@ export interface TimerFunctionEntry {
 export type FunctionEntry = HttpFunctionEntry | QueueFunctionEntry | TimerFunctionEntry;
 
 /**
+ * Headers every response carries unless its handler set them: API answers are per caller and must
+ * not be stored by a browser or a proxy, and no client may guess a type other than the one sent.
+ */
+const DEFAULT_RESPONSE_HEADERS: Readonly<Record<string, string>> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+function withDefaultHeaders(response: HttpResponseInit): HttpResponseInit {
+  const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+  for (const [name, value] of Object.entries(DEFAULT_RESPONSE_HEADERS)) if (!headers.has(name)) headers.set(name, value);
+  return { ...response, headers: Object.fromEntries(headers.entries()) };
+}
+
+/**
  * An HTTP entry whose handler answers thrown domain errors in the contract's format and anything
- * unexpected with a logged 500.
+ * unexpected with a logged 500, with the default headers on every answer. A GET entry also
+ * registers HEAD (the hosts send the headers without the body), so both hosts route it.
  */
 export function httpFunction(entry: Omit<HttpFunctionEntry, 'trigger'>): HttpFunctionEntry {
+  const methods: HttpMethod[] = entry.methods.includes('GET') && !entry.methods.includes('HEAD') ? [...entry.methods, 'HEAD'] : [...entry.methods];
   return {
     trigger: 'http',
     name: entry.name,
-    methods: entry.methods,
+    methods,
     route: entry.route,
     ...(entry.anonymous ? { anonymous: true } : {}),
     async handler(request, context, services) {
       try {
         if (!entry.anonymous) services.platform.requireAuthentication(context);
-        return await entry.handler(request, context, services);
+        return withDefaultHeaders(await entry.handler(request, context, services));
       } catch (err) {
-        return responseForError(err, context);
+        return withDefaultHeaders(responseForError(err, context));
       }
     },
   };

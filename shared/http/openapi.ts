@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { activityQuerySchema, activityRecordSchema } from '../activity/contract.js';
-import { customerRowSchema, customerSchema, customerSearchQuerySchema, renameBodySchema } from '../customers/contract.js';
+import { customerCountSchema, customerRowSchema, customerSchema, customerSearchQuerySchema, renameBodySchema } from '../customers/contract.js';
 import {
   exportRequestSchema,
   exportScheduleSchema,
@@ -32,6 +32,7 @@ const ERROR_STATUSES = {
   413: 'Body over 64 KiB.',
   415: 'Body is not JSON.',
   428: 'If-Match required.',
+  429: "Past the tenant's fair-use limit; Retry-After says when to try again.",
   500: 'The service failed; the message quotes the invocation id.',
   503: 'StoreUnavailable: the store cannot take requests now (the local store: it cannot save its data); retry after Retry-After seconds.',
 } as const;
@@ -90,9 +91,15 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
     get: {
       operationId: 'Customers_List',
       summary:
-        'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; a search of two or more Han, Hiragana, Katakana or Hangul characters (scripts written without spaces) also matches anywhere inside the company name; case-, accent- and width-insensitive; ordered by company name then id.',
+        'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; a search of two or more Han, Hiragana, Katakana or Hangul characters (scripts written without spaces) also matches anywhere inside the company name; case-, accent- and width-insensitive; ordered by company name (or the sort asked for) then id.',
       requestParams: { query: customerSearchQuerySchema },
-      responses: { 200: { description: 'A page of customers.', content: json(pageSchema(customerRowSchema)) }, ...errors(400, 401, 403) },
+      responses: {
+        200: {
+          description: 'A page of customers (with its count when count=true).',
+          content: json(pageSchema(customerRowSchema).extend(customerCountSchema.partial().shape)),
+        },
+        ...errors(400, 401, 403),
+      },
     },
   },
   '/api/customers/{id}': {
@@ -138,16 +145,21 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/api/exports': {
     post: {
       operationId: 'Exports_Create',
+      summary:
+        'Start an export. A customers export lists the customers as they were when it was asked for (createdDateTime): renames made while it runs do not move, repeat or drop rows. A tenant may have a limited number of exports queued or running (default 10); beyond it, 429 with Retry-After.',
       description: `CSV columns — customers: ${CSV_HEADERS.customers.join(', ')}; subscriptions: ${CSV_HEADERS.subscriptions.join(', ')}; activity: ${CSV_HEADERS.activity.join(', ')}.`,
       requestParams: { header: z.object({ 'Repeatability-Request-ID': z.string().optional() }) },
       requestBody: { required: true, content: json(exportRequestSchema) },
       responses: {
         202: {
           description: 'Accepted.',
-          headers: z.object({ 'Operation-Location': z.url(), 'Retry-After': z.string() }),
+          headers: z.object({
+            'Operation-Location': z.string().meta({ description: 'The export: absolute from the configured public base URL, or relative when none is set.' }),
+            'Retry-After': z.string(),
+          }),
           content: json(exportSchema),
         },
-        ...errors(400, 401, 403, 404, 409, 413, 415),
+        ...errors(400, 401, 403, 404, 409, 413, 415, 429),
       },
     },
     get: {
@@ -180,6 +192,8 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/api/export-schedules/{name}': {
     put: {
       operationId: 'ExportSchedules_CreateOrReplace',
+      summary:
+        'Create or replace a scheduled export. It may run at most once an hour (else 400 CronTooFrequent); a tenant may have a limited number of schedules (default 50, else 400 TooManySchedules).',
       requestParams: { path: schedulePath },
       requestBody: { required: true, content: json(scheduleRequestSchema) },
       responses: {

@@ -39,19 +39,39 @@ function decodeContinuation(token: string | undefined, fingerprint: string): Cur
   return parsed.data.k;
 }
 
-/** The absolute URL of the next page: this request's URL with `continuationToken` replaced. */
-function nextLink(request: HttpRequest, continuationToken: string): string {
+/**
+ * A link to a path of this service: absolute from the configured public base URL, or relative
+ * (`/api/...`) when none is configured. Never from the request's Host header.
+ */
+export function serviceLink(publicBaseUrl: string | undefined, pathAndQuery: string): string {
+  return publicBaseUrl === undefined ? pathAndQuery : `${publicBaseUrl}${pathAndQuery}`;
+}
+
+/** Links to this service's own paths, from the configured public base URL (PUBLIC_BASE_URL) or relative. */
+export class ServiceLinks {
+  constructor(readonly publicBaseUrl: string | undefined) {}
+
+  /** `pathAndQuery` (starting with `/`) as a link a client can follow. */
+  to(pathAndQuery: string): string {
+    return serviceLink(this.publicBaseUrl, pathAndQuery);
+  }
+}
+
+/** The next page: this request's path and query with `continuationToken` replaced, as a service link. */
+function nextLink(request: HttpRequest, continuationToken: string, publicBaseUrl: string | undefined): string {
   const url = new URL(request.url);
   url.searchParams.set('continuationToken', continuationToken);
-  return url.toString();
+  return serviceLink(publicBaseUrl, `${url.pathname}${url.search}`);
 }
 
 /**
  * One page of a list, from the store to the response body: decodes the request's continuation
- * token (bound to `queryParts`), reads the page after it, maps its rows and links the next page.
+ * token (bound to `queryParts`), reads the page after it, maps its rows and links the next page
+ * (from `publicBaseUrl`, or relative).
  */
 export async function pagedList<T, R>(
   request: HttpRequest,
+  publicBaseUrl: string | undefined,
   continuationToken: string | undefined,
   queryParts: QueryParts,
   readPage: (after: Cursor | undefined) => Promise<Page<T>>,
@@ -60,5 +80,5 @@ export async function pagedList<T, R>(
   const fingerprint = queryFingerprint(queryParts);
   const page = await readPage(decodeContinuation(continuationToken, fingerprint));
   const value = await Promise.all(page.rows.map(toResource));
-  return page.next ? { value, nextLink: nextLink(request, encodeContinuation(fingerprint, page.next)) } : { value };
+  return page.next ? { value, nextLink: nextLink(request, encodeContinuation(fingerprint, page.next), publicBaseUrl) } : { value };
 }

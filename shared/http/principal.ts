@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ServiceError } from '../kernel/errors.js';
+import { isGuid } from '../kernel/ids.js';
 import type { Principal } from '../tenants/scope.js';
 
 const TENANT_CLAIMS = ['http://schemas.microsoft.com/identity/claims/tenantid', 'tid'];
@@ -43,6 +44,8 @@ export function parsePrincipal(headerValue: string | null | undefined): Principa
   const first = (types: string[]) => types.map((t) => claims.find((c) => c.typ === t)?.val).find((v) => v?.trim());
   const tenantId = first(TENANT_CLAIMS);
   if (!tenantId) throw unauthenticated('x-ms-client-principal has no tenant id claim.');
+  // Entra tenant ids are GUIDs; anything else ('..', '/', '#') must never reach a point read.
+  if (!isGuid(tenantId.trim())) throw unauthenticated("x-ms-client-principal's tenant id is not a GUID.");
   const roleTypes = roleType ? [roleType, ...ROLE_CLAIMS] : ROLE_CLAIMS;
   const roles = claims.filter((c) => roleTypes.includes(c.typ)).map((c) => c.val.trim());
   const userName = first(nameType ? [nameType, ...NAME_CLAIMS] : NAME_CLAIMS) ?? 'unknown';

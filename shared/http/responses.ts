@@ -17,8 +17,12 @@ const STATUS_OF: Record<ErrorKind, number> = {
   TooLarge: 413,
   UnsupportedMediaType: 415,
   PreconditionRequired: 428,
+  TooManyRequests: 429,
   Unavailable: 503,
 };
+
+/** Seconds a client is asked to wait after a 429: about how long a small export takes to finish. */
+export const RETRY_AFTER_SECONDS = 30;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -35,6 +39,7 @@ export function errorResponse(error: ServiceError): HttpResponseInit {
   const body: z.output<typeof errorResponseSchema> = { error: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } };
   const headers: Record<string, string> = { 'x-ms-error-code': error.code };
   if (error.kind === 'Unauthenticated') headers['www-authenticate'] = 'Bearer';
+  if (error.kind === 'TooManyRequests') headers['retry-after'] = String(RETRY_AFTER_SECONDS);
   return jsonResponse(STATUS_OF[error.kind], body, headers);
 }
 

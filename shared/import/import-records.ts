@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { buildCustomerRecord } from '../customers/customer.js';
-import type { CustomerRepository } from '../customers/ports.js';
+import { CountChanges, type CustomerWritePorts, writeCustomer } from '../customers/customer-counts.js';
+import { readableName } from '../customers/validation.js';
 import { firstIssue } from '../kernel/errors.js';
-import { canonicalId } from '../kernel/ids.js';
+import { canonicalId, isGuid } from '../kernel/ids.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import { buildSubscriptionRecord, SUBSCRIPTION_STATUSES } from '../subscriptions/subscription.js';
 import type { TenantRepository } from '../tenants/ports.js';
@@ -22,19 +23,27 @@ const idSchema = z
   .max(128, 'must be at most 128 characters')
   .refine((value) => !/[/\\?#]/.test(value) && !CONTROL_CHARACTERS.test(value), 'must not contain / \\ ? # or control characters')
   .transform(canonicalId);
-const optionalReseller = idSchema.nullish().transform((value) => value ?? null);
+/** Partner, reseller and customer ids are Entra tenant ids: GUIDs, as the API requires them. */
+const guidSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .refine(isGuid, 'must be a GUID (8-4-4-4-12 hexadecimal digits)')
+  .transform((value) => value.toLowerCase());
+const optionalReseller = guidSchema.nullish().transform((value) => value ?? null);
 const textSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
-  .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+  .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters')
+  .superRefine(readableName);
 const importedNameSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, 'must not be empty')
   .refine((value) => [...value].length <= 255, 'must be at most 255 characters')
-  .refine((value) => !value.includes('\u0000'), 'must not contain NUL');
+  .refine((value) => !value.includes('\u0000'), 'must not contain NUL')
+  .superRefine(readableName);
 const domainSchema = z
   .string({ error: 'must be a string' })
   .trim()
@@ -47,25 +56,25 @@ const domainSchema = z
 const importLineSchema = z.discriminatedUnion(
   'type',
   [
-    z.object({ type: z.literal('partner'), id: idSchema, name: textSchema }),
-    z.object({ type: z.literal('reseller'), id: idSchema, partnerId: idSchema, name: textSchema }),
+    z.object({ type: z.literal('partner'), id: guidSchema, name: textSchema }),
+    z.object({ type: z.literal('reseller'), id: guidSchema, partnerId: guidSchema, name: textSchema }),
     z.object({
       type: z.literal('customer'),
-      id: idSchema,
-      partnerId: idSchema,
+      id: guidSchema,
+      partnerId: guidSchema,
       resellerId: optionalReseller,
       // Imported names are taken as the source system has them (line breaks included); the
       // control-character rule applies to renames through the API.
       companyName: importedNameSchema,
       domain: domainSchema,
       relationship: textSchema.optional(),
-      companyProfile: z.object({ companyName: importedNameSchema.optional(), tenantId: idSchema.optional(), domain: domainSchema.optional() }).optional(),
+      companyProfile: z.object({ companyName: importedNameSchema.optional(), tenantId: guidSchema.optional(), domain: domainSchema.optional() }).optional(),
     }),
     z.object({
       type: z.literal('subscription'),
       id: idSchema,
-      partnerId: idSchema,
-      customerId: idSchema,
+      partnerId: guidSchema,
+      customerId: guidSchema,
       offerName: textSchema,
       quantity: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(10_000_000, 'is too large'),
       status: z.enum(SUBSCRIPTION_STATUSES, { error: `must be one of ${SUBSCRIPTION_STATUSES.join(', ')}` }),
@@ -106,10 +115,9 @@ function parseLine(line: string): ImportLine | string {
   return target ? `${target} ${message}` : message;
 }
 
-/** The stores an import writes to. */
-export interface ImportPorts {
+/** The stores an import writes to (customers with their counts; a test may add a fault injector). */
+export interface ImportPorts extends CustomerWritePorts {
   tenants: TenantRepository;
-  customers: CustomerRepository;
   subscriptions: SubscriptionRepository;
 }
 
@@ -164,6 +172,12 @@ export async function importRecords(
 
   const imported = { partner: 0, reseller: 0, customer: 0, subscription: 0 };
   const writes: Array<Promise<void>> = [];
+  // The customer counts change once per batch of writes (see CountChanges).
+  const countChanges = new CountChanges();
+  const finishBatch = async () => {
+    await Promise.all(writes.splice(0));
+    await countChanges.apply(ports);
+  };
   lineNumber = 0;
   for await (const text of readLines()) {
     lineNumber += 1;
@@ -174,36 +188,37 @@ export async function importRecords(
       report(lineNumber, problem ?? 'invalid record');
       continue;
     }
-    writes.push(writeRecord(ports, record));
+    writes.push(writeRecord(ports, record, countChanges));
     imported[record.type] += 1;
-    if (writes.length >= 16) await Promise.all(writes.splice(0));
+    if (writes.length >= 16) await finishBatch();
   }
-  await Promise.all(writes);
+  await finishBatch();
   return { imported, problems };
 }
 
-async function writeRecord(ports: ImportPorts, record: ImportLine): Promise<void> {
+async function writeRecord(ports: ImportPorts, record: ImportLine, countChanges: CountChanges): Promise<void> {
   switch (record.type) {
     case 'partner':
       return ports.tenants.upsertTenant({ type: 'partner', id: record.id, name: record.name });
     case 'reseller':
       return ports.tenants.upsertTenant({ type: 'reseller', id: record.id, partnerId: record.partnerId, name: record.name });
-    case 'customer':
-      return ports.customers.upsertCustomer(
-        buildCustomerRecord({
-          id: record.id,
-          partnerId: record.partnerId,
-          resellerId: record.resellerId,
-          companyName: record.companyName,
-          domain: record.domain.toLowerCase(),
-          relationship: record.relationship ?? (record.resellerId ? 'Indirect reseller' : 'Direct reseller'),
-          companyProfile: {
-            companyName: record.companyProfile?.companyName ?? record.companyName,
-            tenantId: record.companyProfile?.tenantId ?? record.id,
-            domain: (record.companyProfile?.domain ?? record.domain).toLowerCase(),
-          },
-        }),
-      );
+    case 'customer': {
+      const customer = buildCustomerRecord({
+        id: record.id,
+        partnerId: record.partnerId,
+        resellerId: record.resellerId,
+        companyName: record.companyName,
+        domain: record.domain.toLowerCase(),
+        relationship: record.relationship ?? (record.resellerId ? 'Indirect reseller' : 'Direct reseller'),
+        companyProfile: {
+          companyName: record.companyProfile?.companyName ?? record.companyName,
+          tenantId: record.companyProfile?.tenantId ?? record.id,
+          domain: (record.companyProfile?.domain ?? record.domain).toLowerCase(),
+        },
+      });
+      countChanges.add(record.partnerId, await writeCustomer(ports, customer));
+      return;
+    }
     case 'subscription':
       return ports.subscriptions.upsertSubscription(buildSubscriptionRecord({ ...record, customerId: record.customerId }));
   }

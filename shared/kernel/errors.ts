@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'TooLarge'
   | 'UnsupportedMediaType'
   | 'PreconditionRequired'
+  | 'TooManyRequests'
   | 'Unavailable';
 
 export class ServiceError extends Error {

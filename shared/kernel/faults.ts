@@ -2,7 +2,12 @@
  * Named points where a test can make the process "crash" (throw) between two writes, to prove that
  * recovery works. In production no fault is ever armed and `hit` does nothing.
  */
-export type FaultPoint = 'rename.afterActivityPending' | 'rename.afterCustomerWrite' | 'export.afterBlockStaged' | 'export.beforeCommit';
+export type FaultPoint =
+  | 'rename.afterActivityPending'
+  | 'rename.afterCustomerWrite'
+  | 'customers.afterWrite'
+  | 'export.afterBlockStaged'
+  | 'export.beforeCommit';
 
 export class FaultInjector {
   private readonly armed = new Map<FaultPoint, { remaining: number; times: number }>();

@@ -39,4 +39,11 @@ export const continuationTokenParameter = z.string().optional().meta({ descripti
 
 /** A page of a list as the contract shows it. */
 export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ value: z.array(item), nextLink: z.url().optional().meta({ description: 'Absent on the last page.' }) });
+  z.object({
+    value: z.array(item),
+    nextLink: z.string().optional().meta({
+      format: 'uri-reference',
+      description:
+        "Absent on the last page. Absolute from the service's configured public base URL, or relative when none is set; never built from the Host header.",
+    }),
+  });

@@ -37,7 +37,7 @@ export class StorageExportQueue implements ExportQueue {
     await this.poisonQueue.createIfNotExists();
   }
 
-  async enqueue(message: ExportMessage): Promise<void> {
-    await this.queue.sendMessage(encodeQueueMessage(message));
+  async enqueue(message: ExportMessage, options: { delaySeconds?: number } = {}): Promise<void> {
+    await this.queue.sendMessage(encodeQueueMessage(message), options.delaySeconds ? { visibilityTimeout: options.delaySeconds } : {});
   }
 }

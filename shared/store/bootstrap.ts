@@ -27,8 +27,27 @@ export async function bootstrapStore(config: Config, store: CosmosContainers): P
     await store.database.containers.createIfNotExists({
       id: definition.name,
       partitionKey: { paths: [definition.partitionKeyPath] },
-      indexingPolicy: definition.indexingPolicy,
+      indexingPolicy: withReversedComposites(definition.indexingPolicy),
       ...(defaultTtl === null ? {} : { defaultTtl }),
     });
   }
+}
+
+/**
+ * The policy as the local endpoint needs it. Cosmos DB serves an ORDER BY from a composite index
+ * read in its own order or with every path reversed ("the composite index also supports an ORDER
+ * BY clause with the opposite order on all paths",
+ * https://learn.microsoft.com/azure/cosmos-db/index-policy#composite-indexes), so the policy holds
+ * each composite once; the local endpoint only accepts an exact match, so locally each composite
+ * gets its reversed twin. Nothing else changes.
+ */
+export function withReversedComposites(policy: IndexingPolicy): IndexingPolicy {
+  const composites = policy.compositeIndexes ?? [];
+  if (composites.length === 0) return policy;
+  const key = (composite: (typeof composites)[number]) => composite.map((path) => `${path.path} ${path.order}`).join(',');
+  const known = new Set(composites.map(key));
+  const reversed = composites
+    .map((composite) => composite.map((path) => ({ ...path, order: path.order === 'descending' ? 'ascending' : 'descending' }) as typeof path))
+    .filter((composite) => !known.has(key(composite)));
+  return { ...policy, compositeIndexes: [...composites, ...reversed] };
 }

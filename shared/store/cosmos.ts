@@ -16,6 +16,7 @@ export interface CosmosContainers {
   subscriptions: Container;
   activity: Container;
   exports: Container;
+  counters: Container;
 }
 
 function createCosmosClient(config: Config): CosmosClient {
@@ -38,6 +39,7 @@ export function openContainers(config: Config, client = createCosmosClient(confi
     subscriptions: database.container('subscriptions'),
     activity: database.container('activity'),
     exports: database.container('exports'),
+    counters: database.container('counters'),
   };
 }
 
@@ -74,19 +76,26 @@ export interface KeysetQuery {
   /** The two fields rows are ordered by (a sort key or a date, then the id): a page's cursor. */
   keyset: [string, string];
   descending?: boolean;
+  /**
+   * Read the whole order backwards: every ORDER BY field, the leading ones too, flips direction, so
+   * the composite index that serves the order is read fully reversed (as Cosmos DB allows).
+   */
+  reverse?: boolean;
 }
 
 function keysetSpec(query: KeysetQuery, after: Cursor | undefined, top?: number): SqlQuerySpec {
   const [first, second] = query.keyset;
-  const direction = query.descending ? 'DESC' : 'ASC';
-  const beyond = query.descending ? '<' : '>';
+  const descending = Boolean(query.descending) !== Boolean(query.reverse);
+  const direction = descending ? 'DESC' : 'ASC';
+  const beyond = descending ? '<' : '>';
   const where = [...query.where];
   const parameters = [...query.parameters];
   if (after) {
     where.push(`(c.${first} ${beyond} @afterFirst OR (c.${first} = @afterFirst AND c.${second} ${beyond} @afterSecond))`);
     parameters.push({ name: '@afterFirst', value: after[0] }, { name: '@afterSecond', value: after[1] });
   }
-  const order = [...(query.leadingOrder ?? []).map((field) => `c.${field} ASC`), `c.${first} ${direction}`, `c.${second} ${direction}`];
+  const leading = query.reverse ? 'DESC' : 'ASC';
+  const order = [...(query.leadingOrder ?? []).map((field) => `c.${field} ${leading}`), `c.${first} ${direction}`, `c.${second} ${direction}`];
   const text = `SELECT ${top ? `TOP ${top} ` : ''}${query.select} FROM c WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')}`;
   return { query: text, parameters };
 }

@@ -1,10 +1,11 @@
 /**
  * Customers in Cosmos DB: one logical partition per partner; search is a keyset-paged query over the
- * indexed `searchKeys` array and the `sortKey, id` composite index.
+ * indexed `searchKeys` array and the `(sortKey, id)` or `(domain, id)` composite indexes.
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
+import type { CustomerSort } from '../customers/contract.js';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
-import type { CustomerFilter, CustomerRepository } from '../customers/ports.js';
+import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
 import type { Cursor, Page, PageStream } from '../kernel/page.js';
 import { type CosmosSystemProperties, cosmosStatus, type KeysetQuery, queryCount, queryKeysetPage, queryKeysetStream } from './cosmos.js';
 
@@ -17,20 +18,13 @@ function fromStored(stored: StoredCustomer): CustomerRecord {
 
 type SearchRow = CustomerRow & { sortKey: string };
 
-/**
- * The search in the partner's partition, ordered by (sortKey, id). With the reseller filter the
- * ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) composite index serves it:
- * an equality-filtered property must lead the ORDER BY for a composite to serve both. The order of
- * rows is the same, since every row has that one reseller id.
- */
-function searchQuery(filter: CustomerFilter): KeysetQuery {
+/** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
+function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
   const parameters: SqlParameter[] = [{ name: '@partnerId', value: filter.partnerId }];
   const where = ['c.partnerId = @partnerId'];
-  const leadingOrder: string[] = [];
   if (filter.resellerId !== undefined) {
     where.push('c.resellerId = @resellerId');
     parameters.push({ name: '@resellerId', value: filter.resellerId });
-    leadingOrder.push('resellerId');
   }
   if (filter.searchPrefix) {
     const alternatives = ['EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))'];
@@ -51,15 +45,39 @@ function searchQuery(filter: CustomerFilter): KeysetQuery {
     }
     where.push(alternatives.length === 1 ? (alternatives[0] ?? '') : `(${alternatives.join(' OR ')})`);
   }
+  return { where, parameters };
+}
+
+/**
+ * The search in the partner's partition, ordered by (sortKey, id) or (domain, id), ascending or
+ * read backwards (a descending sort reads the same composite fully reversed). With the reseller
+ * filter the ORDER BY starts with `resellerId`, so the (resellerId, sortKey, id) or (resellerId,
+ * domain, id) composite index serves it: an equality-filtered property must lead the ORDER BY for
+ * a composite to serve both. The order of rows is the same, since every row has that one reseller id.
+ */
+function searchQuery(filter: CustomerFilter, sort: CustomerSort = 'companyName'): KeysetQuery {
+  const { where, parameters } = filterClause(filter);
   const select = 'c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.sortKey';
-  return { partitionKey: filter.partnerId, select, where, parameters, leadingOrder, keyset: ['sortKey', 'id'] };
+  const keyset: [string, string] = [sort.endsWith('domain') ? 'domain' : 'sortKey', 'id'];
+  const leadingOrder = filter.resellerId === undefined ? [] : ['resellerId'];
+  return { partitionKey: filter.partnerId, select, where, parameters, leadingOrder, keyset, reverse: sort.startsWith('-') };
 }
 
 export class CosmosCustomerRepository implements CustomerRepository {
   constructor(private readonly container: Container) {}
 
-  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor): Promise<Page<SearchRow>> {
-    return queryKeysetPage(this.container, searchQuery(filter), top, after);
+  async searchCustomers(filter: CustomerFilter, top: number, after?: Cursor, sort?: CustomerSort): Promise<Page<SearchRow>> {
+    return queryKeysetPage(this.container, searchQuery(filter, sort), top, after);
+  }
+
+  async countMatches(filter: CustomerFilter, cap: number): Promise<number> {
+    // The filter is answered by the index (searchKeys range index, resellerId); only a constant per
+    // match comes back, and no more than cap + 1 of them. (Cosmos DB could fold this into one
+    // value with COUNT over a TOP subquery; the local endpoint does not parse FROM subqueries.)
+    const { where, parameters } = filterClause(filter);
+    const query = `SELECT TOP ${cap + 1} VALUE 1 FROM c WHERE ${where.join(' AND ')}`;
+    const { resources } = await this.container.items.query<number>({ query, parameters }, { partitionKey: filter.partnerId, maxItemCount: cap + 1 }).fetchAll();
+    return resources.length;
   }
 
   streamCustomers(filter: CustomerFilter, pageSize: number, after?: Cursor): PageStream<SearchRow> {
@@ -72,7 +90,14 @@ export class CosmosCustomerRepository implements CustomerRepository {
 
   async getCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
     const { resource } = await this.container.item(customerId, partnerId).read<StoredCustomer>();
-    return resource ? fromStored(resource) : undefined;
+    // Only a customer document with exactly this id and partner is the customer asked for.
+    const isCustomer =
+      resource !== undefined &&
+      resource.id === customerId &&
+      resource.partnerId === partnerId &&
+      typeof resource.companyName === 'string' &&
+      Array.isArray(resource.searchKeys);
+    return isCustomer ? fromStored(resource) : undefined;
   }
 
   async replaceCustomer(record: CustomerRecord, ifMatchEtag: string): Promise<CustomerRecord | 'PreconditionFailed'> {
@@ -97,6 +122,32 @@ export class CosmosCustomerRepository implements CustomerRepository {
       records: response.resources.map(fromStored),
       ...(response.continuationToken ? { continuationToken: response.continuationToken } : {}),
     };
+  }
+
+  async listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]> {
+    const parameters: SqlParameter[] = [
+      { name: '@partnerId', value: filter.partnerId },
+      { name: '@since', value: since },
+    ];
+    let reseller = '';
+    if (filter.resellerId !== undefined) {
+      reseller = ' AND c.resellerId = @resellerId';
+      parameters.push({ name: '@resellerId', value: filter.resellerId });
+    }
+    const query = `SELECT c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.previousNames FROM c WHERE c.partnerId = @partnerId${reseller} AND c.renamedDateTime > @since`;
+    const { resources } = await this.container.items.query<RenamedCustomer>({ query, parameters }, { partitionKey: filter.partnerId }).fetchAll();
+    return resources;
+  }
+
+  async createCustomer(record: CustomerRecord): Promise<'Conflict' | undefined> {
+    const { etag: _ignored, ...body } = record;
+    try {
+      await this.container.items.create(body);
+      return undefined;
+    } catch (err) {
+      if (cosmosStatus(err) === 409) return 'Conflict';
+      throw err;
+    }
   }
 
   async upsertCustomer(record: CustomerRecord): Promise<void> {

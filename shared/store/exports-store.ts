@@ -1,7 +1,7 @@
 /** Export jobs and schedules in Cosmos DB, in the partner's partition, with ETag-guarded updates. */
 import type { Container } from '@azure/cosmos';
 import type { ExportJob, ExportSchedule } from '../exports/export-job.js';
-import type { ExportRepository } from '../exports/ports.js';
+import type { ExportRepository, TenantSet } from '../exports/ports.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import { type CosmosSystemProperties, cosmosStatus, queryKeysetPage } from './cosmos.js';
 
@@ -32,7 +32,7 @@ export class CosmosExportRepository implements ExportRepository {
 
   async getExport(partnerId: string, exportId: string): Promise<ExportJob | undefined> {
     const { resource } = await this.container.item(exportId, partnerId).read<ExportJob & CosmosSystemProperties>();
-    return resource?.kind === 'export' ? withEtag(resource) : undefined;
+    return resource?.kind === 'export' && resource.id === exportId && resource.partnerId === partnerId ? withEtag(resource) : undefined;
   }
 
   async replaceExport(job: ExportJob): Promise<ExportJob | 'PreconditionFailed'> {
@@ -72,7 +72,7 @@ export class CosmosExportRepository implements ExportRepository {
 
   async getSchedule(partnerId: string, scheduleId: string): Promise<ExportSchedule | undefined> {
     const { resource } = await this.container.item(scheduleId, partnerId).read<ExportSchedule & CosmosSystemProperties>();
-    return resource?.kind === 'schedule' ? withEtag(resource) : undefined;
+    return resource?.kind === 'schedule' && resource.id === scheduleId && resource.partnerId === partnerId ? withEtag(resource) : undefined;
   }
 
   async upsertSchedule(schedule: ExportSchedule): Promise<ExportSchedule> {
@@ -111,14 +111,73 @@ export class CosmosExportRepository implements ExportRepository {
     return resources.map((resource) => withEtag<ExportSchedule>(resource));
   }
 
-  async listDueSchedules(now: string, limit: number): Promise<ExportSchedule[]> {
+  async listDueSchedules(now: string, limit: number, after?: [string, string]): Promise<ExportSchedule[]> {
+    const parameters = [{ name: '@now', value: now }];
+    let keyset = '';
+    if (after) {
+      keyset = ' AND (c.nextRunDateTime > @afterDue OR (c.nextRunDateTime = @afterDue AND c.id > @afterId))';
+      parameters.push({ name: '@afterDue', value: after[0] }, { name: '@afterId', value: after[1] });
+    }
     const { resources } = await this.container.items
       .query<ExportSchedule & CosmosSystemProperties>({
-        query: `SELECT TOP ${limit} * FROM c WHERE c.kind = 'schedule' AND c.nextRunDateTime <= @now`,
-        parameters: [{ name: '@now', value: now }],
+        query: `SELECT TOP ${limit} * FROM c WHERE c.kind = 'schedule' AND c.nextRunDateTime <= @now${keyset} ORDER BY c.kind ASC, c.nextRunDateTime ASC, c.id ASC`,
+        parameters,
       })
       .fetchAll();
     return resources.map((resource) => withEtag<ExportSchedule>(resource));
+  }
+
+  async getTenantSet(partnerId: string, setId: string): Promise<TenantSet> {
+    const { resource } = await this.container.item(setId, partnerId).read<TenantSet & { kind: string } & CosmosSystemProperties>();
+    if (resource?.kind !== 'tenantSet' || resource.id !== setId || resource.partnerId !== partnerId) return { partnerId, id: setId, entries: [] };
+    return { partnerId, id: setId, entries: resource.entries ?? [], etag: resource._etag ?? '' };
+  }
+
+  async saveTenantSet(set: TenantSet): Promise<boolean> {
+    const document = { kind: 'tenantSet', id: set.id, partnerId: set.partnerId, entries: set.entries };
+    try {
+      if (set.etag === undefined) await this.container.items.create(document);
+      else await this.container.item(set.id, set.partnerId).replace(document, { accessCondition: { type: 'IfMatch', condition: set.etag } });
+      return true;
+    } catch (err) {
+      const status = cosmosStatus(err);
+      if (status === 409 || status === 412 || status === 404) return false;
+      throw err;
+    }
+  }
+
+  async exportStatuses(partnerId: string, exportIds: string[]): Promise<Map<string, ExportJob['status']>> {
+    if (exportIds.length === 0) return new Map();
+    const { resources } = await this.container.items
+      .query<{ id: string; status: ExportJob['status'] }>(
+        {
+          query: "SELECT c.id, c.status FROM c WHERE c.partnerId = @partnerId AND c.kind = 'export' AND ARRAY_CONTAINS(@ids, c.id)",
+          parameters: [
+            { name: '@partnerId', value: partnerId },
+            { name: '@ids', value: exportIds },
+          ],
+        },
+        { partitionKey: partnerId },
+      )
+      .fetchAll();
+    return new Map(resources.map((row) => [row.id, row.status]));
+  }
+
+  async existingScheduleIds(partnerId: string, scheduleIds: string[]): Promise<Set<string>> {
+    if (scheduleIds.length === 0) return new Set();
+    const { resources } = await this.container.items
+      .query<{ id: string }>(
+        {
+          query: "SELECT c.id FROM c WHERE c.partnerId = @partnerId AND c.kind = 'schedule' AND ARRAY_CONTAINS(@ids, c.id)",
+          parameters: [
+            { name: '@partnerId', value: partnerId },
+            { name: '@ids', value: scheduleIds },
+          ],
+        },
+        { partitionKey: partnerId },
+      )
+      .fetchAll();
+    return new Set(resources.map((row) => row.id));
   }
 
   private async replace<T extends { id: string; partnerId: string; etag?: string }>(record: T): Promise<T | 'PreconditionFailed'> {

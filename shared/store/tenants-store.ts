@@ -40,7 +40,9 @@ export class CosmosTenantRepository implements TenantRepository {
   findTenant(tenantId: string): Promise<TenantRecord | undefined> {
     return this.tenants.get(tenantId, async () => {
       const { resource } = await this.container.item(tenantId, tenantId).read<TenantRecord>();
-      return resource ? toTenant(resource) : undefined;
+      // A point read answers whatever the id names; only a partner or reseller document with
+      // exactly this id counts (ids are GUIDs before they get here, and this holds even if not).
+      return isTenantDocument(resource, tenantId) ? toTenant(resource) : undefined;
     });
   }
 
@@ -57,11 +59,23 @@ export class CosmosTenantRepository implements TenantRepository {
     });
   }
 
+  async listPartnerIds(): Promise<string[]> {
+    const { resources } = await this.container.items.query<string>("SELECT VALUE c.id FROM c WHERE c.type = 'partner'").fetchAll();
+    return resources;
+  }
+
   async upsertTenant(record: TenantRecord): Promise<void> {
     await this.container.items.upsert({ ...record, sortKey: foldText(record.name) });
     this.tenants.delete(record.id);
     if (record.type === 'reseller') this.resellers.delete(record.partnerId);
   }
+}
+
+function isTenantDocument(resource: unknown, tenantId: string): resource is TenantRecord {
+  if (typeof resource !== 'object' || resource === null) return false;
+  const document = resource as Partial<TenantRecord>;
+  if (document.id !== tenantId || typeof document.name !== 'string') return false;
+  return document.type === 'partner' || (document.type === 'reseller' && typeof document.partnerId === 'string');
 }
 
 function toTenant(stored: TenantRecord): TenantRecord {

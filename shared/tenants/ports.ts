@@ -7,4 +7,6 @@ export interface TenantRepository {
   /** A partner's indirect resellers, ordered by name; a partner has hundreds at most. */
   listResellers(partnerId: string): Promise<ResellerRecord[]>;
   upsertTenant(record: TenantRecord): Promise<void>;
+  /** Every partner's id (the reconciliation walks them; thousands at most). */
+  listPartnerIds(): Promise<string[]>;
 }

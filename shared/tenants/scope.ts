@@ -4,7 +4,7 @@
  * body.
  */
 import { ServiceError } from '../kernel/errors.js';
-import { canonicalId } from '../kernel/ids.js';
+import { isGuid } from '../kernel/ids.js';
 import type { TenantRepository } from './ports.js';
 import type { ResellerRecord } from './tenant.js';
 
@@ -36,7 +36,9 @@ async function resolveScope(principal: Principal, required: Role, tenants: Pick<
   if (required === 'Customers.ReadWrite' ? !canWrite : !canRead) {
     throw new ServiceError('Forbidden', 'Forbidden', `The caller does not have the ${required} role.`);
   }
-  const tenant = await tenants.findTenant(canonicalId(principal.tenantId));
+  // Entra tenant ids are GUIDs; anything else ('..', '/', '#') never reaches a point read.
+  if (!isGuid(principal.tenantId)) throw new ServiceError('Unauthenticated', 'Unauthenticated', "The caller's tenant id is not a GUID.");
+  const tenant = await tenants.findTenant(principal.tenantId.toLowerCase());
   if (!tenant) {
     throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
   }

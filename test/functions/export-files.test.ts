@@ -6,8 +6,9 @@
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGES_PER_RENAME_CHECK } from '../../shared/exports/export-sources.js';
 import { customerCells, expectedCsv, HEADERS } from '../support/csv-expectations.js';
-import { fixtureRecords, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
+import { customerId, fixtureRecords, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
 import { openInCalc } from '../support/spreadsheet.js';
 
@@ -185,7 +186,9 @@ describe('canceling an export', () => {
     let exportId = '';
     let pages = 0;
     let quietUrl = '';
-    // The third page is read only after the cancel, and after the worker's once-a-second look.
+    // The cancel comes as the third page is read, and the worker's once-a-second look follows. A
+    // customers export reads PAGES_PER_RENAME_CHECK pages before it writes them (the list as of its
+    // start), so the list here is longer than two such groups: the worker reads one group, no more.
     const quiet = await startTestService({
       queues: false,
       env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '2' },
@@ -207,12 +210,20 @@ describe('canceling an export', () => {
     });
     try {
       quietUrl = quiet.url;
-      expect((await quiet.importLines(fixtureRecords())).problems).toEqual([]);
+      const more = Array.from({ length: 4 * PAGES_PER_RENAME_CHECK }, (_unused, index) => ({
+        type: 'customer',
+        id: customerId(5000 + index),
+        partnerId: PROVIDER,
+        resellerId: null,
+        companyName: `Canceled ${String(index).padStart(3, '0')}`,
+        domain: `canceled${index}.example.com`,
+      }));
+      expect((await quiet.importLines([...fixtureRecords(), ...more])).problems).toEqual([]);
       const started = await call(quiet.url, '/api/exports', { method: 'POST', principal: partner, body: { type: 'customers' } });
       exportId = started.body.id as string;
       const logs: string[] = [];
       await quiet.services.exports.runSlice(PROVIDER, exportId, (message) => logs.push(message));
-      expect(pages).toBeLessThan(6);
+      expect(pages).toBeLessThanOrEqual(PAGES_PER_RENAME_CHECK);
       expect(logs.join('\n')).toContain('canceled');
       const job = (await call(quiet.url, `/api/exports/${exportId}`, { principal: partner })).body;
       expect(job.status).toBe('Canceled');

@@ -33,7 +33,8 @@ describe('POST /api/exports (customers)', () => {
   it('answers 202 with Operation-Location, Retry-After and the export, which then succeeds', async () => {
     const started = await startExport({ type: 'customers' });
     expect(started.status).toBe(202);
-    expect(started.headers.get('operation-location')).toBe(`${service.url}/api/exports/${started.body.id}`);
+    // No PUBLIC_BASE_URL in this service: the link is relative (never built from Host).
+    expect(started.headers.get('operation-location')).toBe(`/api/exports/${started.body.id}`);
     expect(Number(started.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(started.body).toMatchObject({ id: expect.any(String), type: 'customers', filter: {}, status: 'NotStarted', rowCount: 0 });
     expect(started.body.fileName).toMatch(/^Customers - all - \d{4}-\d{2}-\d{2} \d{4}\.csv$/);
@@ -106,7 +107,7 @@ describe('POST /api/exports (customers)', () => {
       body: { companyName: '@Renamed For Export' },
     });
     const { bytes } = await exportAndDownload({ type: 'customers', search: 'renamed' });
-    expect(bytes.toString('utf8')).toContain(`${target.id},'@Renamed For Export,`);
+    expect(bytes.toString('utf8')).toContain(`${target.id},"'@Renamed For Export",`);
   });
 });
 
@@ -226,7 +227,8 @@ describe('reading exports', () => {
     const [mine] = (await allPages(service.url, '/api/exports', partner)).rows;
     expect((await call(service.url, `/api/exports/${mine.id}`, { principal: principal(OTHER_PARTNER) })).status).toBe(404);
     expect((await call(service.url, `/api/exports/${mine.id}`, { principal: resellerA })).status).toBe(404);
-    expect((await call(service.url, '/api/exports/no-such-export', { principal: partner })).status).toBe(404);
+    expect((await call(service.url, `/api/exports/${crypto.randomUUID()}`, { principal: partner })).status).toBe(404);
+    expect((await call(service.url, '/api/exports/no-such-export', { principal: partner })).status).toBe(400);
   });
 
   it('the download link reads that one blob only, and a forged signature is refused', async () => {

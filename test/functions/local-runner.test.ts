@@ -88,6 +88,6 @@ describe('the local runner, as the Functions host', () => {
     const app = createService(loadConfig(localStackEnv(inject('stack'), 'runner-unused')));
     await expect(
       startLocalRunner([echo('a-items-get', 'api/items/{id}'), echo('b-items-recent', 'api/items/recent')], app, { queues: false, timers: false }),
-    ).rejects.toThrow(/b-items-recent \(GET, POST api\/items\/recent\) is shadowed by a-items-get/);
+    ).rejects.toThrow(/b-items-recent \(GET, POST, HEAD api\/items\/recent\) is shadowed by a-items-get/);
   });
 });

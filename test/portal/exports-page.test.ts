@@ -5,9 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createService } from '../../shared/wiring.js';
+import { launchChromium } from '../support/browser.js';
 import { customerId, fixtureRecords, PROVIDER, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
@@ -40,14 +41,7 @@ function manyCustomers(): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([
-    startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    }),
-  ]);
+  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), launchChromium()]);
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
 });
 
@@ -167,7 +161,7 @@ describe('one export per click, of what the box says', () => {
   it('Export is disabled, with the reason, while nothing matches', async () => {
     const { page } = await openPortal();
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('zzz-nothing-like-this');
-    await page.locator('#customers-status', { hasText: 'No customers matching' }).waitFor();
+    await page.locator('#customers-status', { hasText: 'No matches for' }).waitFor();
     const button = page.getByRole('button', { name: 'Export customers' });
     expect(await button.isDisabled()).toBe(true);
     expect(await page.locator('#export-customers-reason').innerText()).toBe('Nothing to export: no customers match.');

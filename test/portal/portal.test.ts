@@ -4,12 +4,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
 import { customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
-import { findChromium } from '../support/test-tools.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -27,22 +27,7 @@ let pageProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([
-    startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }),
-    chromium.launch({
-      executablePath: findChromium(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
-  ]);
+  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), launchChromium()]);
   const records = fixtureRecords();
   records.push({
     type: 'customer',
@@ -184,31 +169,45 @@ describe('the customer list', () => {
     const { page, requests } = await openPortal();
     const search = page.getByRole('searchbox', { name: 'Search customers' });
     await search.pressSequentially('muller');
-    await waitForStatus(page, '#customers-status', '1 customer matching “muller”.');
+    await waitForStatus(page, '#customers-status', '1 match for “muller”.');
     expect(await rowNames(page)).toEqual(['Müller & Söhne GmbH']);
     const searches = requests.filter((url) => url.includes('/api/customers?') && url.includes('search='));
     expect(searches.length).toBeLessThan('muller'.length);
     await search.fill('onmicrosoft');
-    await waitForStatus(page, '#customers-status', '2 customers matching “onmicrosoft”.');
+    await waitForStatus(page, '#customers-status', '2 matches for “onmicrosoft”.');
     expect(await rowNames(page)).toEqual(['Contoso Ltd', 'Fabrikam Inc.']);
     await search.fill('zzz-nobody');
-    await waitForStatus(page, '#customers-status', 'No customers matching “zzz-nobody”.');
+    await waitForStatus(page, '#customers-status', 'No matches for “zzz-nobody”.');
     expect(await page.locator('#customers-table').isVisible()).toBe(false);
   });
 
-  it('pages over nextLink as you scroll, never repeating or skipping a row', async () => {
+  it('pages over nextLink with Next, Previous and First, never repeating or skipping a row', async () => {
     const { page, requests } = await openPortal({ path: '/?pageSize=5', height: 500 });
     const total = providerCustomers.length + 1;
-    for (let scrolls = 0; scrolls < 10 && (await statusText(page)) !== `${total} customers.`; scrolls += 1) {
-      await page.mouse.wheel(0, 5000);
-      await page.waitForTimeout(150);
-    }
-    await waitForStatus(page, '#customers-status', `${total} customers.`);
-    const ids = await page.locator('tr.customer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-customer-id')));
     const listed = (await allPages(service.url, '/api/customers', ADMIN)).rows.map((row) => row.id);
-    expect(ids).toEqual(listed);
+    const shownIds = () => page.locator('tr.customer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-customer-id')));
+    await waitForStatus(page, '#customers-status', `${total} customers. Showing 1 to 5.`);
+    const seen: Array<string | null> = [...(await shownIds())];
+    const next = page.getByRole('button', { name: 'Next page' });
+    for (let turn = 1; await next.isEnabled(); turn += 1) {
+      await next.click();
+      await waitForStatus(page, '#customers-status', `${total} customers. Showing ${turn * 5 + 1} to ${Math.min(total, turn * 5 + 5)}.`);
+      const ids = await shownIds();
+      expect(ids.length).toBeLessThanOrEqual(5);
+      seen.push(...ids);
+    }
+    expect(seen).toEqual(listed);
     expect(requests.filter((url) => url.includes('continuationToken=')).length).toBe(Math.ceil(total / 5) - 1);
-    expect(await page.getByRole('button', { name: 'Load more' }).isVisible()).toBe(false);
+    // Each row says where it is in the whole list, for screen readers.
+    expect(await page.locator('#customers-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
+    expect(await page.locator('tr.customer-row').first().getAttribute('aria-rowindex')).toBe(String(Math.floor((total - 1) / 5) * 5 + 2));
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await waitForStatus(page, '#customers-status', /Showing 11 to 15\.$/);
+    expect(await shownIds()).toEqual(listed.slice(10, 15));
+    await page.getByRole('button', { name: 'First page' }).click();
+    await waitForStatus(page, '#customers-status', `${total} customers. Showing 1 to 5.`);
+    expect(await shownIds()).toEqual(listed.slice(0, 5));
+    expect(await page.getByRole('button', { name: 'Previous page' }).isDisabled()).toBe(true);
   });
 
   it('filters by indirect reseller, and exports exactly what the list shows as Excel-ready CSV', async () => {
@@ -226,7 +225,7 @@ describe('the customer list', () => {
 
     // With a search too, the export carries both.
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('contoso');
-    await waitForStatus(page, '#customers-status', '1 customer matching “contoso” of Reseller A.');
+    await waitForStatus(page, '#customers-status', '1 match for “contoso” among the customers of Reseller A.');
     const narrowed = await exportFromPage(page, 'Export customers');
     expect(narrowed.started.filter).toEqual({ search: 'contoso', resellerId: RESELLER_A, timeZone: 'UTC' });
     expect(narrowed.bytes.toString('utf8').split('\r\n')).toHaveLength(3);
@@ -245,10 +244,10 @@ describe("a customer's details and rename", () => {
     const { page, context } = await openPortal();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('fabrikam');
-    await waitForStatus(page, '#customers-status', '1 customer matching “fabrikam”.');
-    // Search box, reseller filter, the file type, reseller columns, Export customers, the company
-    // name, then Show details.
-    for (let tab = 0; tab < 6; tab += 1) await page.keyboard.press('Tab');
+    await waitForStatus(page, '#customers-status', '1 match for “fabrikam”.');
+    // Search box, reseller filter, sort, the file type, reseller columns, Export customers, the
+    // company name, then Show details.
+    for (let tab = 0; tab < 7; tab += 1) await page.keyboard.press('Tab');
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     expect(await focused()).toBe('Show details');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);

@@ -166,6 +166,6 @@ describe('the deployed entry point, under a stand-in for the Functions worker', 
     expect(search.headers['x-ms-error-code']).toBe(JSON.parse(search.body).error.code);
     const wrongMethod = await ask({ type: 'invoke', functionName: 'zz-api-fallback', http: request('DELETE', '/api/customers', { resource: 'customers' }) });
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.allow).toBe('GET');
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD');
   });
 });

@@ -11,6 +11,8 @@ import { recordedQueries } from '../support/query-log.js';
 
 const containers = new Map((containerFile.containers as unknown as ContainerDefinition[]).map((container) => [container.name, container]));
 const customers = containers.get('customers') as ContainerDefinition;
+/** Containers the stores only read and write by id (point operations): they never see a query. */
+const POINT_OPERATIONS_ONLY = new Set(['counters']);
 const activity = containers.get('activity') as ContainerDefinition;
 
 describe('the index rules', () => {
@@ -55,7 +57,12 @@ describe('the index rules', () => {
     const policy = structuredClone(customers);
     policy.indexingPolicy.includedPaths = policy.indexingPolicy.includedPaths.filter((entry) => entry.path !== '/partnerId/?');
     const problems = policyProblems(policy, ['SELECT * FROM c ORDER BY c.sortKey ASC, c.id ASC']);
-    expect(problems).toEqual([expect.stringContaining('partition key /partnerId is not included'), expect.stringContaining('(/resellerId ascending')]);
+    expect(problems).toEqual([
+      expect.stringContaining('partition key /partnerId is not included'),
+      expect.stringContaining('(/resellerId ascending, /sortKey'),
+      expect.stringContaining('(/domain ascending'),
+      expect.stringContaining('(/resellerId ascending, /domain'),
+    ]);
   });
 });
 
@@ -63,7 +70,7 @@ describe('the indexing policy and the queries of this test run', () => {
   const recorded = recordedQueries();
 
   it('recorded the queries of every container (run the whole suite: this file checks what the others sent)', () => {
-    expect(new Set(recorded.map((entry) => entry.container))).toEqual(new Set(containers.keys()));
+    expect(new Set(recorded.map((entry) => entry.container))).toEqual(new Set([...containers.keys()].filter((name) => !POINT_OPERATIONS_ONLY.has(name))));
   });
 
   it('serves every query the stores sent from the index', () => {

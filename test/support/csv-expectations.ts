@@ -3,9 +3,21 @@
  * library the service uses), so the tests check the service against the rules, not against itself.
  */
 export function expectedCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const text = value === null || value === undefined ? '' : String(value);
+  // Each piece a spreadsheet might read as a cell (split at , ; tab CR LF) whose first visible
+  // character is, after NFKC, = + - or @ gets an apostrophe in front; so does a tab or CR start.
+  const pieces = text.split(/(?<=[,;\t\r\n，；])/u);
+  let guarded = false;
+  const written = pieces.map((body, index) => {
+    const visible = body.normalize('NFKC').replace(/^[ "\u00a0\u200b-\u200f\u2060\ufeff]*/u, '');
+    if (/^[=+\-@]/.test(visible) || (index === 0 && /^[\t\r]/.test(body))) {
+      guarded = true;
+      return `'${body}`;
+    }
+    return body;
+  });
+  const joined = written.join('');
+  return guarded || /[",\r\n]/.test(joined) ? `"${joined.replaceAll('"', '""')}"` : joined;
 }
 
 export function expectedCsv(header: string[], rows: unknown[][]): Buffer {

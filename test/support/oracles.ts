@@ -5,18 +5,18 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { customerSearchKeys } from '../../shared/customers/search-keys.js';
-import { type CsvCell, guardCell } from '../../shared/exports/csv.js';
+import { type CsvCell, couldStartFormula, guardCell } from '../../shared/exports/csv.js';
 import { foldText } from '../../shared/kernel/text.js';
 
 // csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF:
 // RFC 4180 wants any line break inside a field quoted, so ask for it.
 const CSV_OPTIONS = { record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ } as const;
 
-/** The rows written by csv-stringify alone: what csvRows must equal. */
+/** The rows written by csv-stringify alone, a guarded field quoted: what csvRows must equal. */
 export function csvRowsByLibrary(rows: readonly (readonly CsvCell[])[]): string {
   return stringify(
-    rows.map((row) => row.map(guardCell)),
-    CSV_OPTIONS,
+    rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell)))),
+    { ...CSV_OPTIONS, cast: { string: (value) => (couldStartFormula(value) ? { value: guardCell(value), quoted: true } : value) } },
   );
 }
 

@@ -78,7 +78,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     runner,
     logs,
     importLines: (records) =>
-      importRecords(service.ports, () =>
+      importRecords({ ...service.ports, faults }, () =>
         (async function* () {
           for (const record of records) yield typeof record === 'string' ? record : JSON.stringify(record);
         })(),
