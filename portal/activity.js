@@ -5,16 +5,14 @@
  */
 import { query } from './api.js';
 import { byId, el, time } from './dom.js';
-import { WORDS } from './export-words.js';
 import { exportAvailability, startExport } from './exports.js';
-import { formatDateRange, readerTimeZone, t, tNodes } from './i18n.js';
+import { formatDateRange, readerTimeZone, t, tIfKnown, tNodes } from './i18n.js';
 import { pagedList } from './paged-list.js';
+import { scheduleSummary } from './schedules.js';
 
 const DAY_MILLISECONDS = 86_400_000;
 /** The longest range the service answers (GET /api/activity). */
 const MAX_DAYS = 90;
-const OPERATIONS = new Set(['UpdateCustomerCompanyName', 'ExportCustomers', 'ExportSubscriptions', 'ExportActivity', 'UpdateExportSchedule']);
-const STATUSES = new Set(['Succeeded', 'Failed', 'Pending']);
 
 const state = {
   loadedOnce: false,
@@ -97,7 +95,7 @@ function activityList() {
     more: byId('activity-more'),
     rows: (record) => [activityRow(record)],
     summary: (loaded, hasMore) => {
-      exportAvailability('export-activity', loaded === 0 ? WORDS.noActivityToExport : null);
+      exportAvailability('export-activity', loaded === 0 ? t('exports.noActivityToExport') : null);
       return loaded === 0
         ? t('activity.none')
         : tNodes(hasMore ? 'activity.countSoFar' : 'activity.count', { count: loaded, range: el('span', { class: 'date-range', text: state.range }) });
@@ -113,14 +111,10 @@ function activityRow(record) {
     'tr',
     { 'data-activity-id': record.id },
     el('td', { 'data-label': t('activity.columnDate'), class: 'when' }, time(record.dateTime)),
-    el(
-      'th',
-      { scope: 'row', 'data-label': t('activity.columnOperation') },
-      OPERATIONS.has(record.operation) ? t(`operation.${record.operation}`) : record.operation,
-    ),
+    el('th', { scope: 'row', 'data-label': t('activity.columnOperation') }, tIfKnown(`operation.${record.operation}`, {}, record.operation)),
     el('td', { 'data-label': t('activity.columnCustomer') }, record.customerName || record.customerId || t('app.none')),
     el('td', { 'data-label': t('activity.columnUser'), class: 'breakable' }, record.user ?? ''),
-    el('td', { 'data-label': t('activity.columnStatus') }, STATUSES.has(record.status) ? t(`activityStatus.${record.status}`) : (record.status ?? '')),
+    el('td', { 'data-label': t('activity.columnStatus') }, tIfKnown(`activityStatus.${record.status}`, {}, record.status ?? '')),
     el('td', { 'data-label': t('activity.columnDetails'), class: 'breakable' }, describeDetails(record)),
   );
 }
@@ -135,6 +129,10 @@ function describeDetails(record) {
     if (typeof details.error === 'string') return t('activity.exportFileFailed', { fileName: details.fileName });
     if (typeof details.rowCount === 'number') return t('activity.exportFile', { fileName: details.fileName, count: details.rowCount });
     return details.fileName;
+  }
+  if (typeof details.scheduleName === 'string' && typeof details.cron === 'string' && typeof details.type === 'string') {
+    const described = tIfKnown(`activity.schedule${details.action}`, { name: details.scheduleName, summary: scheduleSummary(details) }, '');
+    if (described) return described;
   }
   return Object.entries(details)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')

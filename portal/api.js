@@ -1,4 +1,4 @@
-import { t } from './i18n.js';
+import { t, tIfKnown } from './i18n.js';
 
 /**
  * The portal's only door to the service: same-origin fetch of the public API. In Azure, App Service
@@ -84,35 +84,25 @@ export function query(values) {
   return text ? `?${text}` : '';
 }
 
-/** Error codes the portal explains in its own words (the service's messages are English only). */
-const EXPLAINED_CODES = new Set([
-  'NetworkError',
-  'Unauthenticated',
-  'Forbidden',
-  'NotFound',
-  'PlatformAuthenticationDisabled',
-  'TooManyRequests',
-  'InvalidContinuationToken',
-  'PreconditionFailed',
-  'PreconditionRequired',
-  'PayloadTooLarge',
-  'Conflict',
-  'RepeatabilityConflict',
-]);
+/** Codes of bad input whose `target` names the field or parameter the service refused. */
+const FIELD_CODES = new Set(['InvalidQueryParameter', 'InvalidBody']);
 
 /**
  * A plain-words explanation of a failed call in the page's language, from the contract's stable
- * error code (and the status, for codes the portal does not know).
+ * error code (the service's own messages are English only), or from the status for a code the
+ * catalogues do not know.
  * @param {unknown} error
  */
 export function describeError(error) {
   if (!(error instanceof ApiError)) return t('error.page');
-  if (EXPLAINED_CODES.has(error.code)) return t(`error.${error.code}`);
+  if (FIELD_CODES.has(error.code)) return error.target ? t('error.InvalidQueryParameter', { target: error.target }) : t('error.invalid');
+  const explained = tIfKnown(`error.${error.code}`, {}, '');
+  if (explained) return explained;
   if (error.status === 401) return t('error.Unauthenticated');
   if (error.status === 403) return t('error.Forbidden');
   if (error.status === 404) return t('error.NotFound');
   if (error.status === 429) return t('error.TooManyRequests');
   if (error.status >= 500) return t('error.server');
-  if (error.status === 400) return error.target ? t('error.InvalidQueryParameter', { target: error.target }) : t('error.invalid');
+  if (error.status === 400) return t('error.invalid');
   return t('error.unknown', { code: error.code });
 }

@@ -12,9 +12,8 @@
  */
 import { api, describeError, query, samePath } from './api.js';
 import { byId, debounce, el, externalLink, replace } from './dom.js';
-import { WORDS } from './export-words.js';
 import { exportAvailability, startExport } from './exports.js';
-import { t, tNodes } from './i18n.js';
+import { t, tIfKnown, tNodes } from './i18n.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 const SORTS = ['companyName', '-companyName', 'domain', '-domain'];
@@ -282,7 +281,7 @@ function isCurrentQuery() {
 
 /** Export is disabled, with its reason beside it, while the list shows that nothing matches. @param {boolean} available */
 function exportAvailable(available) {
-  exportAvailability('export-customers', available ? null : WORDS.nothingToExport);
+  exportAvailability('export-customers', available ? null : t('exports.nothingToExport'));
 }
 
 function listSummary() {
@@ -332,26 +331,12 @@ function customerRows(customer, position) {
     el(
       'td',
       { 'data-label': t('customers.columnRelationship') },
-      known('relationship', customer.relationship),
+      tIfKnown(`relationship.${customer.relationship}`, {}, customer.relationship),
       reseller ? el('span', { class: 'reseller', text: reseller }) : null,
     ),
     el('td', { class: 'actions' }, toggle),
   );
   return [row, detailsRow];
-}
-
-/**
- * A value from the service that the portal knows in words (a relationship, a service's name), in
- * the page's language; a value it does not know is shown as the service sent it.
- * @param {string} kind @param {string} value
- */
-function known(kind, value) {
-  const key = `${kind}.${value}`;
-  try {
-    return t(key);
-  } catch {
-    return value;
-  }
 }
 
 /** @param {string} customerId */
@@ -382,7 +367,8 @@ async function renderDetails(cell, row, nameLink) {
   const idText = el('code', { class: 'customer-id', text: row.id });
   const orgName = el('dd', { text: '…' });
   const services = el('ul', { class: 'quick-links' }, el('li', {}, el('a', { href: subscriptionsHash(row.id) }, t('details.subscriptions'))));
-  for (const service of row.links?.services ?? []) services.append(el('li', {}, externalLink(service.url, known('service', service.name))));
+  for (const service of row.links?.services ?? [])
+    services.append(el('li', {}, externalLink(service.url, tIfKnown(`service.${service.name}`, {}, service.name))));
 
   replace(
     cell,

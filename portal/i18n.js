@@ -129,6 +129,15 @@ export function t(key, params = {}) {
 }
 
 /**
+ * The message for a key made from a value the service sends (a status, an error code, a
+ * relationship) when the catalogues have one, else `fallback` (e.g. the value as the service sent it).
+ * @param {string} key @param {Record<string, unknown>} params @param {string} fallback
+ */
+export function tIfKnown(key, params, fallback) {
+  return key in english ? t(key, params) : fallback;
+}
+
+/**
  * A translated message as DOM nodes, where a placeholder may be an element (a button inside a
  * sentence): the sentence stays whole in the catalogue, the element goes where the translation puts it.
  * @param {string} key @param {Record<string, unknown>} [params]
@@ -149,6 +158,23 @@ export function tNodes(key, params = {}) {
 /** A number in the page's language. @param {number} value */
 export function formatNumber(value) {
   return numberFormat.format(value);
+}
+
+/** A share as a percentage in the page's language ("25%", "25 %"). @param {number} fraction from 0 to 1 */
+export function formatPercent(fraction) {
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+}
+
+/** A duration in whole seconds or minutes, as the language abbreviates it ("45 sec", "3 Min."). @param {number} seconds */
+export function formatDuration(seconds) {
+  const [value, unit] = seconds < 60 ? [Math.max(1, Math.round(seconds)), 'second'] : [Math.round(seconds / 60), 'minute'];
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
+
+/** A day of the week's name in the page's language, 0 for Sunday to 6 for Saturday (as cron counts). @param {number} day */
+export function weekdayName(day) {
+  // 4 January 1970 was a Sunday.
+  return new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(1970, 0, 4 + day)));
 }
 
 /** A date and time in the page's language and the reader's time zone. @param {Date} date */

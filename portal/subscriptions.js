@@ -4,7 +4,6 @@
  */
 import { api, describeError, query } from './api.js';
 import { byId, el, replace } from './dom.js';
-import { WORDS } from './export-words.js';
 import { exportAvailability, startExport } from './exports.js';
 import { formatNumber, t, tNodes } from './i18n.js';
 import { pagedList } from './paged-list.js';
@@ -65,7 +64,7 @@ function subscriptionList() {
     more: byId('subscriptions-more'),
     rows: (subscription) => [subscriptionRow(subscription)],
     summary: (loaded, hasMore) => {
-      exportAvailability('export-subscriptions', loaded === 0 ? WORDS.noSubscriptionsToExport : null);
+      exportAvailability('export-subscriptions', loaded === 0 ? t('exports.noSubscriptionsToExport') : null);
       return loaded === 0 ? t('subscriptions.none') : t(hasMore ? 'subscriptions.countSoFar' : 'subscriptions.count', { count: loaded });
     },
     messages: {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import de from '../../portal/messages-de.js';
 import en from '../../portal/messages-en.js';
 import zhTW from '../../portal/messages-zh-TW.js';
+import { PLATFORM_AUTHENTICATION_DISABLED } from '../../shared/http/platform.js';
 
 type Message = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 const catalogues: Record<string, Record<string, Message>> = { en, 'zh-TW': zhTW, de };
@@ -51,6 +52,29 @@ describe('message catalogues', () => {
         }
       }
     }
+  });
+
+  it('every error code the API returns has a message of its own (the service writes its messages in English)', () => {
+    const codes = new Set<string>([PLATFORM_AUTHENTICATION_DISABLED]);
+    const failures = new Set<string>();
+    const sources = ['shared', 'functions'].flatMap((folder) =>
+      readdirSync(folder, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.ts') && !name.includes('host/'))
+        .map((name) => readFileSync(path.join(folder, name), 'utf8')),
+    );
+    for (const text of sources) {
+      for (const match of text.matchAll(/\binvalid\(\s*'([A-Z]\w+)'/g)) codes.add(match[1] ?? '');
+      for (const match of text.matchAll(/new ServiceError\(\s*'\w+',\s*'([A-Z]\w+)'/g)) codes.add(match[1] ?? '');
+      for (const match of text.matchAll(/error: \{ code: '([A-Z]\w+)'/g)) codes.add(match[1] ?? '');
+      for (const match of text.matchAll(/code: '(Storage\w+|ExportFailed)'/g)) failures.add(match[1] ?? '');
+    }
+    expect(codes).toContain('TooManyExports');
+    expect(codes).toContain('CronTooFrequent');
+    // Explained without a message of their own: bad fields name the field, a 500 is "the service had a problem".
+    const generic = new Set(['InvalidBody', 'InternalError']);
+    for (const code of codes) if (!generic.has(code)) expect(Object.keys(en), code).toContain(`error.${code}`);
+    expect(failures.size).toBe(4);
+    for (const code of failures) expect(Object.keys(en), code).toContain(`exportError.${code}`);
   });
 
   it('every message key the portal asks for exists', () => {
