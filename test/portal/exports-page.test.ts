@@ -205,7 +205,7 @@ describe('the Exports page', () => {
     expect(text).toContain('Customers matching “scroll”, of Reseller A');
     expect(text).toContain('Asked by ada@provider.example');
     expect(text).toContain('40 of 160 rows (25%)');
-    expect(text).toMatch(/about \d+ (s|min) left/);
+    expect(text).toMatch(/about \d+ (sec|min) left/);
     expect(await item.locator('progress').getAttribute('value')).toBe('40');
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-exports-page.png') });
 
@@ -252,11 +252,11 @@ describe('schedules in the portal', () => {
     await page.getByLabel('Runs').selectOption({ label: 'Every week' });
     await page.getByLabel('On', { exact: true }).selectOption({ label: 'Monday' });
     await page.getByLabel('At', { exact: true }).fill('08:00');
-    await page.locator('#schedule-format').selectOption({ label: 'Excel workbook (XLSX)' });
+    await page.locator('#schedule-format').selectOption({ label: 'Excel workbook' });
     await page.getByRole('button', { name: 'Save schedule' }).click();
     const item = page.locator('#schedules-list li[data-schedule-name="monday-customers"]');
     await item.waitFor();
-    expect(await item.innerText()).toContain('Customers, every Monday at 08:00 (America/New_York) · XLSX');
+    expect(await item.innerText()).toContain('All customers, every Monday at 08:00 (America/New_York) · XLSX');
     const saved = (await call(service.url, '/api/export-schedules/monday-customers', { principal: ADMIN })).body;
     expect(saved).toMatchObject({ cron: '0 0 8 * * 1', timeZone: 'America/New_York', format: 'xlsx', type: 'customers' });
     const nextRun = new Intl.DateTimeFormat('en-US', {

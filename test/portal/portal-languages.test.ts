@@ -240,8 +240,11 @@ async function visitEveryView(page: Page, language: string) {
   await check('the second page of customers');
 
   await page.locator('#customer-search').fill('Fabrikam');
+  // The search's answer, not the row that page two happened to show.
+  await page.waitForFunction(
+    () => document.querySelectorAll('#customers-table tr.customer-row').length === 1 && !document.querySelector('#customers-table')?.hasAttribute('aria-busy'),
+  );
   const row = page.locator('tr.customer-row', { has: page.getByRole('link', { name: 'Fabrikam Inc.', exact: true }) });
-  await row.waitFor();
   await row.locator('button.toggle').click();
   await page.locator('tr.details-row:not([hidden]) td[data-loaded]').waitFor();
   expect(await row.locator('button.toggle').getAttribute('aria-expanded')).toBe('true');
