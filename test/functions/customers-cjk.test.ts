@@ -4,10 +4,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerFilter, matchesFilterSearch } from '../../shared/customers/customer-service.js';
 import { refreshCustomerKeys } from '../../shared/customers/refresh-keys.js';
 import { foldText } from '../../shared/kernel/text.js';
 import { matchesSearch } from '../support/oracles.js';
-import { allPages, principal, startTestService, type TestService } from '../support/service.js';
+import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
 const PARTNER = 'aaaaaaaa-0000-4000-8000-0000000000c1';
 const RESELLER = 'cccccccc-0000-4000-8000-0000000000c2';
@@ -117,6 +118,81 @@ describe('search inside CJK names', () => {
         .map((customer) => customer.companyName)
         .sort(),
     );
+  });
+
+  it('a CJK search keeps every sort order and its count (issue 21), with the reseller filter too', async () => {
+    const matching = customers.filter((customer) => matchesSearch(customer, '雲端'));
+    const byName = (a: (typeof customers)[0], b: (typeof customers)[0]) =>
+      foldText(a.companyName) < foldText(b.companyName) ? -1 : foldText(a.companyName) > foldText(b.companyName) ? 1 : a.id < b.id ? -1 : 1;
+    const byDomain = (a: (typeof customers)[0], b: (typeof customers)[0]) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : a.id < b.id ? -1 : 1);
+    const orders: Record<string, string[]> = {
+      companyName: [...matching].sort(byName).map((customer) => customer.id),
+      '-companyName': [...matching]
+        .sort(byName)
+        .reverse()
+        .map((customer) => customer.id),
+      domain: [...matching].sort(byDomain).map((customer) => customer.id),
+      '-domain': [...matching]
+        .sort(byDomain)
+        .reverse()
+        .map((customer) => customer.id),
+    };
+    for (const [sort, ids] of Object.entries(orders)) {
+      const path = `/api/customers?search=${encodeURIComponent('雲端')}&sort=${encodeURIComponent(sort)}&top=2`;
+      const first = await call(service.url, `${path}&count=true`, { principal: partner });
+      expect(first.body, sort).toMatchObject({ count: matching.length, countIsCapped: false });
+      expect(
+        (await allPages(service.url, path, partner)).rows.map((row) => row.id),
+        sort,
+      ).toEqual(ids);
+    }
+    const ofReseller = matching.filter((customer) => customer.resellerId === RESELLER);
+    const counted = await call(service.url, `/api/customers?search=${encodeURIComponent('雲端')}&resellerId=${RESELLER}&count=true&sort=-domain`, {
+      principal: partner,
+    });
+    expect(counted.body.count).toBe(ofReseller.length);
+    expect(counted.body.value.map((row: { id: string }) => row.id)).toEqual(
+      [...ofReseller]
+        .sort(byDomain)
+        .reverse()
+        .map((customer) => customer.id),
+    );
+  });
+
+  it('the in-memory rule that exports as of their start apply to renamed customers agrees with the store', async () => {
+    const scope = { partnerId: PARTNER, resellerId: null, tenantId: PARTNER, userName: 'tester' };
+    for (const text of ['雲端', '端科技', 'テクノロジー', 'ｿﾌﾄ', '台灣', 'contoso', '端雲', '灣台', 'c1']) {
+      const filter = customerFilter(scope, text, undefined);
+      if (!filter) throw new Error('no filter');
+      const inMemory = customers.filter((customer) => matchesFilterSearch(filter, customer)).map((customer) => customer.companyName);
+      expect(inMemory.sort(), text).toEqual((await search(text)).sort());
+    }
+  });
+
+  it('a rename to a CJK name (a readable name, issue 17) is found inside at once, and counted once', async () => {
+    const target = customers.find((customer) => customer.companyName === 'Contoso Ltd');
+    const before = (await call(service.url, `/api/customers?search=${encodeURIComponent('資訊')}&count=true`, { principal: partner })).body;
+    expect(before.count).toBe(0);
+    const current = await call(service.url, `/api/customers/${target?.id}`, { principal: partner });
+    const renamed = await call(service.url, `/api/customers/${target?.id}/billing-profile`, {
+      method: 'PATCH',
+      principal: principal(PARTNER, ['Customers.ReadWrite']),
+      headers: { 'if-match': current.headers.get('etag') ?? '' },
+      body: { companyName: '新竹資訊有限公司' },
+    });
+    expect(renamed.status).toBe(200);
+    const after = (await call(service.url, `/api/customers?search=${encodeURIComponent('資訊')}&count=true`, { principal: partner })).body;
+    expect(after).toMatchObject({ count: 1, countIsCapped: false });
+    expect(after.value.map((row: { companyName: string }) => row.companyName)).toEqual(['新竹資訊有限公司']);
+    const total = (await call(service.url, '/api/customers?count=true&top=1', { principal: partner })).body.count;
+    expect(total).toBe(customers.length);
+    // Back, so the other tests see the fixture as it was.
+    await call(service.url, `/api/customers/${target?.id}/billing-profile`, {
+      method: 'PATCH',
+      principal: principal(PARTNER, ['Customers.ReadWrite']),
+      headers: { 'if-match': renamed.headers.get('etag') ?? '' },
+      body: { companyName: 'Contoso Ltd' },
+    });
   });
 
   it('customers stored before the CJK keys existed are found once their keys are refreshed', async () => {
