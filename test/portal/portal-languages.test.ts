@@ -10,12 +10,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import de from '../../portal/messages-de.js';
 import en from '../../portal/messages-en.js';
 import zhTW from '../../portal/messages-zh-TW.js';
-import { launchChromium } from '../support/browser.js';
+import { browserSession } from '../support/browser.js';
 import { customerId, fixtureRecords, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
 import { call, principal, startTestService, type TestService } from '../support/service.js';
 
@@ -75,13 +75,11 @@ function catalogueWords(language: string): Set<string> {
 }
 
 let service: TestService;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-let pageProblems: string[] = [];
+const browser = browserSession();
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN, EXPORT_SCHEDULES_PER_TENANT: '1' } }), launchChromium()]);
+  [service] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN, EXPORT_SCHEDULES_PER_TENANT: '1' } }), browser.launch()]);
   const records = fixtureRecords();
   for (const customer of CJK_CUSTOMERS) {
     records.push({
@@ -108,35 +106,21 @@ beforeAll(async () => {
   expect((await call(service.url, `/api/export-schedules/${name}`, { method: 'PUT', principal: ADMIN, body: schedule })).status).toBe(201);
 });
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
-
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-  await browser?.close();
   await service?.close();
 });
 
 async function newContext(options: { locale: string; timezoneId: string; as?: string }): Promise<BrowserContext> {
-  const context = await browser.newContext({
+  return browser.newContext({
     locale: options.locale,
     timezoneId: options.timezoneId,
     viewport: { width: 1280, height: 900 },
     ...(options.as ? { extraHTTPHeaders: { 'x-ms-client-principal': options.as } } : {}),
   });
-  contexts.push(context);
-  return context;
 }
 
 async function openPage(context: BrowserContext, path = '/'): Promise<Page> {
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  const page = browser.watch(await context.newPage());
   await page.goto(`${service.url}${path}`);
   await page.waitForSelector('body[data-ready]');
   return page;

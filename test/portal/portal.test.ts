@@ -4,9 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSession } from '../support/browser.js';
 import { customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
@@ -20,14 +20,12 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected=1"><b>Bold</b> & Co';
 const MARKUP_ID = customerId(500);
 
 let service: TestService;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const browser = browserSession();
 /** Script errors and CSP violations on any page of the current test. */
-let pageProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), launchChromium()]);
+  [service] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), browser.launch()]);
   const records = fixtureRecords();
   records.push({
     type: 'customer',
@@ -42,15 +40,7 @@ beforeAll(async () => {
   expect((await service.importLines(records)).problems).toEqual([]);
 });
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
-
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-  await browser?.close();
   await service?.close();
 });
 
@@ -70,21 +60,15 @@ async function openPortal(options: { as?: string; width?: number; height?: numbe
     timezoneId: 'UTC',
     ...(options.as ? { extraHTTPHeaders: { 'x-ms-client-principal': options.as } } : {}),
   });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = browser.watch(await context.newPage());
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
+  // A 4xx the page asked for (412, 403, 400) is logged by Chromium too: in `errors`, not a problem.
   page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    errors.push(message.text());
-    // A 4xx the page asked for (412, 403, 400) is logged by Chromium too; that is the test's point, not a problem.
-    if (!message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
+    if (message.type() === 'error') errors.push(message.text());
   });
-  page.on('pageerror', (error) => {
-    errors.push(error.message);
-    pageProblems.push(error.message);
-  });
+  page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${service.url}${options.path ?? '/'}`);
   await page.waitForSelector('body[data-ready]');
   return { page, context, requests, errors };
