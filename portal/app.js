@@ -42,7 +42,7 @@ let currentView = '';
 
 function route() {
   const hash = window.location.hash;
-  // Other fragments (the skip links' #main and #exports) are in-page jumps, not views.
+  // Other fragments (the skip link's #main) are in-page jumps, not views.
   if (hash && !hash.startsWith('#/')) return;
   const moveFocus = !firstRoute;
   firstRoute = false;
@@ -126,7 +126,7 @@ async function start() {
   const names = new Map(resellers.map((/** @type {{id: string, name: string}} */ reseller) => [reseller.id, reseller.name]));
   const resellerName = (/** @type {string | null} */ id) => (id ? (names.get(id) ?? id) : '');
   initExports({ resellerName });
-  initSchedules({ canWrite: canWrite(), resellers });
+  initSchedules({ canWrite: canWrite(), resellers: isReseller() ? [] : resellers, resellerName });
   initSubscriptions({ pageSize: size, resellerName });
   initActivity({ pageSize: size });
   window.addEventListener('hashchange', route);

@@ -64,12 +64,12 @@ export function cronInWords(cron) {
 }
 
 /**
- * @param {{ canWrite: boolean, resellers: Array<{id: string, name: string}> }} options
+ * @param {{ canWrite: boolean, resellers: Array<{id: string, name: string}>, resellerName: (id: string) => string }} options
+ *   resellers: the form's choices (none for an indirect reseller, whose schedules are of its own customers)
  */
 export function initSchedules(options) {
   canWrite = options.canWrite;
-  const names = new Map(options.resellers.map((reseller) => [reseller.id, reseller.name]));
-  resellerName = (id) => names.get(id) ?? id;
+  resellerName = options.resellerName;
   const form = /** @type {HTMLFormElement} */ (byId('schedule-form'));
   form.hidden = !canWrite;
   byId('schedules-read-only').hidden = canWrite;

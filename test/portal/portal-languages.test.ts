@@ -314,6 +314,11 @@ describe('the portal in English', () => {
     expect(await reseller.locator('#reseller-field').isVisible()).toBe(false);
     expect(await reseller.locator('#reseller-note').innerText()).toBe('You see the customers that Reseller A serves as an indirect reseller.');
     await expectNoAxeViolations(reseller, 'reseller');
+    // Nor in the schedule form: its customers are all of that one reseller.
+    await reseller.locator('[data-nav="exports"]').click();
+    await reseller.locator('#schedule-form').waitFor();
+    expect(await reseller.locator('#schedule-reseller-field').isVisible()).toBe(false);
+    await expectNoAxeViolations(reseller, 'reseller: Exports page');
   });
 });
 
