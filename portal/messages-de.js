@@ -172,7 +172,7 @@ export default {
   'exports.dismiss': 'Schließen',
   'exports.cancel': 'Abbrechen',
   'exports.retry': 'Erneut versuchen',
-  'exports.nothingToExport': 'Nichts zu exportieren: Keine Kunden passen zur Suche.',
+  'exports.nothingToExport': 'Nichts zu exportieren: Es gibt keine passenden Kunden.',
   'exports.noSubscriptionsToExport': 'Nichts zu exportieren: Dieser Kunde hat keine Abonnements, die Sie sehen dürfen.',
   'exports.noActivityToExport':
     'Nichts zu exportieren: In diesem Zeitraum gibt es keine Aktivitäten. Wählen Sie andere Daten, und klicken Sie auf „Aktivitäten anzeigen“.',
@@ -222,7 +222,7 @@ export default {
   'schedules.nameHint': 'Buchstaben, Ziffern, - und _',
   'schedules.type': 'Inhalt',
   'schedules.typeActivity': 'Aktivitäten (die 30 Tage vor jeder Ausführung)',
-  'schedules.search': 'Nur Kunden zu dieser Suche',
+  'schedules.search': 'Nur Kunden mit dem Suchbegriff',
   'schedules.reseller': 'Indirekter Reseller',
   'schedules.frequency': 'Ausführung',
   'schedules.daily': 'Täglich',
@@ -254,7 +254,7 @@ export default {
   'schedules.everyDay': 'täglich um {time} Uhr',
   'schedules.everyWeekday': 'werktags (Montag bis Freitag) um {time} Uhr',
   'schedules.everyWeek': 'jeden {day} um {time} Uhr',
-  'schedules.everyMonth': 'am {day}. jedes Monats um {time} Uhr',
+  'schedules.everyMonth': 'jeden Monat am {day}. um {time} Uhr',
   'schedules.asCron': 'nach dem Zeitplanausdruck {cron}',
 
   'error.page': 'Auf der Seite ist ein Fehler aufgetreten. Laden Sie sie neu, und versuchen Sie es noch einmal.',
