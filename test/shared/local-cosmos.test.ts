@@ -199,7 +199,13 @@ describe("the local endpoint's change feed", () => {
       { status: 200, changes: [['second', 1]] },
       { status: 304, changes: [] },
     ]);
-    expect(await read(fromNow)).toEqual({ status: 200, changes: [['first', 3], ['second', 1]] });
+    expect(await read(fromNow)).toEqual({
+      status: 200,
+      changes: [
+        ['first', 3],
+        ['second', 1],
+      ],
+    });
     expect(await read(fromNow)).toEqual({ status: 304, changes: [] });
   });
 });
