@@ -257,14 +257,18 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
     const [exported, raw, resumed, workbook] = [fastest(runs.export), fastest(runs.raw), fastest(runs.resume), fastest(runs.xlsx)];
     const drain = await best(env, 'drain', String(size));
     if (resumed.bytes !== exported.bytes) throw new Error('The resumed export differs in length from the uninterrupted one.');
-    exportRows.push({
+    /** What every file written gets: its time, speed, size and memory. */
+    const fileFigures = (source: string, figures: ExportFigures) => ({
       rows: size,
-      source: 'in-process pages',
-      seconds: exported.seconds,
-      rowsPerSecond: Math.round(size / exported.seconds),
-      megabytesPerSecond: Number(((exported.bytes ?? 0) / 2 ** 20 / exported.seconds).toFixed(1)),
-      fileMB: Number(((exported.bytes ?? 0) / 2 ** 20).toFixed(1)),
-      peakRssMB: Math.round(exported.peakRssMB),
+      source,
+      seconds: figures.seconds,
+      rowsPerSecond: Math.round(size / figures.seconds),
+      megabytesPerSecond: Number(((figures.bytes ?? 0) / 2 ** 20 / figures.seconds).toFixed(1)),
+      fileMB: Number(((figures.bytes ?? 0) / 2 ** 20).toFixed(1)),
+      peakRssMB: Math.round(figures.peakRssMB),
+    });
+    exportRows.push({
+      ...fileFigures('in-process pages', exported),
       rawSeconds: raw.seconds,
       vsRaw: Number((exported.seconds / raw.seconds).toFixed(2)),
       drainSeconds: drain.seconds,
@@ -277,13 +281,7 @@ async function exportBenchmarks(env: NodeJS.ProcessEnv) {
     });
     // The same rows as an Excel workbook, beside the CSV.
     exportRows.push({
-      rows: size,
-      source: 'in-process pages, xlsx',
-      seconds: workbook.seconds,
-      rowsPerSecond: Math.round(size / workbook.seconds),
-      megabytesPerSecond: Number(((workbook.bytes ?? 0) / 2 ** 20 / workbook.seconds).toFixed(1)),
-      fileMB: Number(((workbook.bytes ?? 0) / 2 ** 20).toFixed(1)),
-      peakRssMB: Math.round(workbook.peakRssMB),
+      ...fileFigures('in-process pages, xlsx', workbook),
       vsCsv: Number((workbook.seconds / exported.seconds).toFixed(2)),
     });
   }

@@ -107,9 +107,18 @@ export interface Config {
 export interface HostSettings {
   /** Attempts of a queue message before the host moves it to `<queue>-poison`. */
   maxDequeueCount: number;
+  /**
+   * Queue messages an instance takes at a time; with newBatchThreshold 0 it takes the next batch
+   * once these are done (https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue#host-json).
+   */
+  queueBatchSize: number;
 }
 
-export const hostSettings: HostSettings = { maxDequeueCount: hostFile.extensions.queues.maxDequeueCount };
+export const hostSettings: HostSettings = {
+  maxDequeueCount: hostFile.extensions.queues.maxDequeueCount,
+  queueBatchSize: hostFile.extensions.queues.batchSize,
+};
+if (hostFile.extensions.queues.newBatchThreshold !== 0) throw new Error('host.json: the local runner reproduces queues.newBatchThreshold 0 only.');
 
 /** The queue the Functions host moves a message to after its last attempt. */
 export const poisonQueueName = (queueName: string) => `${queueName}-poison`;

@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import azureFunctions, { type InvocationContext, type Timer } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
-import { type Config, poisonQueueName } from '../config.js';
+import { type Config, hostSettings, poisonQueueName } from '../config.js';
 import { ensureErrorType } from '../kernel/errors.js';
 import { type QueueClient, queueServiceClient } from '../storage/export-queue.js';
 import type { Services } from '../wiring.js';
@@ -43,6 +43,12 @@ export interface LocalRunnerOptions {
   queuePollMilliseconds?: number;
   /** Seconds a failed message stays invisible before its retry (the host's visibilityTimeout). */
   retryVisibilitySeconds?: number;
+  /**
+   * Host instances the runner stands in for (default 1). Each polls every queue on its own and takes
+   * host.json's batchSize messages at a time (1: one export per instance), as the host does; Azure
+   * scales out to more instances when the queue grows.
+   */
+  instances?: number;
   /** Where invocation logs go (default: console, prefixed with the function name). */
   log?: (level: string, functionName: string, message: string) => void;
 }
@@ -108,7 +114,7 @@ export async function startLocalRunner(table: readonly FunctionEntry[], app: Run
     (options.queues ?? true)
       ? table
           .filter((entry): entry is QueueFunctionEntry => entry.trigger === 'storageQueue')
-          .map((entry) => new QueuePoller(entry, app, settings, invocationContext, options))
+          .flatMap((entry) => Array.from({ length: options.instances ?? 1 }, () => new QueuePoller(entry, app, settings, invocationContext, options)))
       : [];
   for (const poller of pollers) poller.start();
 
@@ -228,7 +234,7 @@ async function serveHttp(
   res.end(method === 'HEAD' ? undefined : body);
 }
 
-/** Polls one queue the way the Functions queue trigger does. */
+/** Polls one queue the way the Functions queue trigger does on one instance. */
 class QueuePoller {
   private readonly queue: QueueClient;
   private readonly poisonQueue: QueueClient;
@@ -297,7 +303,8 @@ class QueuePoller {
         // healthy invocation holds a message), so the message of an invocation that died (a crash,
         // a kill -9) comes back after about one slice, not after ten minutes.
         const visibilityTimeout = this.app.config.exports.sliceSeconds + VISIBILITY_MARGIN_SECONDS;
-        const { receivedMessageItems } = await this.queue.receiveMessages({ numberOfMessages: 4, visibilityTimeout });
+        // host.json's batchSize; the next batch once this one is done (newBatchThreshold 0).
+        const { receivedMessageItems } = await this.queue.receiveMessages({ numberOfMessages: hostSettings.queueBatchSize, visibilityTimeout });
         received = receivedMessageItems.length;
         this.inFlight += received;
         await Promise.all(

@@ -5,8 +5,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, localStackEnv } from '../../shared/config.js';
-import { type HttpFunctionEntry, httpFunction } from '../../shared/host/function-table.js';
+import { type HttpFunctionEntry, httpFunction, type QueueFunctionEntry } from '../../shared/host/function-table.js';
 import { type LocalRunner, startLocalRunner } from '../../shared/host/local-runner.js';
+import { encodeQueueMessage, queueServiceClient } from '../../shared/storage/export-queue.js';
 import { createService } from '../../shared/wiring.js';
 
 /** Answers what it was given: the request as the handler sees it. */
@@ -89,5 +90,51 @@ describe('the local runner, as the Functions host', () => {
     await expect(
       startLocalRunner([echo('a-items-get', 'api/items/{id}'), echo('b-items-recent', 'api/items/recent')], app, { queues: false, timers: false }),
     ).rejects.toThrow(/b-items-recent \(GET, POST, HEAD api\/items\/recent\) is shadowed by a-items-get/);
+  });
+});
+
+describe('queue messages, as the host takes them with host.json batchSize 1', () => {
+  /** Runs six messages through a runner standing in for `instances` instances; the most handled at once. */
+  async function mostAtOnce(instances: number): Promise<{ most: number; handled: number }> {
+    const config = loadConfig(localStackEnv(inject('stack'), 'runner-unused'));
+    const queueName = `runner-batch-${instances}-${Date.now()}`;
+    const queue = queueServiceClient(config).getQueueClient(queueName);
+    await queue.create();
+    let now = 0;
+    let most = 0;
+    let handled = 0;
+    const slow: QueueFunctionEntry = {
+      trigger: 'storageQueue',
+      name: 'slow-work',
+      queueName,
+      connection: 'AzureWebJobsStorage',
+      async handler() {
+        now += 1;
+        most = Math.max(most, now);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        now -= 1;
+        handled += 1;
+      },
+    };
+    for (let index = 0; index < 6; index += 1) await queue.sendMessage(encodeQueueMessage({ index }));
+    const runner = await startLocalRunner([slow], createService(config), { timers: false, queuePollMilliseconds: 20, instances, log: () => undefined });
+    try {
+      await runner.drainQueues(30_000);
+    } finally {
+      await runner.close();
+      await queue.delete();
+    }
+    return { most, handled };
+  }
+
+  it('one instance handles one message at a time', async () => {
+    expect(await mostAtOnce(1)).toEqual({ most: 1, handled: 6 });
+  });
+
+  it('more instances (as Azure scales out) handle one each at once', async () => {
+    const { most, handled } = await mostAtOnce(3);
+    expect(handled).toBe(6);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(3);
   });
 });

@@ -65,6 +65,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     queues: options.queues ?? true,
     queuePollMilliseconds: 100,
     retryVisibilitySeconds: 0,
+    // As a scaled-out app: the fair-use tests need several tenants' exports running at once.
+    instances: 4,
     log: (level, name, message) => {
       logs.push(`${level} [${name}] ${message}`);
       if (process.env.TEST_LOGS) console.log(level, name, message);

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { calcTool, findTool } from './test-tools.js';
 
 const run = promisify(execFile);
 
@@ -64,9 +65,13 @@ export async function openInCalc(bytes: Buffer, extension: 'xlsx' | 'csv'): Prom
     const input = join(folder, `file.${extension}`);
     await writeFile(input, bytes);
     // Its own profile folder, so Calc runs started by parallel test files do not share a lock.
-    await run('soffice', [`-env:UserInstallation=file://${join(folder, 'profile')}`, '--headless', '--convert-to', 'fods', '--outdir', folder, input], {
-      timeout: 120_000,
-    });
+    await run(
+      findTool(calcTool),
+      [`-env:UserInstallation=file://${join(folder, 'profile')}`, '--headless', '--convert-to', 'fods', '--outdir', folder, input],
+      {
+        timeout: 120_000,
+      },
+    );
     return parseFlatOds(await readFile(join(folder, 'file.fods'), 'utf8'));
   } finally {
     await rm(folder, { recursive: true, force: true });

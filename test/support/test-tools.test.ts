@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  chromiumInstallCommands,
-  ensureChromium,
+  calcTool,
+  chromiumTool,
+  ensureTools,
   findBicep,
   findChromium,
+  findTool,
+  installCommands,
   MissingTool,
-  missingChromium,
+  missingTool,
   pinnedBicepVersion,
   repoRoot,
   versionAtLeast,
@@ -38,20 +41,23 @@ function setUp(env: Record<string, string | undefined>) {
 const oneSentence = /^[A-Z][^\n]*\.$/;
 
 describe('the test set-up', { timeout: 180_000 }, () => {
-  it('finds Chromium and the Bicep CLI on this machine, and says which', () => {
+  it('finds Chromium, LibreOffice Calc and the Bicep CLI on this machine, and says which', () => {
     const result = setUp(process.env);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Chromium ${findChromium()}`);
+    expect(result.stdout).toContain(`LibreOffice Calc ${findTool(calcTool)}`);
     expect(result.stdout).toContain(`Bicep CLI ${findBicep().version}`);
   });
 
-  it('where CHROMIUM_PATH names no Chromium, stops with one sentence saying what to do', () => {
-    const result = setUp({ ...process.env, CHROMIUM_PATH: join(scratch, 'no-such-chromium') });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(oneSentence);
-    expect(result.stderr).toContain('CHROMIUM_PATH');
-  });
+  for (const variable of ['CHROMIUM_PATH', 'SOFFICE_PATH']) {
+    it(`where ${variable} names no executable, stops with one sentence saying what to do`, () => {
+      const result = setUp({ ...process.env, [variable]: join(scratch, 'no-such-program') });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(oneSentence);
+      expect(result.stderr).toContain(variable);
+    });
+  }
 
   it('where BICEP_PATH names no Bicep CLI, stops with one sentence saying what to do', () => {
     const result = setUp({ ...process.env, BICEP_PATH: join(scratch, 'no-such-bicep') });
@@ -75,27 +81,33 @@ describe('the test set-up', { timeout: 180_000 }, () => {
     expect(result.stderr).toContain('az bicep install');
   });
 
-  it('installs Debian chromium with apt-get only as root or with sudo that needs no password', () => {
-    expect(chromiumInstallCommands({ aptGet: true, root: true, sudoWithoutPassword: false })).toEqual([
+  it('installs Debian packages with apt-get only as root or with sudo that needs no password', () => {
+    expect(installCommands(['chromium', 'libreoffice-calc'], { aptGet: true, root: true, sudoWithoutPassword: false })).toEqual([
       ['apt-get', 'update', '-qq'],
-      ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+      ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium', 'libreoffice-calc'],
     ]);
-    expect(chromiumInstallCommands({ aptGet: true, root: false, sudoWithoutPassword: true })?.[1]?.slice(0, 3)).toEqual(['sudo', '-n', 'apt-get']);
-    expect(chromiumInstallCommands({ aptGet: true, root: false, sudoWithoutPassword: false })).toBeUndefined();
-    expect(chromiumInstallCommands({ aptGet: false, root: true, sudoWithoutPassword: false })).toBeUndefined();
-    for (const aptGet of [true, false]) expect(missingChromium({ aptGet, root: false, sudoWithoutPassword: false })).toMatch(oneSentence);
+    expect(installCommands(['chromium'], { aptGet: true, root: false, sudoWithoutPassword: true })?.[1]?.slice(0, 3)).toEqual(['sudo', '-n', 'apt-get']);
+    expect(installCommands(['chromium'], { aptGet: true, root: false, sudoWithoutPassword: false })).toBeUndefined();
+    expect(installCommands(['chromium'], { aptGet: false, root: true, sudoWithoutPassword: false })).toBeUndefined();
+    for (const tool of [chromiumTool, calcTool])
+      for (const aptGet of [true, false]) expect(missingTool(tool, { aptGet, root: false, sudoWithoutPassword: false })).toMatch(oneSentence);
   });
 
-  it('where Chromium is missing and the machine does not allow installing it, stops with that sentence and installs nothing', () => {
-    // Debian's path pointed at a file that is not there, and a PATH without Chromium.
+  it('where a tool is missing and the machine does not allow installing it, stops with that sentence and installs nothing', () => {
+    // Debian's paths pointed at files that are not there, and a PATH without either tool.
     const env = { PATH: join(scratch, 'empty') };
-    const debianPath = join(scratch, 'usr-bin-chromium');
+    const debianPaths = [join(scratch, 'usr-bin-chromium'), join(scratch, 'usr-bin-soffice')];
     for (const machine of [
       { aptGet: true, root: false, sudoWithoutPassword: false },
       { aptGet: false, root: true, sudoWithoutPassword: false },
     ]) {
-      expect(() => findChromium(env, debianPath)).toThrow(MissingTool);
-      expect(() => ensureChromium(env, machine, debianPath)).toThrow(missingChromium(machine));
+      expect(() => findChromium(env, debianPaths[0])).toThrow(MissingTool);
+      expect(() => findTool(calcTool, env, debianPaths[1])).toThrow(MissingTool);
+      expect(() => ensureTools([chromiumTool, calcTool], env, machine, debianPaths)).toThrow(missingTool(chromiumTool, machine));
+      // Chromium found, Calc missing: the sentence names Calc.
+      expect(() => ensureTools([chromiumTool, calcTool], { ...env, CHROMIUM_PATH: findChromium() }, machine, debianPaths)).toThrow(
+        missingTool(calcTool, machine),
+      );
     }
   });
 

@@ -1,10 +1,12 @@
 /**
- * What `npm test` needs besides the npm packages: Chromium for the portal tests and the Bicep CLI
- * for the infra tests. `npm test` runs this file first (package.json `pretest`), which finds each
+ * What `npm test` needs besides the npm packages: Chromium for the portal tests, LibreOffice Calc
+ * for the tests that open exported files as a spreadsheet user would, and the Bicep CLI for the
+ * infra tests. `npm test` runs this file first (package.json `pretest`), which finds each
  * one or installs it; the tests then find them again with the same functions.
  *
- * - Chromium: CHROMIUM_PATH, else Debian's chromium (/usr/bin/chromium). Where it is missing and
- *   the machine allows it (root, or sudo without a password), apt-get installs Debian's package.
+ * - Chromium: CHROMIUM_PATH, else Debian's chromium (/usr/bin/chromium); LibreOffice Calc:
+ *   SOFFICE_PATH, else Debian's libreoffice-calc (/usr/bin/soffice). Where one is missing and the
+ *   machine allows it (root, or sudo without a password), one apt-get installs the missing packages.
  * - Bicep CLI: BICEP_PATH, else the pinned version restored from NuGet (tools/bicep/bicep.csproj,
  *   Microsoft's Azure.Bicep.CommandLine.<runtime> package), else a `bicep` on PATH or the one
  *   `az bicep install` keeps in ~/.azure/bin, at the pinned version or later. Where none is found
@@ -43,9 +45,43 @@ export interface BicepCli {
   source: string;
 }
 
-// Chromium
+// Debian tools: Chromium and LibreOffice Calc
 
-const debianChromium = '/usr/bin/chromium';
+/** A program the tests run that Debian packages, and how a developer points the tests at their own. */
+export interface DebianTool {
+  /** What a developer calls it. */
+  label: string;
+  /** The variable that names its executable instead. */
+  pathVariable: string;
+  /** Where Debian's package puts it. */
+  debianPath: string;
+  /** Other names it goes by on PATH. */
+  names: string[];
+  debianPackage: string;
+  /** Which tests use it, and what else could stand in. */
+  usedBy: string;
+}
+
+export const chromiumTool: DebianTool = {
+  label: 'Chromium',
+  pathVariable: 'CHROMIUM_PATH',
+  debianPath: '/usr/bin/chromium',
+  names: ['chromium', 'chromium-browser'],
+  debianPackage: 'chromium',
+  usedBy: 'a Chromium or Chrome executable',
+};
+
+/** LibreOffice Calc opens the exported files as a spreadsheet user would (test/support/spreadsheet.ts). */
+export const calcTool: DebianTool = {
+  label: 'LibreOffice Calc',
+  pathVariable: 'SOFFICE_PATH',
+  debianPath: '/usr/bin/soffice',
+  names: ['soffice', 'libreoffice'],
+  debianPackage: 'libreoffice-calc',
+  usedBy: "LibreOffice's soffice executable",
+};
+
+export const debianTools = [chromiumTool, calcTool];
 
 /** What this machine allows for installing a Debian package. */
 export interface Machine {
@@ -66,60 +102,75 @@ export function thisMachine(): Machine {
   };
 }
 
-/** The Chromium the portal tests launch; throws MissingTool when there is none. */
-export function findChromium(env: Environment = process.env, debianPath = debianChromium): string {
-  const chosen = env.CHROMIUM_PATH;
+/** The tool's executable; throws MissingTool when there is none. */
+export function findTool(tool: DebianTool, env: Environment = process.env, debianPath = tool.debianPath): string {
+  const chosen = env[tool.pathVariable];
   if (chosen) {
     if (isExecutable(chosen)) return chosen;
     throw new MissingTool(
-      `CHROMIUM_PATH is ${chosen}, which is not an executable: point it at a Chromium or Chrome executable, or unset it to use Debian's chromium package.`,
+      `${tool.pathVariable} is ${chosen}, which is not an executable: point it at ${tool.usedBy}, or unset it to use Debian's ${tool.debianPackage} package.`,
     );
   }
-  const found = [debianPath, onPath('chromium', env), onPath('chromium-browser', env)].find((path) => path !== undefined && isExecutable(path));
+  const found = [debianPath, ...tool.names.map((name) => onPath(name, env))].find((path) => path !== undefined && isExecutable(path));
   if (found) return found;
-  throw new MissingTool(missingChromium(thisMachine()));
+  throw new MissingTool(missingTool(tool, thisMachine()));
 }
 
-/** The apt-get command lines that install Debian's chromium here, or undefined where the machine does not allow it. */
-export function chromiumInstallCommands(machine: Machine): string[][] | undefined {
+/** The Chromium the portal tests launch. */
+export const findChromium = (env: Environment = process.env, debianPath = chromiumTool.debianPath) => findTool(chromiumTool, env, debianPath);
+
+/** The apt-get command lines that install these Debian packages here, or undefined where the machine does not allow it. */
+export function installCommands(packages: string[], machine: Machine): string[][] | undefined {
   if (!machine.aptGet || !(machine.root || machine.sudoWithoutPassword)) return undefined;
   const prefix = machine.root ? [] : ['sudo', '-n'];
   return [
     [...prefix, 'apt-get', 'update', '-qq'],
-    [...prefix, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+    [...prefix, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages],
   ];
 }
 
-export function missingChromium(machine: Machine): string {
+export function missingTool(tool: DebianTool, machine: Machine): string {
   return machine.aptGet
-    ? 'Chromium is missing and npm test may not install it here (it needs root or sudo without a password): run `sudo apt-get install chromium`, or set CHROMIUM_PATH to a Chromium or Chrome executable.'
-    : 'Chromium is missing and this is not a Debian machine: install Chromium or Chrome and set CHROMIUM_PATH to its executable.';
+    ? `${tool.label} is missing and npm test may not install it here (it needs root or sudo without a password): run \`sudo apt-get install ${tool.debianPackage}\`, or set ${tool.pathVariable} to ${tool.usedBy}.`
+    : `${tool.label} is missing and this is not a Debian machine: install it and set ${tool.pathVariable} to ${tool.usedBy}.`;
 }
 
-/** Finds Chromium, or installs Debian's package where the machine allows it. */
-export function ensureChromium(env: Environment = process.env, machine: Machine = thisMachine(), debianPath = debianChromium): string {
-  try {
-    return findChromium(env, debianPath);
-  } catch (err) {
-    if (!(err instanceof MissingTool) || env.CHROMIUM_PATH) throw err;
-  }
-  const commands = chromiumInstallCommands(machine);
-  if (!commands) throw new MissingTool(missingChromium(machine));
-  console.log("Installing Debian's chromium package for the portal tests.");
-  for (const [command, ...args] of commands) {
-    const result = spawnSync(command ?? 'apt-get', args, {
-      stdio: ['ignore', 'inherit', 'pipe'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) {
-      const reason = lastLine(result.stderr) || result.error?.message || `exit code ${result.status}`;
-      throw new MissingTool(
-        `apt-get could not install Debian's chromium package (${reason}): install it by hand, or set CHROMIUM_PATH to a Chromium or Chrome executable.`,
-      );
+/** Finds each tool, or installs the Debian packages of the missing ones (one apt-get) where the machine allows it. */
+export function ensureTools(
+  tools: DebianTool[],
+  env: Environment = process.env,
+  machine: Machine = thisMachine(),
+  debianPaths = tools.map((tool) => tool.debianPath),
+): string[] {
+  const missing = tools.filter((tool, index) => {
+    try {
+      findTool(tool, env, debianPaths[index]);
+      return false;
+    } catch (err) {
+      if (!(err instanceof MissingTool) || env[tool.pathVariable]) throw err;
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    const packages = missing.map((tool) => tool.debianPackage);
+    const commands = installCommands(packages, machine);
+    if (!commands) throw new MissingTool(missingTool(missing[0] as DebianTool, machine));
+    console.log(`Installing Debian's ${packages.join(' and ')} for the tests.`);
+    for (const [command, ...args] of commands) {
+      const result = spawnSync(command ?? 'apt-get', args, {
+        stdio: ['ignore', 'inherit', 'pipe'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) {
+        const reason = lastLine(result.stderr) || result.error?.message || `exit code ${result.status}`;
+        throw new MissingTool(
+          `apt-get could not install Debian's ${packages.join(' and ')} (${reason}): install ${packages.length > 1 ? 'them' : 'it'} by hand.`,
+        );
+      }
     }
   }
-  return findChromium(env, debianPath);
+  return tools.map((tool, index) => findTool(tool, env, debianPaths[index]));
 }
 
 // Bicep CLI
@@ -245,9 +296,9 @@ function lastLine(text: string | undefined): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    const chromium = ensureChromium();
+    const [chromium, calc] = ensureTools(debianTools);
     const bicep = ensureBicep();
-    console.log(`Test tools: Chromium ${chromium}; Bicep CLI ${bicep.version} ${bicep.path} (${bicep.source}).`);
+    console.log(`Test tools: Chromium ${chromium}; LibreOffice Calc ${calc}; Bicep CLI ${bicep.version} ${bicep.path} (${bicep.source}).`);
   } catch (err) {
     if (!(err instanceof MissingTool)) throw err;
     console.error(err.message);
