@@ -19,7 +19,7 @@ function fromStored(stored: StoredCustomer): CustomerRecord {
 type SearchRow = CustomerRow & { sortKey: string };
 
 /** Changed customers asked for per change feed read. */
-const RENAMES_PER_READ = 1000;
+const CHANGES_PER_READ = 1000;
 
 /** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
 function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
@@ -112,11 +112,12 @@ export class CosmosCustomerRepository implements CustomerRepository {
     // The partner's change feed, latest version of each changed customer, from a second before
     // `since`: the start is sent as an HTTP date (whole seconds) and is exclusive
     // (https://learn.microsoft.com/dotnet/api/microsoft.azure.documents.client.changefeedoptions.starttime),
-    // so a rename in the same second as `since` is not missed; `renamedDateTime` decides.
+    // so a rename in the same second as `since` is not missed; `renamedDateTime` decides. (The
+    // feed goes by Cosmos DB's clock, `since` by the app's: the second also covers a small skew.)
     const start = new Date(Math.floor(Date.parse(since) / 1000) * 1000 - 1000);
     const changes = this.container.items.getChangeFeedIterator<StoredCustomer>({
       changeFeedStartFrom: ChangeFeedStartFrom.Time(start, filter.partnerId),
-      maxItemCount: RENAMES_PER_READ,
+      maxItemCount: CHANGES_PER_READ,
     });
     const renamed = new Map<string, RenamedCustomer>();
     return async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSource, PAGES_PER_RENAME_CHECK } from '../../shared/exports/export-sources.js';
-import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { customerId, fixtureRecords, PROVIDER, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -89,6 +89,17 @@ describe('an export reads the list as of its start', () => {
     expect((await rename(outsider.id, 'Fabrikam Newcomer')).status).toBe(200);
     const rowsAfterRenames = await readSource(later, async () => undefined);
     expect(rowsAfterRenames).toEqual(before.map((row) => [row.id, row.companyName, row.domain, row.relationship]));
+  });
+
+  it("a reseller's export keeps its renamed customer as it was and takes in no other reseller's", async () => {
+    const before = (await allPages(service.url, `/api/customers?resellerId=${RESELLER_A}`, writer)).rows;
+    expect(before.length).toBeGreaterThan(1);
+    const other = (await allPages(service.url, `/api/customers?resellerId=${RESELLER_B}`, writer)).rows[0];
+    const job = await queuedExport({ type: 'customers', resellerId: RESELLER_A });
+    expect((await rename(before.at(-1).id, '000 Reseller A Renamed')).status).toBe(200);
+    expect((await rename(other.id, '000 Reseller B Renamed')).status).toBe(200);
+    const rows = await readSource(job, async () => undefined);
+    expect(rows).toEqual(before.map((row) => [row.id, row.companyName, row.domain, row.relationship]));
   });
 
   it('a slice that resumes at a cursor reads the renames made since the start, before it began too', async () => {
