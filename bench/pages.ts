@@ -1,6 +1,7 @@
 /**
  * In-process stand-ins for a Cosmos DB container, for the benchmarks only. They implement the few
- * calls the service's store adapters make (`items.query(...).fetchAll()`, `item(id, pk).read()`),
+ * calls the service's store adapters make (`items.query(...).fetchAll()`, `item(id, pk).read()`,
+ * `items.getChangeFeedIterator()`),
  * so the real adapters (shared/store) run on top of them:
  *
  * - `syntheticCustomers(n)`: a partner with n customers, generated page by page on demand in the
@@ -75,8 +76,6 @@ export function syntheticCustomers(count: number): Container {
           async fetchAll() {
             // The count an export asks for as it starts.
             if (spec.query.includes('COUNT(1)')) return { resources: [count] };
-            // Nobody renames a synthetic customer: the export's "renamed since it started" read is empty.
-            if (spec.query.includes('c.renamedDateTime > @since')) return { resources: [] };
             const top = Number(/SELECT TOP (\d+)/.exec(spec.query)?.[1] ?? 100);
             // A search's capped count: one constant per match, every customer matching.
             if (/SELECT TOP \d+ VALUE 1 /.test(spec.query)) return { resources: new Array(Math.min(count, top)).fill(1) };
@@ -91,6 +90,8 @@ export function syntheticCustomers(count: number): Container {
           },
         };
       },
+      // Nobody renames a synthetic customer: the export's change feed reads find nothing new.
+      getChangeFeedIterator: () => ({ readNext: async () => ({ statusCode: 304, result: [] }) }),
     },
   } as unknown as Container;
 }

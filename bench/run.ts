@@ -231,16 +231,7 @@ async function stackBenchmarks(results: Record<string, unknown>) {
     if (!only || only === 'local') results.localStack = await localStackBenchmarks(azurite, localSizes);
     if (!only || only === 'calls') {
       console.error('Cosmos DB calls per operation...');
-      const calls = await measureCalls(ports, async () => (await ask<{ requests: number }>(cosmos, { type: 'requests' })).requests);
-      // At a million rows: the plan, 1,000 pages, a checkpoint per block but the last, the rest as measured.
-      const million = (results.exports as Array<Record<string, number>> | undefined)?.find((row) => row.rows === 1_000_000);
-      const checkpoints = million ? Number(million.blocks) - 1 : undefined;
-      results.calls = {
-        ...calls,
-        ...(checkpoints !== undefined
-          ? { exportCallsPer1000RowsAt1M: Number(((1 + 1000 + checkpoints + calls.exportBookkeeping) / 1000).toFixed(3)), checkpointsAt1M: checkpoints }
-          : {}),
-      };
+      results.calls = await measureCalls(ports, async () => (await ask<{ requests: number }>(cosmos, { type: 'requests' })).requests);
     }
   } finally {
     await azurite.close();

@@ -42,11 +42,9 @@ const settingsSchema = z.object({
     .int()
     .min(1)
     .max(100 * 1024)
-    .default(4096),
+    .default(8192),
   /** Rows read from the store per page while exporting. */
   EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
-  /** How often a running export looks whether it was canceled (one point read of its record). */
-  EXPORT_CANCEL_CHECK_MILLISECONDS: z.coerce.number().int().min(100).default(1000),
   /** Data rows on one sheet of an xlsx export before it continues on the next: Excel's limit less the header. */
   EXPORT_XLSX_SHEET_ROWS: z.coerce.number().int().min(1).max(1_048_575).default(1_048_575),
   /** Lifetime of a download link; the contract caps it at one hour. */
@@ -155,7 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       blockBytes: s.EXPORT_BLOCK_KIB * 1024,
       pageSize: s.EXPORT_PAGE_SIZE,
       xlsxSheetRows: s.EXPORT_XLSX_SHEET_ROWS,
-      cancelCheckMilliseconds: s.EXPORT_CANCEL_CHECK_MILLISECONDS,
       downloadUrlMinutes: s.DOWNLOAD_URL_MINUTES,
       maxDequeueCount: host.maxDequeueCount,
       schedulerCron: s.EXPORT_SCHEDULER_CRON,

@@ -44,9 +44,11 @@ export interface CustomerRepository {
   listAllCustomers(pageSize: number, continuationToken?: string): Promise<{ records: CustomerRecord[]; continuationToken?: string }>;
   /**
    * Customers of the partner (and reseller, when set) renamed after `since`, with their previous
-   * names: few, unless a partner renames in bulk while one of its exports runs.
+   * names (few, unless a partner renames in bulk while one of its exports runs). Each call of the
+   * returned function answers all of them so far and reads only what changed since its previous
+   * call: one call to the store when nothing did.
    */
-  listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]>;
+  watchRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): () => Promise<RenamedCustomer[]>;
 }
 
 export type RenamedCustomer = CustomerRow & Pick<CustomerRecord, 'previousNames'>;

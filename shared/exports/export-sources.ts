@@ -11,9 +11,11 @@
  * taken out of the page wherever they stand now, and put back, with the name they had at T, in the
  * page whose range (from the previous cursor to this page's cursor; after the last page, to the
  * end) holds their position at T. The pages are read first and the renamed customers second, so
- * a customer renamed in between is found by the second read (and written once, by id). Cost: one
- * indexed query (on `renamedDateTime`, usually empty) per PAGES_PER_RENAME_CHECK pages; memory:
- * those pages, and the customers renamed during the export.
+ * a customer renamed in between is found by the second read (and written once, by id). The renamed
+ * customers come from the partner's change feed, one reader per slice: each read returns only what
+ * changed since the last (one call, usually "nothing": 304). Cost: one call per
+ * PAGES_PER_RENAME_CHECK pages (and one per slice as the reader starts: it reads the container);
+ * memory: those pages, and the customers renamed during the export.
  */
 import type { ActivityRepository } from '../activity/ports.js';
 import { type CustomerRow, companyNameAt } from '../customers/customer.js';
@@ -93,9 +95,14 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
       const customers = customerFilter(scope, filter.search, filter.resellerId);
       if (!customers) return noRows;
       // The list as of the export's start (see the top of this file).
-      const renamedSinceStart = () => ports.customers.listRenamedSince(customers, job.createdDateTime);
       const rows = (after: Cursor | undefined, pageSize: number) =>
-        asOfStart(ports.customers.streamCustomers(customers, pageSize, after), renamedSinceStart, job.createdDateTime, customers, after);
+        asOfStart(
+          ports.customers.streamCustomers(customers, pageSize, after),
+          ports.customers.watchRenamedSince(customers, job.createdDateTime),
+          job.createdDateTime,
+          customers,
+          after,
+        );
       if (!filter.includeReseller) {
         return (after, pageSize) => mapRows(rows(after, pageSize), (row) => [row.id, row.companyName, row.domain, row.relationship]);
       }
@@ -155,11 +162,12 @@ function compareKeys(a: Cursor, b: Cursor): number {
 
 /**
  * Pages read between two reads of the renamed customers. The merge is right as long as the renamed
- * customers are read after the pages they are merged into, so a few pages are held and merged
- * together: one query (two calls with its plan) per this many pages instead of per page, for this
- * many pages of rows in memory (10,000 rows at the default page size, a few MB).
+ * customers are read after the pages they are merged into, so pages are held and merged together:
+ * one change feed read per this many pages instead of per page, for this many pages of rows in
+ * memory (50,000 rows at the default page size, about 15 MB). At a million rows that is 21 reads
+ * (one per 50 pages, and one after the end).
  */
-export const PAGES_PER_RENAME_CHECK = 10;
+export const PAGES_PER_RENAME_CHECK = 50;
 
 /** The pages as of `asOf` (see the top of this file), and after the last one the rows that lie beyond it then. */
 async function* asOfStart(
@@ -183,6 +191,7 @@ async function* asOfStart(
         }
         held.push(next.value);
       }
+      // Read after these pages, and also after the end was found (finding it read the store too).
       const renamed = await renamedSinceStart();
       for (const page of held) {
         yield { rows: renamed.length === 0 ? page.rows : rowsAsOf(page.rows, renamed, asOf, filter, previous, page.cursor), cursor: page.cursor };

@@ -13,8 +13,11 @@ import type { ExportSource } from './export-sources.js';
 import { contentDisposition } from './export-text.js';
 import type { ExportFileStore } from './ports.js';
 
-/** Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks). */
-export const BLOCK_BYTES = 4 * 1024 * 1024;
+/**
+ * Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks).
+ * Each block is one checkpoint (a Cosmos DB write) and at most one block is redone on a resume.
+ */
+export const BLOCK_BYTES = 8 * 1024 * 1024;
 /** Rows turned into text and appended to the block at a time. */
 const ROWS_PER_APPEND = 100;
 /** Rows asked of the source per page. */
@@ -36,8 +39,6 @@ export interface ExportWriteHooks {
   saveCheckpoint(checkpoint: ExportCheckpoint): Promise<boolean>;
   /** True once this slice should stop at the next checkpoint and hand off. */
   shouldHandOff(): boolean;
-  /** Asked before each page: true when the export was canceled and writing must stop now. */
-  shouldStop?(): Promise<boolean>;
   faults?: FaultInjector;
   /** Told when the file is started over (its staged blocks do not match the checkpoint). */
   log?: (message: string) => void;
@@ -156,7 +157,7 @@ export async function writeExport(
       // event loop until the block is full, and the upload in flight could not move meanwhile.
       if (inFlight) await nextTurn();
       if (failed) throw failed.error;
-      if (lost || (await hooks.shouldStop?.())) return { outcome: 'Lost' };
+      if (lost) return { outcome: 'Lost' };
       // A hundred rows of text at a time: short strings are cheap to build and to encode into the
       // block, where a whole page would be one long string to flatten first.
       for (let from = 0; from < page.rows.length; from += ROWS_PER_APPEND) {

@@ -133,7 +133,7 @@ export async function writeXlsxExport(
   // One stream for the whole workbook (one store query); leaving the loop early closes it.
   for await (const page of source(undefined, pageSize)) {
     if (state.failed) throw state.failed.error;
-    if (state.lost || (await hooks.shouldStop?.())) return { outcome: 'Lost' };
+    if (state.lost) return { outcome: 'Lost' };
     for (const row of page.rows) {
       if (rowsOnSheet === sheetRows) {
         sheet.commit();

@@ -548,6 +548,88 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   };
 }
 
+/**
+ * A container's change log: the log sequence number (LSN) of each document's latest version, by
+ * its `_rid`, with the `_etag` that version had. A version is numbered when a change feed read
+ * first sees it (a write since then has a new `_etag`), so every change gets a number above any
+ * continuation handed out before it, which is what a reader needs.
+ */
+const changeLogs = new WeakMap<object, Map<string, { etag: unknown; lsn: number }>>();
+let lastLsn = 0;
+
+/**
+ * The change feed in latest-version mode (`A-IM: Incremental feed` on a container's documents),
+ * which @vercel/cosmosdb-server does not keep (it answers every document of the container once,
+ * whatever the start and partition key, then 304 forever). As Cosmos DB answers it
+ * (https://learn.microsoft.com/azure/cosmos-db/change-feed-modes): the documents of the partition
+ * key asked for (`x-ms-documentdb-partitionkey`; all without one) changed after the continuation
+ * (`If-None-Match`: the ETag of the previous answer; `*` starts from now), or with none since the
+ * second `If-Modified-Since` names (by `_ts`), or from the beginning; each once, in its latest
+ * version, in LSN order, at most `x-ms-max-item-count` (100 by default); the answer's ETag is the
+ * LSN of the last one, and 304 Not Modified when nothing changed. Deletes are not in it.
+ */
+function serveChangeFeed(account: AccountModel, req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>): void {
+  const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
+  const meta = collection.read();
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('x-ms-activity-id', randomUUID());
+  res.setHeader('x-ms-request-charge', '1');
+  if (!meta) {
+    res.statusCode = 404;
+    res.end(JSON.stringify({ code: 'NotFound', message: 'The container does not exist.' }));
+    return;
+  }
+  const documents = collection.documents;
+  let log = changeLogs.get(documents);
+  if (!log) {
+    log = new Map();
+    changeLogs.set(documents, log);
+  }
+  const current = new Map<string, Record<string, unknown>>();
+  const unnumbered: Array<[string, Record<string, unknown>]> = [];
+  for (const [rid, item] of documents._data) {
+    const doc = item.read();
+    current.set(rid, doc);
+    if (log.get(rid)?.etag !== doc._etag) unnumbered.push([rid, doc]);
+  }
+  for (const rid of log.keys()) if (!current.has(rid)) log.delete(rid);
+  // Versions first seen together are numbered in the order they were written (to the second).
+  unnumbered.sort(([, a], [, b]) => Number(a._ts) - Number(b._ts));
+  for (const [rid, doc] of unnumbered) log.set(rid, { etag: doc._etag, lsn: ++lastLsn });
+
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const partitionKey = header('x-ms-documentdb-partitionkey');
+  const partition = partitionKey === undefined ? undefined : JSON.stringify(partitionHeader.parsePartitionKey(partitionKey, undefined));
+  const ifNoneMatch = header('if-none-match');
+  const ifModifiedSince = header('if-modified-since');
+  const maxItemCount = Number(header('x-ms-max-item-count') ?? 100);
+  let after = 0;
+  if (ifNoneMatch === '*') after = lastLsn;
+  else if (ifNoneMatch) after = Number(/\d+/.exec(ifNoneMatch)?.[0] ?? 0);
+  // Kept with a continuation too (the SDK sends both): numbers given at one read follow `_ts` only
+  // to the second, so the start time still applies after it.
+  const sinceSeconds = ifModifiedSince ? Math.floor(Date.parse(ifModifiedSince) / 1000) : undefined;
+
+  const changed = [...current]
+    .map(([rid, doc]) => ({ doc, lsn: log.get(rid)?.lsn ?? 0 }))
+    .filter(({ doc, lsn }) => lsn > after && (sinceSeconds === undefined || Number(doc._ts) >= sinceSeconds))
+    .filter(({ doc }) => partition === undefined || JSON.stringify(documents._getPartition(doc)) === partition)
+    .sort((a, b) => a.lsn - b.lsn)
+    .slice(0, maxItemCount > 0 ? maxItemCount : undefined);
+  const last = changed.at(-1);
+  res.setHeader('etag', `"${last ? last.lsn : Math.max(after, lastLsn)}"`);
+  if (!last) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const docs = changed.map(({ doc, lsn }) => ({ ...doc, _lsn: lsn }));
+  res.end(JSON.stringify({ _rid: meta._rid, Documents: docs, _count: docs.length }));
+}
+
 /** The error code of the 503s this endpoint answers while it cannot save (the service shows their message). */
 export const LOCAL_STORE_NOT_SAVING = 'LocalStoreNotSaving';
 
@@ -560,6 +642,10 @@ async function serve(account: AccountModel, persistence: Persistence | undefined
     return;
   }
   const route = routes(req);
+  if (route && req.method === 'GET' && req.headers['a-im'] && /\/docs$/.test(pathname(req))) {
+    serveChangeFeed(account, req, res, route[0]);
+    return;
+  }
   const isQuery = req.method === 'POST' && (req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['content-type'] === 'application/query+json');
   const isWrite = WRITE_METHODS.has(req.method ?? '') && !isQuery;
   let body: Record<string, unknown> | undefined = {};

@@ -2,7 +2,7 @@
  * Customers in Cosmos DB: one logical partition per partner; search is a keyset-paged query over the
  * indexed `searchKeys` array and the `(sortKey, id)` or `(domain, id)` composite indexes.
  */
-import type { Container, SqlParameter } from '@azure/cosmos';
+import { ChangeFeedStartFrom, type Container, type SqlParameter } from '@azure/cosmos';
 import type { CustomerSort } from '../customers/contract.js';
 import type { CustomerRecord, CustomerRow } from '../customers/customer.js';
 import type { CustomerFilter, CustomerRepository, RenamedCustomer } from '../customers/ports.js';
@@ -17,6 +17,9 @@ function fromStored(stored: StoredCustomer): CustomerRecord {
 }
 
 type SearchRow = CustomerRow & { sortKey: string };
+
+/** Changed customers asked for per change feed read. */
+const CHANGES_PER_READ = 1000;
 
 /** The WHERE clause of a filter: the partner, the reseller, the search prefix or Microsoft ID. */
 function filterClause(filter: CustomerFilter): { where: string[]; parameters: SqlParameter[] } {
@@ -124,19 +127,34 @@ export class CosmosCustomerRepository implements CustomerRepository {
     };
   }
 
-  async listRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): Promise<RenamedCustomer[]> {
-    const parameters: SqlParameter[] = [
-      { name: '@partnerId', value: filter.partnerId },
-      { name: '@since', value: since },
-    ];
-    let reseller = '';
-    if (filter.resellerId !== undefined) {
-      reseller = ' AND c.resellerId = @resellerId';
-      parameters.push({ name: '@resellerId', value: filter.resellerId });
-    }
-    const query = `SELECT c.id, c.companyName, c.domain, c.relationship, c.resellerId, c.previousNames FROM c WHERE c.partnerId = @partnerId${reseller} AND c.renamedDateTime > @since`;
-    const { resources } = await this.container.items.query<RenamedCustomer>({ query, parameters }, { partitionKey: filter.partnerId }).fetchAll();
-    return resources;
+  watchRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): () => Promise<RenamedCustomer[]> {
+    // The partner's change feed, latest version of each changed customer, from a second before
+    // `since`: the start is sent as an HTTP date (whole seconds) and is exclusive
+    // (https://learn.microsoft.com/dotnet/api/microsoft.azure.documents.client.changefeedoptions.starttime),
+    // so a rename in the same second as `since` is not missed; `renamedDateTime` decides. (The
+    // feed goes by Cosmos DB's clock, `since` by the app's: the second also covers a small skew.)
+    const start = new Date(Math.floor(Date.parse(since) / 1000) * 1000 - 1000);
+    const changes = this.container.items.getChangeFeedIterator<StoredCustomer>({
+      changeFeedStartFrom: ChangeFeedStartFrom.Time(start, filter.partnerId),
+      maxItemCount: CHANGES_PER_READ,
+    });
+    const renamed = new Map<string, RenamedCustomer>();
+    return async () => {
+      // Read until the feed is caught up (304 Not Modified): usually that first read.
+      for (;;) {
+        const { statusCode, result } = await changes.readNext();
+        if (statusCode === 304 || result.length === 0) return [...renamed.values()];
+        for (const customer of result) {
+          const inScope = filter.resellerId === undefined || customer.resellerId === filter.resellerId;
+          if (inScope && typeof customer.companyName === 'string' && customer.renamedDateTime !== undefined && customer.renamedDateTime > since) {
+            const { id, companyName, domain, relationship, resellerId, previousNames } = customer;
+            renamed.set(id, { id, companyName, domain, relationship, resellerId, previousNames });
+          } else {
+            renamed.delete(customer.id);
+          }
+        }
+      }
+    };
   }
 
   async createCustomer(record: CustomerRecord): Promise<'Conflict' | undefined> {

@@ -182,13 +182,14 @@ describe('canceling an export', () => {
     }
   });
 
-  it('a running export stops at its next page and keeps no file, not even its staged blocks', async () => {
+  it('a running export stops at its next checkpoint and keeps no file, not even its staged blocks', async () => {
     let exportId = '';
     let pages = 0;
     let quietUrl = '';
-    // The cancel comes as the third page is read, and the worker's once-a-second look follows. A
-    // customers export reads PAGES_PER_RENAME_CHECK pages before it writes them (the list as of its
-    // start), so the list here is longer than two such groups: the worker reads one group, no more.
+    // The cancel comes as the third page is read; the worker notices it when its next checkpoint
+    // (conditional on the record's ETag) fails, at the end of its first 1 KiB block. A customers
+    // export reads PAGES_PER_RENAME_CHECK pages before it writes them (the list as of its start),
+    // so the list here is longer than two such groups: the worker reads one group, no more.
     const quiet = await startTestService({
       queues: false,
       env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '2' },
@@ -200,7 +201,6 @@ describe('canceling an export', () => {
               if (exportId && pages === 3) {
                 const canceled = await call(quietUrl, `/api/exports/${exportId}:cancel`, { method: 'POST', principal: partner });
                 expect(canceled.status).toBe(200);
-                await new Promise((resolve) => setTimeout(resolve, 1100));
               }
               yield page;
             }

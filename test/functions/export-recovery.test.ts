@@ -85,13 +85,13 @@ describe('an export that crashes or hands off', () => {
   });
 
   it('a failed upload stops the export at the next page, not at the end of the block being built', async () => {
-    // Blocks of 16 KiB: the first is staged after about 33 pages of 7, and the second would take
-    // most of the rest of the file to fill.
+    // Blocks of 16 KiB: the first is staged after about 115 pages of 2, and the second would take
+    // the rest of the file (about 90 pages) to fill.
     let pagesAfterFailure = 0;
     let retried = false;
     const failures = () => faulty.faults.thrownCount('export.afterBlockStaged');
     const faulty = await startService({
-      env: { EXPORT_BLOCK_KIB: '16' },
+      env: { EXPORT_BLOCK_KIB: '16', EXPORT_PAGE_SIZE: '2' },
       ports: ({ customers }) => ({
         customers: Object.assign(Object.create(customers) as typeof customers, {
           streamCustomers: async function* (...args: Parameters<typeof customers.streamCustomers>) {
@@ -112,7 +112,7 @@ describe('an export that crashes or hands off', () => {
       expect(retried).toBe(true);
       // At most the pages asked for before the failure was known may still be answered: a
       // customers export reads ahead one group of pages before its check for renamed customers
-      // (PAGES_PER_RENAME_CHECK, 10), far fewer than the 33 a block takes here.
+      // (PAGES_PER_RENAME_CHECK, 50), fewer than the 90 the second block would take here.
       expect(pagesAfterFailure).toBeLessThanOrEqual(PAGES_PER_RENAME_CHECK);
       expect(done.status).toBe('Succeeded');
       expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
@@ -146,7 +146,9 @@ describe('an export sliced into many queue messages', () => {
     const reference = await downloadBytes(whole.downloadUrl);
 
     // A zero-second slice hands off at every checkpoint: each block is written by a new message.
-    sliceService = await startService({ env: { EXPORT_SLICE_SECONDS: '0' } });
+    // (Each slice reads ahead up to PAGES_PER_RENAME_CHECK pages for its one 1 KiB block: pages of
+    // 25 keep that re-reading short.)
+    sliceService = await startService({ env: { EXPORT_SLICE_SECONDS: '0', EXPORT_PAGE_SIZE: '25' } });
     const sliced = await waitForExport(sliceService, await exportCustomers(sliceService));
     expect(sliced.status).toBe('Succeeded');
     const handOffs = sliceService.logs.filter((line) => line.includes(`Export ${sliced.id} handed off`));

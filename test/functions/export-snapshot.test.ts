@@ -3,8 +3,8 @@
  * it runs are neither written twice nor left out, and carry the name they had at its start.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportSource } from '../../shared/exports/export-sources.js';
-import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
+import { exportSource, PAGES_PER_RENAME_CHECK } from '../../shared/exports/export-sources.js';
+import { customerId, fixtureRecords, PROVIDER, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
 import { allPages, call, download, principal, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -14,12 +14,12 @@ beforeAll(async () => {
   service = await startTestService({ queues: false, env: { EXPORT_PAGE_SIZE: '2', EXPORT_BLOCK_KIB: '1' } });
   // Enough customers that an export spans several groups of pages between its reads of the
   // customers renamed since it started (PAGES_PER_RENAME_CHECK pages each).
-  const more = Array.from({ length: 80 }, (_unused, index) => ({
+  const more = Array.from({ length: 160 }, (_unused, index) => ({
     type: 'customer',
     id: customerId(5000 + index),
     partnerId: PROVIDER,
     resellerId: null,
-    companyName: `Snapshot ${String(index).padStart(2, '0')} Ltd`,
+    companyName: `Snapshot ${String(index).padStart(3, '0')} Ltd`,
     domain: `snapshot${index}.example.com`,
   }));
   expect((await service.importLines([...fixtureRecords(), ...more])).problems).toEqual([]);
@@ -37,11 +37,11 @@ async function queuedExport(body: Record<string, unknown>) {
   return job;
 }
 
-/** Reads an export's source (one stream) page by page, calling `between` after each page. */
+/** Reads an export's source (one stream) a row a page, calling `between` after each page. */
 async function readSource(job: Parameters<typeof exportSource>[1], between: (page: number) => Promise<void>) {
   const rows: unknown[][] = [];
   let page = 0;
-  for await (const result of exportSource(service.service.ports, job)(undefined, 3)) {
+  for await (const result of exportSource(service.service.ports, job, 'csv')(undefined, 1)) {
     rows.push(...result.rows);
     await between(page);
     page += 1;
@@ -89,6 +89,45 @@ describe('an export reads the list as of its start', () => {
     expect((await rename(outsider.id, 'Fabrikam Newcomer')).status).toBe(200);
     const rowsAfterRenames = await readSource(later, async () => undefined);
     expect(rowsAfterRenames).toEqual(before.map((row) => [row.id, row.companyName, row.domain, row.relationship]));
+  });
+
+  it("a reseller's export keeps its renamed customer as it was and takes in no other reseller's", async () => {
+    const before = (await allPages(service.url, `/api/customers?resellerId=${RESELLER_A}`, writer)).rows;
+    expect(before.length).toBeGreaterThan(1);
+    const other = (await allPages(service.url, `/api/customers?resellerId=${RESELLER_B}`, writer)).rows[0];
+    const job = await queuedExport({ type: 'customers', resellerId: RESELLER_A });
+    expect((await rename(before.at(-1).id, '000 Reseller A Renamed')).status).toBe(200);
+    expect((await rename(other.id, '000 Reseller B Renamed')).status).toBe(200);
+    const rows = await readSource(job, async () => undefined);
+    expect(rows).toEqual(before.map((row) => [row.id, row.companyName, row.domain, row.relationship]));
+  });
+
+  it('a slice that resumes at a cursor reads the renames made since the start, before it began too', async () => {
+    const before = (await allPages(service.url, '/api/customers', writer)).rows;
+    const job = await queuedExport({ type: 'customers' });
+    const source = exportSource(service.service.ports, job, 'csv');
+    const rows: unknown[][] = [];
+    let cursor: [string, string] | undefined;
+    // The first slice writes one group of pages and ends there (as a hand-off does).
+    for await (const page of source(undefined, 1)) {
+      rows.push(...page.rows);
+      cursor = page.cursor;
+      if (rows.length === PAGES_PER_RENAME_CHECK) break;
+    }
+    // Between the slices: one customer already written moves ahead, one not yet written behind.
+    expect((await rename(before[1].id, 'zzz Moved Between Slices')).status).toBe(200);
+    expect((await rename(before.at(-3).id, '000 Moved Between Slices')).status).toBe(200);
+    // The next slice starts at the cursor with a reader of its own; more renames while it runs.
+    let renamedDuring = false;
+    for await (const page of source(cursor, 1)) {
+      rows.push(...page.rows);
+      if (!renamedDuring) {
+        renamedDuring = true;
+        expect((await rename(before[2].id, 'zzz Moved During The Second')).status).toBe(200);
+        expect((await rename(before.at(-2).id, '!!! Moved During The Second')).status).toBe(200);
+      }
+    }
+    expect(rows).toEqual(before.map((row) => [row.id, row.companyName, row.domain, row.relationship]));
   });
 
   it('the whole export, with renames running while it writes, has every customer exactly once', async () => {

@@ -8,6 +8,7 @@
 import { appendFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ChangeFeedStartFrom } from '@azure/cosmos';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { functionTable } from '../../functions/table.js';
 import { loadConfig, localStackEnv } from '../../shared/config.js';
@@ -162,5 +163,49 @@ describe("the local endpoint's query engine", () => {
       expect(code).not.toMatch(/\[\.\.\.\$, \{\s*c: c/);
     }
     expect(linearFromClause('x')).toBe('x');
+  });
+});
+
+describe("the local endpoint's change feed", () => {
+  it('gives, from a time or from now, the changes of one partition key after each read, each once in its latest version, then 304', async () => {
+    const endpoint = await startLocalCosmos({ port: 0 });
+    opened.push(endpoint);
+    const container = (await serviceOn(endpoint)).store.customers;
+    const [partnerA, partnerB] = ['0badc0de-0000-4000-8000-0000000000a1', '0badc0de-0000-4000-8000-0000000000b1'];
+    const doc = (id: string, partnerId: string, version: number) => ({ id, partnerId, version });
+    await container.items.create(doc('before', partnerA, 1));
+    // The start time names a second (HTTP date): begin in the next one, then write in the one after.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
+    const start = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await container.items.create(doc('first', partnerA, 1));
+    await container.items.create(doc('other', partnerB, 1));
+    const fromTime = container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Time(start, partnerA), maxItemCount: 1 });
+    const fromNow = container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Now(partnerA) });
+    const read = async (iterator: typeof fromTime) => {
+      const response = await iterator.readNext();
+      return { status: response.statusCode, changes: response.result.map((item: { id: string; version: number }) => [item.id, item.version]) };
+    };
+    expect(await read(fromTime)).toEqual({ status: 200, changes: [['first', 1]] });
+    expect(await read(fromTime)).toEqual({ status: 304, changes: [] });
+    expect(await read(fromNow)).toEqual({ status: 304, changes: [] });
+    await container.item('first', partnerA).replace(doc('first', partnerA, 2));
+    await container.item('first', partnerA).replace(doc('first', partnerA, 3));
+    await container.item('other', partnerB).replace(doc('other', partnerB, 2));
+    await container.items.create(doc('second', partnerA, 1));
+    // One change a page (maxItemCount 1), the latest version of each, then nothing new.
+    expect([await read(fromTime), await read(fromTime), await read(fromTime)]).toEqual([
+      { status: 200, changes: [['first', 3]] },
+      { status: 200, changes: [['second', 1]] },
+      { status: 304, changes: [] },
+    ]);
+    expect(await read(fromNow)).toEqual({
+      status: 200,
+      changes: [
+        ['first', 3],
+        ['second', 1],
+      ],
+    });
+    expect(await read(fromNow)).toEqual({ status: 304, changes: [] });
   });
 });
