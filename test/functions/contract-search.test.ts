@@ -69,7 +69,8 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.close());
 
-const names = async (query: string, who = partner) => (await allPages<Row>(service.url, `/api/customers?${query}`, who)).rows.map((row) => row.companyName).sort();
+const names = async (query: string, who = partner) =>
+  (await allPages<Row>(service.url, `/api/customers?${query}`, who)).rows.map((row) => row.companyName).sort();
 const search = (text: string, who = partner) => names(`search=${encodeURIComponent(text)}`, who);
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -177,7 +178,10 @@ describe('paging over many equal names, in every sort', () => {
     const expected = expectedOrder(customers, sort);
     for (const top of [1, 2, 4, 7]) {
       const { rows, pages } = await allPages<Row>(service.url, `/api/customers?sort=${sort}&top=${top}`, partner);
-      expect(rows.map((row) => row.id), `top=${top}`).toEqual(expected);
+      expect(
+        rows.map((row) => row.id),
+        `top=${top}`,
+      ).toEqual(expected);
       expect(pages).toBe(Math.ceil(expected.length / top));
     }
   });
