@@ -284,3 +284,30 @@ describe('continuation tokens that are not this query’s own', () => {
     expect(rows.every((row) => row.resellerId === RESELLER_ONE)).toBe(true);
   });
 });
+
+describe('names and searches longer than a search key', () => {
+  it('are cut between characters, never inside one: the stored keys are valid Unicode and a long search still finds the name', async () => {
+    const target = customers[7] as Row;
+    const writer = principal(PARTNER, ['Customers.ReadWrite']);
+    const longName = '😀'.repeat(200);
+    const renamed = await call(service.url, `/api/customers/${target.id}/billing-profile`, {
+      method: 'PATCH',
+      principal: writer,
+      headers: { 'if-match': '*' },
+      body: { companyName: longName },
+    });
+    expect(renamed.status).toBe(200);
+    const stored = await service.service.ports.customers.getCustomer(PARTNER, target.id);
+    const unpaired = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    for (const key of [stored?.sortKey ?? '', ...(stored?.searchKeys ?? [])]) expect(unpaired.test(key), JSON.stringify(key.slice(-2))).toBe(false);
+    const rows = (await allPages<Row>(service.url, `/api/customers?search=${encodeURIComponent('😀'.repeat(128))}`, partner)).rows;
+    expect(rows.map((row) => row.id)).toEqual([target.id]);
+    const back = await call(service.url, `/api/customers/${target.id}/billing-profile`, {
+      method: 'PATCH',
+      principal: writer,
+      headers: { 'if-match': '*' },
+      body: { companyName: target.companyName },
+    });
+    expect(back.status).toBe(200);
+  });
+});
