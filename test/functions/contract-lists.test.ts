@@ -12,12 +12,13 @@ const FIRST = '1157e000-1111-4111-8111-000000000001';
 const SECOND = '1157e000-1111-4111-8111-000000000002';
 
 let service: TestService;
-/** The service's clock: the real time plus what a test moves it by. */
+/** The service's clock: the real time plus what a test moves it by, or a time a test holds it at. */
 let clockAhead = 0;
+let frozenAt: number | undefined;
 const writer = principal(PARTNER, ['Customers.ReadWrite'], 'lena@partner.example');
 
 beforeAll(async () => {
-  service = await startTestService({ queues: false, clock: () => new Date(Date.now() + clockAhead) });
+  service = await startTestService({ queues: false, clock: () => new Date(frozenAt ?? Date.now() + clockAhead) });
   const customer = (id: string, companyName: string) => ({
     type: 'customer',
     id,
@@ -98,5 +99,43 @@ describe('an activity list paged while time passes', () => {
     const token = new URL(explicit.body.nextLink, service.url).searchParams.get('continuationToken');
     expect((await call(service.url, `/api/activity?top=1&continuationToken=${token}`, { principal: writer })).status).toBe(400);
     clockAhead = 0;
+  });
+});
+
+describe('lists whose rows share a time', () => {
+  const pagedIds = async (path: string) => {
+    const ids: string[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      const page = await call(service.url, next, { principal: writer });
+      expect(page.status, page.text).toBe(200);
+      ids.push(...page.body.value.map((row: { id: string }) => row.id));
+      next = page.body.nextLink;
+    }
+    return ids;
+  };
+
+  it('activity records and exports made in the same millisecond page without repeats or gaps, at every page size', async () => {
+    frozenAt = Date.now() - 60_000;
+    try {
+      for (const n of [1, 2, 3, 4]) await renameTo(n % 2 ? FIRST : SECOND, `Tied Rename ${n}`);
+      const started = [];
+      for (const search of ['a', 'b', 'c', 'd', 'e']) {
+        const result = await call(service.url, '/api/exports', { method: 'POST', principal: writer, body: { type: 'customers', search } });
+        expect(result.status).toBe(202);
+        started.push(result.body);
+      }
+      expect(new Set(started.map((job) => job.createdDateTime)).size).toBe(1);
+    } finally {
+      frozenAt = undefined;
+    }
+    const activity = await pagedIds('/api/activity?operation=UpdateCustomerCompanyName&top=1000');
+    const exportIds = await pagedIds('/api/exports?top=100');
+    expect(exportIds.length).toBeGreaterThanOrEqual(5);
+    for (const top of [1, 2, 3]) {
+      expect(await pagedIds(`/api/activity?operation=UpdateCustomerCompanyName&top=${top}`), `activity top=${top}`).toEqual(activity);
+      expect(await pagedIds(`/api/exports?top=${top}`), `exports top=${top}`).toEqual(exportIds);
+    }
+    for (const id of exportIds) await call(service.url, `/api/exports/${id}:cancel`, { method: 'POST', principal: writer });
   });
 });
