@@ -35,6 +35,10 @@ beforeAll(async () => {
     { type: 'reseller', id: RESELLER_ONE, partnerId: PROVIDER, name: 'Reseller One' },
     { type: 'reseller', id: RESELLER_TWO, partnerId: PROVIDER, name: 'Reseller Two' },
     customer(ONE_CUSTOMER, RESELLER_ONE, 'Ordinary One Ltd'),
+    // Equal names (in case and accents only), ids out of order: the export must keep the list's order.
+    ...['9', '3', '7', '1', '5'].map((digit, index) =>
+      customer(`5c0be000-1111-4111-8111-00000000010${digit}`, RESELLER_ONE, ['Tie Name', 'tie name', 'Tié Name', 'TIE NAME', 'Tie Name'][index] as string),
+    ),
     customer(TWO_CUSTOMER, RESELLER_TWO, TWO_SECRET_NAME),
     {
       type: 'subscription',
@@ -128,6 +132,20 @@ describe('an indirect reseller sees nothing of another reseller through exports'
   });
 });
 
+describe('an export holds the rows the matching search lists', () => {
+  it('in the same order, ties by id, for a reseller’s search of equal names', async () => {
+    const listed = (await allPages(service.url, '/api/customers?search=tie', one)).rows.map((row) => row.id);
+    expect(listed).toHaveLength(5);
+    expect(listed).toEqual([...listed].sort());
+    const { text } = await exportFile({ type: 'customers', search: 'TIÉ' }, one);
+    expect(
+      lines(text)
+        .slice(1)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(listed);
+  });
+});
+
 describe('canceling an export that has ended', () => {
   it('a Succeeded export answers 409 ExportEnded and keeps its file', async () => {
     const { done } = await exportFile({ type: 'customers' }, provider);
@@ -137,6 +155,6 @@ describe('canceling an export that has ended', () => {
     expect(cancel.headers.get('x-ms-error-code')).toBe('ExportEnded');
     const after = await call(service.url, `/api/exports/${done.id}`, { principal: provider });
     expect(after.body.status).toBe('Succeeded');
-    expect(lines((await download(after.body.downloadUrl)).bytes.toString('utf8'))).toHaveLength(3);
+    expect(lines((await download(after.body.downloadUrl)).bytes.toString('utf8'))).toHaveLength(1 + 7);
   });
 });
