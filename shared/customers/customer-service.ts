@@ -73,17 +73,17 @@ const staleEtag = () =>
     'If-Match',
   );
 
-/** Quote-insensitive comparison of an If-Match value with a stored etag (`*` matches any). */
+/**
+ * Whether an If-Match value matches a stored etag (`*` matches any). If-Match uses the strong
+ * comparison (RFC 9110, 13.1.1 and 8.8.3.2): a weak tag (`W/"..."`) never matches. Quotes are
+ * optional, since clients often send the tag as the body's `etag` shows it.
+ */
 function etagMatches(ifMatch: string, etag: string): boolean {
-  const strip = (value: string) =>
-    value
-      .trim()
-      .replace(/^W\//, '')
-      .replace(/^"(.*)"$/, '$1');
+  const strip = (value: string) => value.trim().replace(/^"(.*)"$/, '$1');
   return ifMatch
     .split(',')
     .map((candidate) => candidate.trim())
-    .some((candidate) => candidate === '*' || strip(candidate) === strip(etag));
+    .some((candidate) => candidate === '*' || (!candidate.startsWith('W/') && strip(candidate) === strip(etag)));
 }
 
 /** The ETag header value: the store's version tag, quoted as HTTP wants it. */
