@@ -11,7 +11,7 @@ import { canonicalId, guidId } from '../kernel/ids.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import { foldText } from '../kernel/text.js';
 import type { Clock } from '../kernel/time.js';
-import type { Scope } from '../tenants/scope.js';
+import { inScope, type Scope } from '../tenants/scope.js';
 import type { CustomerSort } from './contract.js';
 import { buildCustomerRecord, type CustomerRecord, type CustomerRow, type ServiceLinkTemplates, toCustomerDetail, toCustomerRow } from './customer.js';
 import type { CustomerFilter, CustomerRepository } from './ports.js';
@@ -50,7 +50,7 @@ export function matchesFilterSearch(filter: CustomerFilter, customer: { id: stri
 /** One customer in scope, or NotFound; an id that is not a GUID is Invalid (400) before any read. */
 export async function findCustomerInScope(customers: CustomerRepository, scope: Scope, customerId: string, target = 'id'): Promise<CustomerRecord> {
   const record = await customers.getCustomer(scope.partnerId, guidId(customerId, target, 'A customer id (Microsoft ID)'));
-  if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', target);
+  if (!record || !inScope(scope, record.resellerId)) throw notFound('The customer', target);
   return record;
 }
 

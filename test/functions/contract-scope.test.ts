@@ -99,11 +99,27 @@ describe('an indirect reseller sees nothing of another reseller through exports'
     expect(own.done.fileName).toContain(TWO_SECRET_NAME);
   });
 
-  it('a customers export of the other reseller’s list has no rows', async () => {
-    const { text } = await exportFile({ type: 'customers', resellerId: RESELLER_TWO, includeReseller: true }, one);
+  it('a customers export of the other reseller’s list has no rows, and its file name does not name that reseller', async () => {
+    const { started, done, text } = await exportFile({ type: 'customers', resellerId: RESELLER_TWO, includeReseller: true }, one);
     expect(lines(text)).toHaveLength(1);
     expect(text).not.toContain(TWO_SECRET_NAME);
     expect(text).not.toContain('Reseller Two');
+    for (const fileName of [started.body.fileName, done.fileName]) expect(fileName).not.toContain('Reseller Two');
+    // Its own list is named after it, and the provider's export of that reseller's list names it.
+    expect((await exportFile({ type: 'customers' }, one)).done.fileName).toContain('Reseller One');
+    expect((await exportFile({ type: 'customers', resellerId: RESELLER_TWO }, provider)).done.fileName).toContain('Reseller Two');
+  });
+
+  it('the activity record of an export naming the other reseller’s customer does not name that customer', async () => {
+    const { done } = await exportFile({ type: 'activity', customerId: TWO_CUSTOMER }, one);
+    const records = (await allPages(service.url, '/api/activity', one)).rows.filter((row) => row.details?.exportId === done.id);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ operation: 'ExportActivity', customerId: TWO_CUSTOMER, customerName: null });
+    expect(JSON.stringify(records)).not.toContain(TWO_SECRET_NAME);
+    // The provider's export of the same customer is recorded with its name.
+    const own = await exportFile({ type: 'activity', customerId: TWO_CUSTOMER }, provider);
+    const ownRecord = (await allPages(service.url, '/api/activity', provider)).rows.find((row) => row.details?.exportId === own.done.id);
+    expect(ownRecord?.customerName).toBe(TWO_SECRET_NAME);
   });
 
   it('a schedule of the other reseller’s customer’s subscriptions is 404, as for a customer that does not exist', async () => {
