@@ -15,14 +15,16 @@ export const activityList = httpFunction({
     const scope = await services.auth.scope(request);
     const query = parseQuery(request, querySchema);
     const filter = services.activity.filter(scope, query);
-    // The range is part of the fingerprint: a default range ("last 30 days") is fixed by the first page.
+    // The range is part of the fingerprint, and a default range ("the last 30 days") is fixed by the
+    // first page: the next link carries it, so a page read minutes later loses no record at its start.
     const body = await pagedList(
       request,
       services.links.publicBaseUrl,
       query.continuationToken,
-      ['activity', scope.tenantId, filter.customerId, filter.operation, query.from ?? '', query.to ?? ''],
+      ['activity', scope.tenantId, filter.customerId, filter.operation, filter.from, filter.to],
       (after) => services.activity.list(filter, query.top, after),
       toActivity,
+      { from: filter.from, to: filter.to },
     );
     return jsonResponse(200, body);
   },

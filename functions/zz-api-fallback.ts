@@ -10,8 +10,18 @@
 
 import { type HttpFunctionEntry, httpFunction } from '../shared/host/function-table.js';
 import { matchRoute } from '../shared/host/routes.js';
-import { errorResponse } from '../shared/http/responses.js';
+import { errorResponse, methodNotAllowedResponse } from '../shared/http/responses.js';
 import { ServiceError } from '../shared/kernel/errors.js';
+
+/**
+ * Whether the entry serves this path. A `{name}` segment also matches `id:action` on the host, but
+ * no id or name of this API holds a colon: such a segment is an action (`{id}:cancel`), served only
+ * by the entry that spells the action out, so `/api/exports/<id>:retry` is 404, not GET's 405.
+ */
+function servesPath(entry: HttpFunctionEntry, path: string): boolean {
+  const params = matchRoute(entry.route, path);
+  return params !== undefined && !Object.values(params).some((value) => value.includes(':'));
+}
 
 export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunctionEntry {
   return httpFunction({
@@ -23,14 +33,11 @@ export function apiFallback(entries: readonly HttpFunctionEntry[]): HttpFunction
     anonymous: true,
     async handler(request) {
       const path = new URL(request.url).pathname;
-      const allowed = entries.filter((entry) => matchRoute(entry.route, path)).flatMap((entry) => entry.methods);
+      const allowed = entries.filter((entry) => servesPath(entry, path)).flatMap((entry) => entry.methods);
       if (allowed.length === 0) {
         return errorResponse(new ServiceError('NotFound', 'NotFound', `There is no API at ${path}.`));
       }
-      const response = errorResponse(
-        new ServiceError('MethodNotAllowed', 'MethodNotAllowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`),
-      );
-      return { ...response, headers: { ...(response.headers as Record<string, string>), allow: allowed.join(', ') } };
+      return methodNotAllowedResponse(request.method, path, allowed);
     },
   });
 }

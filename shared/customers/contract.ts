@@ -38,8 +38,12 @@ export const customerCountSchema = z.object({
   countIsCapped: z.boolean().meta({ description: 'True when a search has more matches than `count`.' }),
 });
 
-/** PATCH /api/customers/{id}/billing-profile */
-export const renameBodySchema = z.object({ companyName: companyNameSchema });
+/**
+ * PATCH /api/customers/{id}/billing-profile. Unknown fields are refused (400), as the Azure REST API
+ * guidelines ask ("rest-fail-for-unknown-fields"): a client that sends `companyProfile` or a
+ * misspelt field must learn that it changed nothing.
+ */
+export const renameBodySchema = z.strictObject({ companyName: companyNameSchema });
 
 const customerLinksSchema = z
   .object({

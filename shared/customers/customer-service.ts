@@ -11,7 +11,7 @@ import { canonicalId, guidId } from '../kernel/ids.js';
 import type { Cursor, Page } from '../kernel/page.js';
 import { foldText } from '../kernel/text.js';
 import type { Clock } from '../kernel/time.js';
-import type { Scope } from '../tenants/scope.js';
+import { inScope, type Scope } from '../tenants/scope.js';
 import type { CustomerSort } from './contract.js';
 import { buildCustomerRecord, type CustomerRecord, type CustomerRow, type ServiceLinkTemplates, toCustomerDetail, toCustomerRow } from './customer.js';
 import type { CustomerFilter, CustomerRepository } from './ports.js';
@@ -54,7 +54,7 @@ export function matchesFilterSearch(filter: CustomerFilter, customer: { id: stri
 /** One customer in scope, or NotFound; an id that is not a GUID is Invalid (400) before any read. */
 export async function findCustomerInScope(customers: CustomerRepository, scope: Scope, customerId: string, target = 'id'): Promise<CustomerRecord> {
   const record = await customers.getCustomer(scope.partnerId, guidId(customerId, target, 'A customer id (Microsoft ID)'));
-  if (!record || (scope.resellerId !== null && record.resellerId !== scope.resellerId)) throw notFound('The customer', target);
+  if (!record || !inScope(scope, record.resellerId)) throw notFound('The customer', target);
   return record;
 }
 
@@ -77,17 +77,17 @@ const staleEtag = () =>
     'If-Match',
   );
 
-/** Quote-insensitive comparison of an If-Match value with a stored etag (`*` matches any). */
+/**
+ * Whether an If-Match value matches a stored etag (`*` matches any). If-Match uses the strong
+ * comparison (RFC 9110, 13.1.1 and 8.8.3.2): a weak tag (`W/"..."`) never matches. Quotes are
+ * optional, since clients often send the tag as the body's `etag` shows it.
+ */
 function etagMatches(ifMatch: string, etag: string): boolean {
-  const strip = (value: string) =>
-    value
-      .trim()
-      .replace(/^W\//, '')
-      .replace(/^"(.*)"$/, '$1');
+  const strip = (value: string) => value.trim().replace(/^"(.*)"$/, '$1');
   return ifMatch
     .split(',')
     .map((candidate) => candidate.trim())
-    .some((candidate) => candidate === '*' || strip(candidate) === strip(etag));
+    .some((candidate) => candidate === '*' || (!candidate.startsWith('W/') && strip(candidate) === strip(etag)));
 }
 
 /** The ETag header value: the store's version tag, quoted as HTTP wants it. */

@@ -16,7 +16,7 @@ import type { Cursor, Page } from '../kernel/page.js';
 import type { Clock } from '../kernel/time.js';
 import type { SubscriptionRepository } from '../subscriptions/ports.js';
 import type { TenantRepository } from '../tenants/ports.js';
-import type { Scope } from '../tenants/scope.js';
+import { inScope, type Scope } from '../tenants/scope.js';
 import { type ExportJob, type ExportRequest, exportCustomerId, exportKind, TERMINAL_STATUSES, toExportResource } from './export-job.js';
 import { countExportRows, exportSource } from './export-sources.js';
 import { descriptiveFileName, localDateTimeFormatter } from './export-text.js';
@@ -188,12 +188,16 @@ export class ExportService {
     const customerName = async (customerId: string | undefined) => {
       if (!customerId) return undefined;
       const customer = await this.ports.customers.getCustomer(scope.partnerId, customerId);
-      return customer && (scope.resellerId === null || customer.resellerId === scope.resellerId) ? customer.companyName : undefined;
+      return customer && inScope(scope, customer.resellerId) ? customer.companyName : undefined;
     };
     switch (request.type) {
       case 'customers': {
+        // Another reseller's list is empty to a reseller, and its name is not the caller's to see.
         const resellerId = request.resellerId ?? scope.resellerId ?? undefined;
-        const reseller = resellerId ? (await this.ports.tenants.listResellers(scope.partnerId)).find((candidate) => candidate.id === resellerId) : undefined;
+        const reseller =
+          resellerId && inScope(scope, resellerId)
+            ? (await this.ports.tenants.listResellers(scope.partnerId)).find((candidate) => candidate.id === resellerId)
+            : undefined;
         if (request.search) about.push(request.search.trim());
         if (reseller) about.push(reseller.name);
         if (about.length === 0) about.push('all');
@@ -435,7 +439,9 @@ export class ExportService {
   /** One activity record per export, written when it ends (idempotent: its id is the export's). */
   private async recordExportActivity(job: ExportJob): Promise<void> {
     const customerId = exportCustomerId(job) ?? null;
-    const customer = customerId ? await this.ports.customers.getCustomer(job.partnerId, customerId) : undefined;
+    const found = customerId ? await this.ports.customers.getCustomer(job.partnerId, customerId) : undefined;
+    // The record is the caller's to read: another reseller's customer goes unnamed, as one that does not exist.
+    const customer = found && inScope({ resellerId: job.scopeResellerId }, found.resellerId) ? found : undefined;
     const record: ActivityRecord = {
       id: `export-${job.id}`,
       partnerId: job.partnerId,

@@ -57,9 +57,13 @@ export class ServiceLinks {
   }
 }
 
-/** The next page: this request's path and query with `continuationToken` replaced, as a service link. */
-function nextLink(request: HttpRequest, continuationToken: string, publicBaseUrl: string | undefined): string {
+/**
+ * The next page: this request's path and query with `continuationToken` replaced (and `fixed`
+ * parameters set), as a service link.
+ */
+function nextLink(request: HttpRequest, continuationToken: string, publicBaseUrl: string | undefined, fixed: Record<string, string>): string {
   const url = new URL(request.url);
+  for (const [name, value] of Object.entries(fixed)) url.searchParams.set(name, value);
   url.searchParams.set('continuationToken', continuationToken);
   return serviceLink(publicBaseUrl, `${url.pathname}${url.search}`);
 }
@@ -67,7 +71,8 @@ function nextLink(request: HttpRequest, continuationToken: string, publicBaseUrl
 /**
  * One page of a list, from the store to the response body: decodes the request's continuation
  * token (bound to `queryParts`), reads the page after it, maps its rows and links the next page
- * (from `publicBaseUrl`, or relative).
+ * (from `publicBaseUrl`, or relative). `fixed` are query parameters the next page must carry as
+ * this page resolved them (a default date range that would otherwise move with the clock).
  */
 export async function pagedList<T, R>(
   request: HttpRequest,
@@ -76,9 +81,10 @@ export async function pagedList<T, R>(
   queryParts: QueryParts,
   readPage: (after: Cursor | undefined) => Promise<Page<T>>,
   toResource: (row: T) => R | Promise<R>,
+  fixed: Record<string, string> = {},
 ): Promise<{ value: R[]; nextLink?: string }> {
   const fingerprint = queryFingerprint(queryParts);
   const page = await readPage(decodeContinuation(continuationToken, fingerprint));
   const value = await Promise.all(page.rows.map(toResource));
-  return page.next ? { value, nextLink: nextLink(request, encodeContinuation(fingerprint, page.next), publicBaseUrl) } : { value };
+  return page.next ? { value, nextLink: nextLink(request, encodeContinuation(fingerprint, page.next), publicBaseUrl, fixed) } : { value };
 }

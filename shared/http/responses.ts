@@ -43,6 +43,12 @@ export function errorResponse(error: ServiceError): HttpResponseInit {
   return jsonResponse(STATUS_OF[error.kind], body, headers);
 }
 
+/** 405 for a method a path does not take, with `Allow` listing the methods it does. */
+export function methodNotAllowedResponse(method: string, path: string, allowed: readonly string[]): HttpResponseInit {
+  const response = errorResponse(new ServiceError('MethodNotAllowed', 'MethodNotAllowed', `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`));
+  return { ...response, headers: { ...(response.headers as Record<string, string>), allow: allowed.join(', ') } };
+}
+
 /**
  * When the store answered 503 (it cannot take requests now), what to tell the caller: the local
  * endpoint's own reason (it cannot save its data, see shared/host/local-cosmos.ts), or a plain

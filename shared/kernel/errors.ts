@@ -42,8 +42,15 @@ export function ensureErrorType(err: unknown): Error {
   return new Error(`Non-error thrown: ${typeof err === 'string' ? err : JSON.stringify(err)}`);
 }
 
-/** The first problem zod found: the dotted path of the field ('' for the whole value) and its message. */
+/**
+ * The first problem zod found: the dotted path of the field ('' for the whole value) and its message.
+ * A field the schema does not know is its own target ("extra", "filter.extra"), as a client needs it.
+ */
 export function firstIssue(error: z.ZodError): { target: string; message: string } {
   const issue = error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const key = String(issue.keys[0] ?? '');
+    return { target: [...issue.path.map(String), key].join('.'), message: 'is not a field of this request' };
+  }
   return { target: issue?.path.map(String).join('.') ?? '', message: issue?.message ?? 'is invalid' };
 }

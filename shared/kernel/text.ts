@@ -30,15 +30,20 @@ const SPECIAL_PATTERN = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join('')}]`,
 /** Maximum length of a stored key or a query, in UTF-16 code units (longer input is cut). */
 const MAX_KEY_LENGTH = 255;
 
-/** Case-, accent- and width-folds a string and collapses white space; at most MAX_KEY_LENGTH code units. */
+/**
+ * Case-, accent- and width-folds a string and collapses white space; at most MAX_KEY_LENGTH code
+ * units, cut between characters (never between the two halves of a surrogate pair, which would
+ * store a key that is not valid Unicode).
+ */
 export function foldText(text: string): string {
-  return text
+  const folded = text
     .normalize('NFKD')
     .replace(ACCENT_MARKS, '')
     .normalize('NFC')
     .toLowerCase()
     .replace(SPECIAL_PATTERN, (letter) => SPECIAL_LETTERS[letter] ?? letter)
     .replace(/\s+/gu, ' ')
-    .trim()
-    .slice(0, MAX_KEY_LENGTH);
+    .trim();
+  const cut = folded.slice(0, MAX_KEY_LENGTH);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }

@@ -26,6 +26,11 @@ export interface Scope {
   userName: string;
 }
 
+/** Whether a row of this reseller (null: the partner's own) is within the scope. */
+export function inScope(scope: Pick<Scope, 'resellerId'>, rowResellerId: string | null): boolean {
+  return scope.resellerId === null || rowResellerId === scope.resellerId;
+}
+
 /**
  * Resolves the caller's scope and checks the role the operation needs.
  * Unknown tenant or missing role: Forbidden (403).
