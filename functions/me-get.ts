@@ -1,4 +1,5 @@
-/** GET /api/me: the caller as the service sees it (tenant, its kind and name, user, roles). */
+/** GET /api/me: the caller (tenant, partner or reseller, user name, roles), so a client can shape itself. */
+
 import { httpFunction } from '../shared/host/function-table.js';
 import { jsonResponse } from '../shared/http/responses.js';
 
@@ -7,6 +8,6 @@ export const meGet = httpFunction({
   methods: ['GET'],
   route: 'api/me',
   async handler(request, _context, services) {
-    return jsonResponse(200, await services.auth.caller(request));
+    return jsonResponse(200, await services.auth.caller(request), { 'cache-control': 'no-store' });
   },
 });

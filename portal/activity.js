@@ -1,26 +1,23 @@
 /**
  * The activity view (#/activity): the log for a date range, newest first, paged over nextLink, and
- * its export. Dates are the reader's local days: "from" is the start of the first day, "to" the end
- * of the last.
+ * its export. Days are the reader's days in the reader's time zone, which the view states: "from"
+ * is the start of the first day, "to" the end of the last.
  */
 import { query } from './api.js';
-import { byId, el, plural, time } from './dom.js';
-import { WORDS } from './export-words.js';
+import { byId, el, time } from './dom.js';
 import { exportAvailability, startExport } from './exports.js';
+import { formatDateRange, readerTimeZone, t, tIfKnown, tNodes } from './i18n.js';
 import { pagedList } from './paged-list.js';
+import { scheduleSummary } from './schedules.js';
 
 const DAY_MILLISECONDS = 86_400_000;
-/** @type {Record<string, string>} */
-const OPERATION_LABELS = {
-  UpdateCustomerCompanyName: 'Renamed a customer',
-  ExportCustomers: 'Exported customers',
-  ExportSubscriptions: 'Exported subscriptions',
-  ExportActivity: 'Exported activity',
-  UpdateExportSchedule: 'Changed an export schedule',
-};
+/** The longest range the service answers (GET /api/activity). */
+const MAX_DAYS = 90;
 
 const state = {
   loadedOnce: false,
+  /** The days shown, written in the page's language (the date inputs follow the browser's own). */
+  range: '',
   pageSize: 100,
 };
 
@@ -32,6 +29,8 @@ export function initActivity(options) {
   const today = new Date();
   to.value = localDate(today);
   from.value = localDate(new Date(today.getTime() - 6 * DAY_MILLISECONDS));
+  const zone = readerTimeZone();
+  byId('activity-time-zone').textContent = t('activity.timeZone', { zoneName: zone.name, zoneId: zone.id });
   byId('activity-form').addEventListener('submit', (event) => {
     event.preventDefault();
     loadFirstPage();
@@ -58,11 +57,19 @@ function selectedRange() {
   const fromDate = parseLocalDate(from);
   const toDate = parseLocalDate(to);
   if (!fromDate || !toDate) {
-    status.textContent = 'Choose both a “From” and a “To” date.';
+    status.textContent = t('activity.needDates');
     return null;
   }
   if (fromDate > toDate) {
-    status.textContent = '“From” must be on or before “To”.';
+    status.textContent = t('activity.fromAfterTo');
+    return null;
+  }
+  const days =
+    (Date.UTC(toDate.getFullYear(), toDate.getMonth(), toDate.getDate()) - Date.UTC(fromDate.getFullYear(), fromDate.getMonth(), fromDate.getDate())) /
+      DAY_MILLISECONDS +
+    1;
+  if (days > MAX_DAYS) {
+    status.textContent = t('activity.tooLong');
     return null;
   }
   const endOfTo = new Date(toDate.getFullYear(), toDate.getMonth(), toDate.getDate() + 1).getTime() - 1;
@@ -73,6 +80,7 @@ function loadFirstPage() {
   const range = selectedRange();
   if (!range) return;
   state.loadedOnce = true;
+  state.range = formatDateRange(new Date(range.from), new Date(range.to));
   activityList().clear();
   activityList().loadFirst(`/api/activity${query({ ...range, top: state.pageSize })}`);
 }
@@ -87,10 +95,12 @@ function activityList() {
     more: byId('activity-more'),
     rows: (record) => [activityRow(record)],
     summary: (loaded, hasMore) => {
-      exportAvailability('export-activity', loaded === 0 ? WORDS.noActivityToExport : null);
-      return loaded === 0 ? 'No activity in these dates.' : `${plural(loaded, 'activity record', 'activity records')}${hasMore ? ' so far' : ''}.`;
+      exportAvailability('export-activity', loaded === 0 ? t('exports.noActivityToExport') : null);
+      return loaded === 0
+        ? t('activity.none')
+        : tNodes(hasMore ? 'activity.countSoFar' : 'activity.count', { count: loaded, range: el('span', { class: 'date-range', text: state.range }) });
     },
-    messages: { first: 'Loading activity…', next: 'Loading activity…', failed: 'Activity could not be loaded.' },
+    messages: { first: t('activity.loading'), next: t('activity.loading'), failed: (reason) => t('activity.loadFailed', { reason }) },
   });
   return list;
 }
@@ -100,12 +110,12 @@ function activityRow(record) {
   return el(
     'tr',
     { 'data-activity-id': record.id },
-    el('td', { 'data-label': 'Date', class: 'when' }, time(record.dateTime)),
-    el('th', { scope: 'row', 'data-label': 'Operation' }, OPERATION_LABELS[record.operation] ?? record.operation),
-    el('td', { 'data-label': 'Customer' }, record.customerName || record.customerId || '—'),
-    el('td', { 'data-label': 'User', class: 'breakable' }, record.user ?? ''),
-    el('td', { 'data-label': 'Status' }, record.status ?? ''),
-    el('td', { 'data-label': 'Details', class: 'breakable' }, describeDetails(record)),
+    el('td', { 'data-label': t('activity.columnDate'), class: 'when' }, time(record.dateTime)),
+    el('th', { scope: 'row', 'data-label': t('activity.columnOperation') }, tIfKnown(`operation.${record.operation}`, {}, record.operation)),
+    el('td', { 'data-label': t('activity.columnCustomer') }, record.customerName || record.customerId || t('app.none')),
+    el('td', { 'data-label': t('activity.columnUser'), class: 'breakable' }, record.user ?? ''),
+    el('td', { 'data-label': t('activity.columnStatus') }, tIfKnown(`activityStatus.${record.status}`, {}, record.status ?? '')),
+    el('td', { 'data-label': t('activity.columnDetails'), class: 'breakable' }, describeDetails(record)),
   );
 }
 
@@ -113,12 +123,16 @@ function activityRow(record) {
 function describeDetails(record) {
   const details = record.details ?? {};
   if (typeof details.oldCompanyName === 'string' && typeof details.newCompanyName === 'string') {
-    return `“${details.oldCompanyName}” → “${details.newCompanyName}”`;
+    return t('activity.renamed', { oldName: details.oldCompanyName, newName: details.newCompanyName });
   }
   if (typeof details.fileName === 'string') {
-    const rows = typeof details.rowCount === 'number' ? `, ${details.rowCount.toLocaleString()} ${details.rowCount === 1 ? 'row' : 'rows'}` : '';
-    const problem = typeof details.error === 'string' ? `: ${details.error}` : '';
-    return `${details.fileName}${rows}${problem}`;
+    if (typeof details.error === 'string') return t('activity.exportFileFailed', { fileName: details.fileName });
+    if (typeof details.rowCount === 'number') return t('activity.exportFile', { fileName: details.fileName, count: details.rowCount });
+    return details.fileName;
+  }
+  if (typeof details.scheduleName === 'string' && typeof details.cron === 'string' && typeof details.type === 'string') {
+    const described = tIfKnown(`activity.schedule${details.action}`, { name: details.scheduleName, summary: scheduleSummary(details) }, '');
+    if (described) return described;
   }
   return Object.entries(details)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')

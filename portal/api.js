@@ -1,3 +1,5 @@
+import { t, tIfKnown } from './i18n.js';
+
 /**
  * The portal's only door to the service: same-origin fetch of the public API. In Azure, App Service
  * Authentication adds the caller's identity to each request; the page never handles tokens.
@@ -40,7 +42,7 @@ export async function api(path, options = {}) {
     response = await fetch(samePath(path), init);
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'NetworkError', 'The service could not be reached. Check your connection and try again.');
+    throw new ApiError(0, 'NetworkError', t('error.NetworkError'));
   }
   const text = await response.text();
   let body;
@@ -82,23 +84,25 @@ export function query(values) {
   return text ? `?${text}` : '';
 }
 
+/** Codes of bad input whose `target` names the field or parameter the service refused. */
+const FIELD_CODES = new Set(['InvalidQueryParameter', 'InvalidBody']);
+
 /**
- * A plain-words explanation of a failed call, for the person looking at the page.
+ * A plain-words explanation of a failed call in the page's language, from the contract's stable
+ * error code (the service's own messages are English only), or from the status for a code the
+ * catalogues do not know.
  * @param {unknown} error
  */
 export function describeError(error) {
-  if (!(error instanceof ApiError)) return 'Something went wrong in the page. Reload it and try again.';
-  switch (error.status) {
-    case 0:
-      return error.message;
-    case 401:
-      return 'You are signed out. Reload the page to sign in again.';
-    case 403:
-      return `You do not have permission to do this. ${error.message}`;
-    case 404:
-      return 'Not found: it was removed, or it is not one of your customers.';
-    default:
-      if (error.status >= 500) return 'The service had a problem and nothing was changed. Try again in a moment.';
-      return error.message;
-  }
+  if (!(error instanceof ApiError)) return t('error.page');
+  if (FIELD_CODES.has(error.code)) return error.target ? t('error.InvalidQueryParameter', { target: error.target }) : t('error.invalid');
+  const explained = tIfKnown(`error.${error.code}`, {}, '');
+  if (explained) return explained;
+  if (error.status === 401) return t('error.Unauthenticated');
+  if (error.status === 403) return t('error.Forbidden');
+  if (error.status === 404) return t('error.NotFound');
+  if (error.status === 429) return t('error.TooManyRequests');
+  if (error.status >= 500) return t('error.server');
+  if (error.status === 400) return t('error.invalid');
+  return t('error.unknown', { code: error.code });
 }

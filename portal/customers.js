@@ -7,12 +7,13 @@
  * filter and sort are in the hash route (#/?search=…&reseller=…&sort=…), so Back, reload and a
  * shared link restore the view. Rows carry aria-rowindex and the table aria-rowcount, so a screen
  * reader announces "row 205 of 1,234,568"; the status line says which rows are shown.
- * Rows expand to the customer's details and the inline rename.
+ * Rows expand to the customer's details and the inline rename (offered to a caller that may rename).
+ * Every word comes from the catalogues (i18n.js), numbers and plurals from Intl.
  */
 import { api, describeError, query, samePath } from './api.js';
-import { byId, debounce, el, externalLink, plural, replace } from './dom.js';
-import { WORDS } from './export-words.js';
+import { byId, debounce, el, externalLink, replace } from './dom.js';
 import { exportAvailability, startExport } from './exports.js';
+import { t, tIfKnown, tNodes } from './i18n.js';
 
 const SEARCH_DELAY_MILLISECONDS = 250;
 const SORTS = ['companyName', '-companyName', 'domain', '-domain'];
@@ -39,6 +40,8 @@ const state = {
   /** Reseller ids the filter offers. */
   /** @type {Set<string>} */
   resellerIds: new Set(),
+  /** Whether the caller may rename (Customers.ReadWrite); a read-only caller is not offered Rename. */
+  canWrite: false,
 };
 
 /** The list's view as the hash route says it: `#/?search=&reseller=&sort=`. @param {string} hash @returns {ListView} */
@@ -60,13 +63,14 @@ function hashOf(view) {
 }
 
 /**
- * @param {{ pageSize: number, resellers: Array<{id: string, name: string}> }} options
+ * @param {{ pageSize: number, resellers: Array<{id: string, name: string}>, resellerName: (id: string | null) => string, canWrite: boolean }} options
+ *   resellers: the filter's choices (none for an indirect reseller, which sees only its own customers)
  */
 export function initCustomers(options) {
   state.pageSize = options.pageSize;
-  const names = new Map(options.resellers.map((reseller) => [reseller.id, reseller.name]));
-  state.resellerName = (id) => (id ? (names.get(id) ?? id) : '');
-  state.resellerIds = new Set(names.keys());
+  state.resellerName = options.resellerName;
+  state.resellerIds = new Set(options.resellers.map((reseller) => reseller.id));
+  state.canWrite = options.canWrite;
 
   const search = /** @type {HTMLInputElement} */ (byId('customer-search'));
   const filter = /** @type {HTMLSelectElement} */ (byId('reseller-filter'));
@@ -165,7 +169,7 @@ async function loadPage(pageLinks, withCount = false) {
   const table = byId('customers-table');
   const status = byId('customers-status');
   table.setAttribute('aria-busy', 'true');
-  status.textContent = 'Loading customers…';
+  status.textContent = t('customers.loading');
   const link = /** @type {string} */ (pageLinks[pageLinks.length - 1]);
   try {
     const page = await api(withCount ? withParameter(link, 'count', 'true') : link, { signal: controller.signal });
@@ -189,7 +193,7 @@ async function loadPage(pageLinks, withCount = false) {
     if (turned) table.scrollIntoView({ block: 'start' });
   } catch (error) {
     if (controller.signal.aborted) return;
-    status.textContent = `Customers could not be loaded. ${describeError(error)}`;
+    status.textContent = t('customers.loadFailed', { reason: describeError(error) });
   } finally {
     if (state.inFlight === controller) {
       state.inFlight = null;
@@ -233,7 +237,7 @@ function updatePager() {
   /** @type {HTMLButtonElement} */ (byId('customers-first')).disabled = pages <= 1;
   /** @type {HTMLButtonElement} */ (byId('customers-previous')).disabled = pages <= 1;
   /** @type {HTMLButtonElement} */ (byId('customers-next')).disabled = !state.nextLink;
-  byId('customers-position').textContent = `Page ${pages.toLocaleString()}`;
+  byId('customers-position').textContent = t('customers.pagePosition', { page: pages });
 }
 
 function updateSortHeaders() {
@@ -245,17 +249,27 @@ function updateSortHeaders() {
   }
 }
 
-/** "1,234,567 customers", "12 customers of Reseller A", "1,000+ matches for “con”". */
-function countText() {
+/**
+ * Which of the list's messages fits the view: `customers.<kind>` with `Matching` for a search and
+ * `OfReseller` for the filter ("No matches for “con” among the customers of Reseller A.").
+ * @param {string} kind
+ */
+function messageKey(kind) {
   const { search, resellerId } = state.view;
+  return `customers.${kind}${search ? 'Matching' : ''}${resellerId ? 'OfReseller' : ''}`;
+}
+
+/** The parameters of the list's messages. @param {Record<string, unknown>} [more] */
+function messageParams(more = {}) {
+  return { search: state.view.search, reseller: state.resellerName(state.view.resellerId), ...more };
+}
+
+/** "1,234,567 customers.", "12 customers of Reseller A.", "1,000+ matches for “con”." */
+function countText() {
   const count = state.count?.count ?? 0;
-  const capped = state.count?.countIsCapped ?? false;
-  const reseller = resellerId ? ` of ${state.resellerName(resellerId)}` : '';
-  if (search) {
-    const matches = capped ? `${count.toLocaleString()}+ matches` : plural(count, 'match', 'matches');
-    return `${matches} for “${search}”${resellerId ? ` among the customers${reseller}` : ''}`;
-  }
-  return `${plural(count, 'customer', 'customers')}${reseller}`;
+  // The count of a search stops at a cap ("more than 1,000"): only a search can be capped.
+  const kind = state.count?.countIsCapped && state.view.search ? 'countCapped' : 'count';
+  return t(messageKey(kind), messageParams({ count }));
 }
 
 /** True when the list shows what the search box and the filter say now. */
@@ -267,21 +281,17 @@ function isCurrentQuery() {
 
 /** Export is disabled, with its reason beside it, while the list shows that nothing matches. @param {boolean} available */
 function exportAvailable(available) {
-  exportAvailability('export-customers', available ? null : WORDS.nothingToExport);
+  exportAvailability('export-customers', available ? null : t('exports.nothingToExport'));
 }
 
 function listSummary() {
   exportAvailable(state.shown > 0 || state.pageLinks.length > 1 || !isCurrentQuery());
-  const { search, resellerId } = state.view;
-  if (state.shown === 0 && state.pageLinks.length === 1) {
-    if (search) return `No matches for “${search}”${resellerId ? ` among the customers of ${state.resellerName(resellerId)}` : ''}.`;
-    return resellerId ? `No customers of ${state.resellerName(resellerId)}.` : 'No customers yet.';
-  }
+  if (state.shown === 0 && state.pageLinks.length === 1) return t(messageKey('none'), messageParams());
   const counted = state.count ? countText() : '';
-  if (state.pageLinks.length === 1 && !state.nextLink) return `${counted}.`;
+  if (state.pageLinks.length === 1 && !state.nextLink) return counted;
   const first = (state.pageLinks.length - 1) * state.pageSize + 1;
-  const last = first + state.shown - 1;
-  return `${counted}. Showing ${first.toLocaleString()} to ${last.toLocaleString()}.`;
+  const showing = t('customers.showing', { first, last: first + state.shown - 1 });
+  return counted ? t('app.twoSentences', { first: counted, second: showing }) : showing;
 }
 
 /**
@@ -292,18 +302,23 @@ function listSummary() {
 function customerRows(customer, position) {
   const nameId = `customer-${customer.id}-name`;
   const detailsId = `customer-${customer.id}-details`;
-  const nameLink = el('a', { id: nameId, class: 'company-name', href: subscriptionsHash(customer.id), title: 'Subscriptions' }, customer.companyName);
+  const nameLink = el(
+    'a',
+    { id: nameId, class: 'company-name', href: subscriptionsHash(customer.id), title: t('customers.subscriptionsOf', { name: customer.companyName }) },
+    customer.companyName,
+  );
   const detailsCell = el('td', { colspan: '4' });
   const detailsRow = el('tr', { id: detailsId, class: 'details-row', hidden: true }, detailsCell);
   const toggle = el(
     'button',
     { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-controls': detailsId, 'aria-describedby': nameId },
     el('span', { class: 'chevron', 'aria-hidden': 'true' }),
-    'Show details',
+    el('span', { class: 'toggle-label', text: t('customers.showDetails') }),
   );
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
+    replace(/** @type {HTMLElement} */ (toggle.querySelector('.toggle-label')), open ? t('customers.hideDetails') : t('customers.showDetails'));
     detailsRow.hidden = !open;
     if (open && !detailsCell.hasChildNodes()) renderDetails(detailsCell, customer, nameLink);
   });
@@ -311,9 +326,14 @@ function customerRows(customer, position) {
   const row = el(
     'tr',
     { class: 'customer-row', 'data-customer-id': customer.id, 'aria-rowindex': String(position + 2) },
-    el('th', { scope: 'row', 'data-label': 'Company name', class: 'breakable' }, nameLink),
-    el('td', { 'data-label': 'Primary domain', class: 'breakable' }, customer.domain),
-    el('td', { 'data-label': 'Relationship' }, customer.relationship, reseller ? el('span', { class: 'reseller', text: reseller }) : null),
+    el('th', { scope: 'row', 'data-label': t('customers.columnCompanyName'), class: 'breakable' }, nameLink),
+    el('td', { 'data-label': t('customers.columnDomain'), class: 'breakable' }, customer.domain),
+    el(
+      'td',
+      { 'data-label': t('customers.columnRelationship') },
+      tIfKnown(`relationship.${customer.relationship}`, {}, customer.relationship),
+      reseller ? el('span', { class: 'reseller', text: reseller }) : null,
+    ),
     el('td', { class: 'actions' }, toggle),
   );
   return [row, detailsRow];
@@ -333,51 +353,66 @@ async function renderDetails(cell, row, nameLink) {
   const billTo = el('span', { class: 'bill-to', text: row.companyName });
   const message = el('p', { class: 'message', role: 'alert' });
   const input = /** @type {HTMLInputElement} */ (el('input', { type: 'text', id: `rename-${row.id}`, autocomplete: 'off', spellcheck: 'false' }));
-  const save = el('button', { type: 'submit', class: 'primary' }, 'Save');
-  const cancel = el('button', { type: 'button' }, 'Cancel');
-  const renameButton = el('button', { type: 'button', 'aria-describedby': `${row.id}-billto-label` }, 'Rename');
+  const save = el('button', { type: 'submit', class: 'primary' }, t('app.save'));
+  const cancel = el('button', { type: 'button' }, t('app.cancel'));
+  const renameButton = el('button', { type: 'button', 'aria-describedby': `${row.id}-billto-label` }, t('details.rename'));
   const form = el(
     'form',
     { class: 'rename', hidden: true, novalidate: true },
-    el('label', { for: input.id, text: 'New Bill-to company name' }),
+    el('label', { for: input.id, text: t('details.newName') }),
     el('div', { class: 'rename-controls' }, input, save, cancel),
   );
-  const reload = el('button', { type: 'button', class: 'link-button' }, 'Reload');
-  const copy = el('button', { type: 'button', 'aria-label': 'Copy Microsoft ID' }, 'Copy');
+  const reload = el('button', { type: 'button', class: 'link-button' }, t('details.reload'));
+  const copy = el('button', { type: 'button', 'aria-label': t('details.copyLabel') }, t('details.copy'));
   const idText = el('code', { class: 'customer-id', text: row.id });
   const orgName = el('dd', { text: '…' });
-  const services = el('ul', { class: 'quick-links' }, el('li', {}, el('a', { href: subscriptionsHash(row.id) }, 'Subscriptions')));
-  for (const service of row.links?.services ?? []) services.append(el('li', {}, externalLink(service.url, service.name)));
+  const services = el('ul', { class: 'quick-links' }, el('li', {}, el('a', { href: subscriptionsHash(row.id) }, t('details.subscriptions'))));
+  for (const service of row.links?.services ?? [])
+    services.append(el('li', {}, externalLink(service.url, tIfKnown(`service.${service.name}`, {}, service.name))));
 
   replace(
     cell,
     el(
       'dl',
       { class: 'details' },
-      el('div', {}, el('dt', { text: 'Microsoft ID' }), el('dd', { class: 'with-action' }, idText, copy)),
-      el('div', {}, el('dt', { text: 'Quick links' }), el('dd', {}, services)),
+      el('div', {}, el('dt', { text: t('details.microsoftId') }), el('dd', { class: 'with-action' }, idText, copy)),
+      el('div', {}, el('dt', { text: t('details.quickLinks') }), el('dd', {}, services)),
       el(
         'div',
         {},
-        el('dt', { id: `${row.id}-billto-label`, text: 'Bill-to company name' }),
-        el('dd', {}, el('div', { class: 'with-action' }, billTo, renameButton), form, message),
+        el('dt', { id: `${row.id}-billto-label`, text: t('details.billTo') }),
+        el(
+          'dd',
+          {},
+          el('div', { class: 'with-action' }, billTo, state.canWrite ? renameButton : null),
+          state.canWrite ? form : el('p', { class: 'hint', text: t('details.renameReadOnly') }),
+          message,
+        ),
       ),
-      el('div', {}, el('dt', { text: 'Organization name (from the tenant)' }), orgName),
+      el('div', {}, el('dt', { text: t('details.organizationName') }), orgName),
     ),
   );
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let copiedTimer;
   copy.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(row.id);
-      copy.textContent = 'Copied';
-      setTimeout(() => (copy.textContent = 'Copy'), 2000);
+      // The accessible name follows the visible state: "Microsoft ID copied", then back to "Copy Microsoft ID".
+      copy.textContent = t('details.copied');
+      copy.setAttribute('aria-label', t('details.copiedLabel'));
+      clearTimeout(copiedTimer);
+      copiedTimer = setTimeout(() => {
+        copy.textContent = t('details.copy');
+        copy.setAttribute('aria-label', t('details.copyLabel'));
+      }, 2000);
     } catch {
       const selection = window.getSelection();
       const range = document.createRange();
       range.selectNodeContents(idText);
       selection?.removeAllRanges();
       selection?.addRange(range);
-      message.textContent = 'The ID is selected: press Ctrl+C (or ⌘C) to copy it.';
+      message.textContent = t('details.copySelected');
     }
   });
 
@@ -418,7 +453,7 @@ async function renderDetails(cell, row, nameLink) {
   reload.addEventListener('click', async () => {
     try {
       await readCustomer();
-      replace(message, `Reloaded. The current name is “${billTo.textContent}”. Save again to replace it with yours.`);
+      replace(message, t('details.reloaded', { name: billTo.textContent ?? '' }));
       input.focus();
     } catch (error) {
       replace(message, describeError(error));
@@ -428,7 +463,7 @@ async function renderDetails(cell, row, nameLink) {
     event.preventDefault();
     save.setAttribute('disabled', '');
     message.className = 'message';
-    replace(message, 'Saving…');
+    replace(message, t('details.saving'));
     try {
       const response = await api(`/api/customers/${encodeURIComponent(row.id)}/billing-profile`, {
         method: 'PATCH',
@@ -442,7 +477,7 @@ async function renderDetails(cell, row, nameLink) {
       form.hidden = true;
       renameButton.hidden = false;
       message.className = 'message success';
-      replace(message, `Saved. The Bill-to company name is now “${billTo.textContent}”.`);
+      replace(message, t('details.saved', { name: billTo.textContent ?? '' }));
       renameButton.focus();
       refreshCount();
     } catch (error) {
@@ -457,23 +492,15 @@ async function renderDetails(cell, row, nameLink) {
     await readCustomer();
   } catch (error) {
     message.className = 'message error';
-    replace(message, `The details could not be loaded. ${describeError(error)}`);
+    replace(message, t('details.loadFailed', { reason: describeError(error) }));
   }
 }
 
 /** Plain words for a failed rename. @param {unknown} error @param {HTMLElement} reload */
 function renameFailure(error, reload) {
   const status = /** @type {{status?: number}} */ (error).status;
-  if (status === 412) {
-    return [
-      'This customer was changed by someone else since you opened it, so your name was not saved. ',
-      reload,
-      ' to see the current name, then save again.',
-    ];
-  }
-  if (status === 403) {
-    return ['You can view and export customers but not rename them: your role is read-only. Ask an admin for the Customers.ReadWrite role.'];
-  }
-  if (status === 400) return [`The name was not saved: ${/** @type {Error} */ (error).message}`];
-  return [`The name was not saved. ${describeError(error)}`];
+  if (status === 412) return tNodes('rename.conflict', { reload });
+  if (status === 403) return [t('rename.forbidden')];
+  if (status === 400) return [t('rename.invalidName')];
+  return [t('rename.failed', { reason: describeError(error) })];
 }

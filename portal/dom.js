@@ -1,3 +1,5 @@
+import { formatDateTime, t } from './i18n.js';
+
 /**
  * Building the page with DOM APIs only. Text from the service (company names, domains, user names)
  * goes in as text nodes, never as markup, so a name like `<img onerror=...>` is shown, not run.
@@ -56,16 +58,14 @@ export function externalLink(url, label) {
     safe = null;
   }
   if (!safe) return el('span', { text: label });
-  return el('a', { href: safe, target: '_blank', rel: 'noopener noreferrer' }, label, el('span', { class: 'visually-hidden', text: ' (opens in a new tab)' }));
+  return el('a', { href: safe, target: '_blank', rel: 'noopener noreferrer', 'aria-label': t('app.newTab', { label }) }, label);
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** A `<time>` showing an ISO date-time in the reader's locale. @param {string | undefined} iso */
+/** A `<time>` showing an ISO date-time in the page's language and the reader's time zone. @param {string | undefined} iso */
 export function time(iso) {
-  if (!iso) return el('span', { text: '—' });
+  if (!iso) return el('span', { text: t('app.none') });
   const date = new Date(iso);
-  return el('time', { datetime: iso, text: Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date) });
+  return el('time', { datetime: iso, text: Number.isNaN(date.getTime()) ? iso : formatDateTime(date) });
 }
 
 /** Calls `action` once `milliseconds` have passed without another call. @template {unknown[]} A @param {(...args: A) => void} action @param {number} milliseconds */
@@ -76,9 +76,4 @@ export function debounce(action, milliseconds) {
     clearTimeout(timer);
     timer = setTimeout(() => action(...args), milliseconds);
   };
-}
-
-/** The page-wide count of things, e.g. "1 customer", "16 customers". @param {number} count @param {string} one @param {string} many */
-export function plural(count, one, many) {
-  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }

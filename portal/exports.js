@@ -7,7 +7,7 @@
  */
 import { ApiError, api, describeError } from './api.js';
 import { byId, el, time } from './dom.js';
-import { WORDS } from './export-words.js';
+import { formatDateRange, formatDuration, formatPercent, t, tIfKnown, tNodes } from './i18n.js';
 import { notify } from './notify.js';
 
 const POLL_MILLISECONDS = 1500;
@@ -56,9 +56,10 @@ export function initExports(options = {}) {
  * Repeatability-Request-ID, so a retry after a lost answer returns the export the first one started.
  * @param {Record<string, unknown>} body
  * @param {HTMLElement} statusElement where to say that it started (or why not)
+ * @param {string} [failedKey] the message that says why not (given the reason)
  * @returns {Promise<any>} the export, or undefined when it did not start
  */
-export function startExport(body, statusElement) {
+export function startExport(body, statusElement, failedKey = 'exports.startFailed') {
   // CSV is the default, so only a workbook is asked for by name.
   const format = body.format ?? chosenFormat();
   const request = { ...body, ...(format === 'xlsx' ? { format } : {}), timeZone: TIME_ZONE };
@@ -69,7 +70,7 @@ export function startExport(body, statusElement) {
   const headers = { 'repeatability-request-id': crypto.randomUUID(), 'repeatability-first-sent': new Date().toUTCString() };
   const clickedAt = Date.now();
   const sent = (async () => {
-    statusElement.textContent = WORDS.starting;
+    statusElement.textContent = t('exports.starting');
     try {
       let started;
       try {
@@ -81,11 +82,11 @@ export function startExport(body, statusElement) {
       }
       const job = started.body;
       if (!mine.has(job.id)) mine.set(job.id, { clickedAt, told: false });
-      statusElement.textContent = WORDS.started(job.fileName);
+      statusElement.textContent = t('exports.started', { fileName: job.fileName });
       await refreshExports();
       return job;
     } catch (error) {
-      statusElement.textContent = WORDS.notStarted(describeError(error));
+      statusElement.textContent = t(failedKey, { reason: describeError(error) });
       return undefined;
     } finally {
       sending.delete(key);
@@ -123,11 +124,11 @@ export async function refreshExports(options = {}) {
     showExports(list, exportJobs);
     for (const job of exportJobs) tellWhenFinished(job);
     pending = exportJobs.filter((job) => PENDING.has(job.status)).length;
-    if (exportJobs.length === 0) status.textContent = WORDS.noExports;
-    else if (pending > 0) status.textContent = WORDS.inProgress(pending);
-    else status.textContent = WORDS.recent(exportJobs.length);
+    if (exportJobs.length === 0) status.textContent = t('exports.none');
+    else if (pending > 0) status.textContent = t('exports.inProgress', { count: pending });
+    else status.textContent = t('exports.recent', { count: exportJobs.length });
   } catch (error) {
-    status.textContent = `${WORDS.listFailed} ${describeError(error)}`;
+    status.textContent = t('exports.listFailed', { reason: describeError(error) });
     // Keep watching an export this page started, even through a passing failure.
     pending = [...mine.values()].filter((entry) => !entry.told).length;
   } finally {
@@ -146,11 +147,13 @@ function tellWhenFinished(job) {
   if (!entry || entry.told || PENDING.has(job.status)) return;
   entry.told = true;
   if (job.status !== 'Succeeded') {
-    notify(job.id, { text: WORDS.ended(job.fileName, job.status), tone: 'error', action: el('a', { href: '#/exports', class: 'button' }, WORDS.openExports) });
+    const text = t(job.status === 'Canceled' ? 'exports.canceledNotice' : 'exports.failedNotice', { fileName: job.fileName });
+    notify(job.id, { text, tone: 'error', action: el('a', { href: '#/exports', class: 'button' }, t('exports.openExports')) });
     return;
   }
   const small = (job.expectedRowCount ?? job.rowCount ?? 0) < AUTO_DOWNLOAD_ROWS && Date.now() - entry.clickedAt <= AUTO_DOWNLOAD_SECONDS * 1000;
-  const item = notify(job.id, { text: small ? WORDS.readyDownloading(job.fileName) : WORDS.ready(job.fileName), tone: 'success', action: downloadLink(job) });
+  const text = t(small ? 'exports.readyDownloading' : 'exports.ready', { fileName: job.fileName });
+  const item = notify(job.id, { text, tone: 'success', action: downloadLink(job) });
   item.setAttribute('data-export-id', job.id);
   if (small && job.downloadUrl) {
     const link = el('a', { href: safeUrl(job.downloadUrl), download: job.fileName, hidden: true });
@@ -189,8 +192,9 @@ function exportItem(job) {
   const pending = PENDING.has(job.status);
   const actions = el('div', { class: 'export-actions' });
   if (job.status === 'Succeeded' && job.downloadUrl) actions.append(downloadLink(job));
-  if (pending) actions.append(el('button', { type: 'button', onClick: () => cancelExport(job) }, WORDS.cancel));
-  if (job.status === 'Failed' || job.status === 'Canceled') actions.append(el('button', { type: 'button', onClick: () => retryExport(job) }, WORDS.retry));
+  if (pending) actions.append(el('button', { type: 'button', onClick: () => cancelExport(job) }, t('exports.cancel')));
+  if (job.status === 'Failed' || job.status === 'Canceled')
+    actions.append(el('button', { type: 'button', onClick: () => retryExport(job) }, t('exports.retry')));
   return el(
     'li',
     { class: 'export', 'data-export-id': job.id },
@@ -198,47 +202,81 @@ function exportItem(job) {
       'div',
       { class: 'export-head' },
       el('span', { class: 'export-file', text: job.fileName }),
-      el('span', { class: statusClass, text: WORDS.statuses[job.status] ?? job.status }),
+      el('span', { class: statusClass, text: tIfKnown(`exportStatus.${job.status}`, {}, job.status) }),
     ),
-    job.scheduleName ? el('p', { class: 'export-scheduled', text: WORDS.scheduled(job.scheduleName) }) : null,
+    job.scheduleName ? el('p', { class: 'export-scheduled', text: t('exports.scheduled', { name: job.scheduleName }) }) : null,
     el('p', { class: 'export-meta' }, describeExport(job)),
-    el('p', { class: 'export-meta' }, job.scheduleName ? '' : `${WORDS.requestedBy(job.requestedBy ?? '')} · `, time(job.createdDateTime)),
+    el(
+      'p',
+      { class: 'export-meta' },
+      ...(job.scheduleName ? [time(job.createdDateTime)] : tNodes('exports.requestedAt', { user: job.requestedBy ?? '', when: time(job.createdDateTime) })),
+    ),
     pending ? progress(job) : null,
-    job.status === 'Succeeded' ? el('p', { class: 'export-meta' }, WORDS.rows(job.rowCount ?? 0)) : null,
-    job.status === 'Succeeded' && job.fileExpiresDateTime ? el('p', { class: 'export-meta' }, WORDS.expiresLabel, time(job.fileExpiresDateTime)) : null,
-    job.status === 'Failed' && job.error ? el('p', { class: 'error', text: job.error.message ?? '' }) : null,
+    job.status === 'Succeeded' ? el('p', { class: 'export-meta' }, t('exports.rows', { count: job.rowCount ?? 0 })) : null,
+    job.status === 'Succeeded' && job.fileExpiresDateTime
+      ? el('p', { class: 'export-meta' }, ...tNodes('exports.keptUntil', { when: time(job.fileExpiresDateTime) }))
+      : null,
+    job.status === 'Failed' && job.error ? el('p', { class: 'error', text: exportFailure(job.error) }) : null,
     actions,
   );
+}
+
+/**
+ * Why an export failed, in the page's language, from its stable code; the service's message ends
+ * with the reference an administrator looks up in the log, which is kept.
+ * @param {{ code?: string, message?: string }} error
+ */
+function exportFailure(error) {
+  const reference = /Reference: (\S+?)\.?$/.exec(error.message ?? '')?.[1];
+  const reason = tIfKnown(`exportError.${error.code}`, {}, t('exportError.ExportFailed'));
+  return reference ? t('exports.failedWithReference', { reason, reference }) : reason;
 }
 
 /** Rows written of the expected total, the percentage and the time left. @param {any} job */
 function progress(job) {
   const rows = job.rowCount ?? 0;
   const expected = job.expectedRowCount;
-  const bar = el('progress', { max: String(Math.max(1, expected ?? 1)), 'aria-label': WORDS.progress(rows, expected) });
+  const done =
+    expected === undefined
+      ? t('exports.progressSoFar', { count: rows })
+      : t('exports.progress', { rows, count: expected, percent: formatPercent(percent(rows, expected) / 100) });
+  const bar = el('progress', { max: String(Math.max(1, expected ?? 1)), 'aria-label': done });
   if (expected !== undefined) bar.setAttribute('value', String(Math.min(rows, expected)));
-  const parts = [WORDS.progress(rows, expected)];
   const elapsed = (Date.now() - Date.parse(job.createdDateTime)) / 1000;
-  if (expected !== undefined && rows > 0 && elapsed > 0 && rows < expected) parts.push(WORDS.timeLeft(((expected - rows) * elapsed) / rows));
-  return el('div', { class: 'export-progress' }, bar, el('span', { class: 'export-meta', text: parts.join(' · ') }));
+  const text =
+    expected !== undefined && rows > 0 && elapsed > 0 && rows < expected
+      ? t('exports.progressWithTimeLeft', { progress: done, timeLeft: formatDuration(((expected - rows) * elapsed) / rows) })
+      : done;
+  return el('div', { class: 'export-progress' }, bar, el('span', { class: 'export-meta', text }));
 }
 
-/** The export's type and filter in words. @param {any} job */
+/** Whole percent of the expected rows written, at most 100. @param {number} rows @param {number} expected */
+function percent(rows, expected) {
+  return expected > 0 ? Math.min(100, Math.floor((rows / expected) * 100)) : 100;
+}
+
+/** The export's type, filter and file format in words. @param {any} job */
 function describeExport(job) {
-  const filter = job.filter ?? {};
-  const parts = [];
-  if (job.type === 'customers') {
-    if (filter.search) parts.push(WORDS.matching(filter.search));
-    if (filter.resellerId) parts.push(WORDS.ofReseller(resellerName(filter.resellerId)));
-    if (parts.length === 0) parts.push(WORDS.allCustomers);
-    if (filter.includeReseller) parts.push(WORDS.withReseller);
-  } else if (job.type === 'subscriptions') {
-    parts.push(WORDS.oneCustomer);
-  } else {
-    if (filter.customerId) parts.push(WORDS.oneCustomer);
-    if (filter.from || filter.to) parts.push(WORDS.range(shortDate(filter.from), shortDate(filter.to)));
-  }
-  return `${WORDS.types[job.type] ?? job.type} ${parts.join(', ')} · ${String(job.format ?? 'csv').toUpperCase()}`;
+  return t(job.filter?.includeReseller ? 'exports.descriptionWithResellerColumns' : 'exports.description', {
+    what: exportContents(job.type, job.filter ?? {}, resellerName),
+    format: String(job.format ?? 'csv').toUpperCase(),
+  });
+}
+
+/**
+ * What an export (or a schedule's exports) holds, as one phrase: "Customers matching “con”, of
+ * Reseller A", "Activity in 3–9 November 2026", each a whole message of the catalogue.
+ * @param {string} type @param {Record<string, any>} filter @param {(id: string) => string} nameOfReseller
+ */
+export function exportContents(type, filter, nameOfReseller) {
+  const params = { search: filter.search ?? '', reseller: filter.resellerId ? nameOfReseller(filter.resellerId) : '' };
+  if (type === 'customers') return t(`exportContents.customers${filter.search ? 'Matching' : ''}${filter.resellerId ? 'OfReseller' : ''}`, params);
+  if (type === 'subscriptions') return t('exportContents.subscriptions');
+  const from = Date.parse(filter.from ?? '');
+  const to = Date.parse(filter.to ?? '');
+  const ranged = !Number.isNaN(from) && !Number.isNaN(to);
+  const key = `exportContents.activity${filter.customerId ? 'OfCustomer' : ''}${ranged ? 'InRange' : ''}`;
+  return t(key, ranged ? { range: formatDateRange(new Date(from), new Date(to)) } : {});
 }
 
 /** @param {any} job */
@@ -246,7 +284,7 @@ async function cancelExport(job) {
   try {
     await api(`/api/exports/${encodeURIComponent(job.id)}:cancel`, { method: 'POST' });
   } catch (error) {
-    byId('exports-status').textContent = `${WORDS.cancelFailed} ${describeError(error)}`;
+    byId('exports-status').textContent = t('exports.cancelFailed', { reason: describeError(error) });
   }
   await refreshExports();
 }
@@ -254,8 +292,7 @@ async function cancelExport(job) {
 /** Starts the same export again (a new one, with the same filter and format). @param {any} job */
 async function retryExport(job) {
   const { timeZone: _zone, ...filter } = job.filter ?? {};
-  const started = await startExport({ type: job.type, ...filter, format: job.format ?? 'csv' }, byId('exports-status'));
-  if (!started) byId('exports-status').textContent = `${WORDS.retryFailed} ${byId('exports-status').textContent}`;
+  await startExport({ type: job.type, ...filter, format: job.format ?? 'csv' }, byId('exports-status'), 'exports.retryFailed');
 }
 
 /**
@@ -272,8 +309,8 @@ function downloadLink(job) {
       download: job.fileName,
       onClick: (/** @type {MouseEvent} */ event) => followFreshLink(event, job),
     },
-    WORDS.download,
-    el('span', { class: 'visually-hidden', text: ` ${job.fileName}` }),
+    el('span', { 'aria-hidden': 'true', text: t('exports.download') }),
+    el('span', { class: 'visually-hidden', text: t('exports.downloadLabel', { fileName: job.fileName }) }),
   );
 }
 
@@ -286,13 +323,8 @@ async function followFreshLink(event, job) {
     const fresh = await api(`/api/exports/${encodeURIComponent(job.id)}`);
     if (fresh.body.downloadUrl) window.location.assign(safeUrl(fresh.body.downloadUrl));
   } catch (error) {
-    byId('exports-status').textContent = `${WORDS.renewFailed} ${describeError(error)}`;
+    byId('exports-status').textContent = t('exports.renewFailed', { reason: describeError(error) });
   }
-}
-
-/** @param {string | undefined} iso */
-function shortDate(iso) {
-  return iso ? new Date(iso).toLocaleDateString() : '…';
 }
 
 /** @param {string} url */

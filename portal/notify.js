@@ -3,7 +3,7 @@
  * desktop, the bottom edge on a phone), announced to screen readers, above whatever view is open.
  */
 import { byId, el } from './dom.js';
-import { WORDS } from './export-words.js';
+import { t } from './i18n.js';
 
 /**
  * Shows (or replaces) the notification with this key.
@@ -13,7 +13,7 @@ import { WORDS } from './export-words.js';
 export function notify(key, content) {
   const region = byId('notifications');
   const existing = region.querySelector(`[data-key="${CSS.escape(key)}"]`);
-  const dismiss = el('button', { type: 'button', class: 'link-button notification-dismiss' }, WORDS.dismiss);
+  const dismiss = el('button', { type: 'button', class: 'link-button notification-dismiss' }, t('exports.dismiss'));
   const item = el(
     'div',
     { class: `notification notification-${content.tone ?? 'info'}`, 'data-key': key },

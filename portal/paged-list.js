@@ -11,8 +11,8 @@ import { api, describeError } from './api.js';
  * @property {HTMLElement} status the status line
  * @property {HTMLElement} more the "Load more" button (hidden on the last page)
  * @property {(item: any) => Node[]} rows the table rows of one item of `value`
- * @property {(loaded: number, hasMore: boolean) => string} summary the status once a page is shown
- * @property {{ first: string, next: string, failed: string }} messages while loading, and the prefix of a failure
+ * @property {(loaded: number, hasMore: boolean) => string | Array<Node | string>} summary the status once a page is shown
+ * @property {{ first: string, next: string, failed: (reason: string) => string }} messages while loading, and the whole sentence of a failure (given the reason)
  * @property {() => void} [afterPage] called once a page is shown
  */
 
@@ -55,11 +55,13 @@ export function pagedList(options) {
       nextLink = page.body.nextLink ?? null;
       more.hidden = !nextLink;
       table.hidden = loaded === 0;
-      status.textContent = options.summary(loaded, nextLink !== null);
+      const summary = options.summary(loaded, nextLink !== null);
+      if (typeof summary === 'string') status.textContent = summary;
+      else status.replaceChildren(...summary);
       options.afterPage?.();
     } catch (error) {
       if (controller.signal.aborted) return;
-      status.textContent = `${options.messages.failed} ${describeError(error)}`;
+      status.textContent = options.messages.failed(describeError(error));
     } finally {
       if (inFlight === controller) {
         inFlight = null;

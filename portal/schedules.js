@@ -6,8 +6,8 @@
  */
 import { api, describeError } from './api.js';
 import { byId, el, replace, time } from './dom.js';
-import { WORDS } from './export-words.js';
-import { TIME_ZONE } from './exports.js';
+import { exportContents, TIME_ZONE } from './exports.js';
+import { t, tNodes, weekdayName } from './i18n.js';
 
 /** @type {boolean} */
 let canWrite = false;
@@ -47,34 +47,36 @@ export function choiceOf(cron) {
   return { frequency: 'weekly', time, weekday, monthDay: '1' };
 }
 
-/** "every Monday at 08:00". @param {string} cron */
+/** "every Monday at 08:00", in the page's language (the day's name from Intl). @param {string} cron */
 export function cronInWords(cron) {
   const choice = choiceOf(cron);
-  if (!choice) return WORDS.asCron(cron);
+  if (!choice) return t('schedules.asCron', { cron });
   switch (choice.frequency) {
     case 'weekdays':
-      return WORDS.everyWeekday(choice.time);
+      return t('schedules.everyWeekday', { time: choice.time });
     case 'weekly':
-      return WORDS.everyWeek(WORDS.daysOfWeek[Number(choice.weekday)] ?? choice.weekday, choice.time);
+      return t('schedules.everyWeek', { day: weekdayName(Number(choice.weekday)), time: choice.time });
     case 'monthly':
-      return WORDS.everyMonth(Number(choice.monthDay), choice.time);
+      return t('schedules.everyMonth', { day: Number(choice.monthDay), time: choice.time });
     default:
-      return WORDS.everyDay(choice.time);
+      return t('schedules.everyDay', { time: choice.time });
   }
 }
 
 /**
- * @param {{ canWrite: boolean, resellers: Array<{id: string, name: string}> }} options
+ * @param {{ canWrite: boolean, resellers: Array<{id: string, name: string}>, resellerName: (id: string) => string }} options
+ *   resellers: the form's choices (none for an indirect reseller, whose schedules are of its own customers)
  */
 export function initSchedules(options) {
   canWrite = options.canWrite;
-  const names = new Map(options.resellers.map((reseller) => [reseller.id, reseller.name]));
-  resellerName = (id) => names.get(id) ?? id;
+  resellerName = options.resellerName;
   const form = /** @type {HTMLFormElement} */ (byId('schedule-form'));
   form.hidden = !canWrite;
   byId('schedules-read-only').hidden = canWrite;
-  byId('schedules-read-only').textContent = WORDS.schedulesReadOnly;
-  byId('schedule-zone').textContent = WORDS.inTimeZone(TIME_ZONE);
+  byId('schedules-read-only').textContent = t('schedules.readOnly');
+  byId('schedule-zone').textContent = t('schedules.inTimeZone', { zone: TIME_ZONE });
+  // The days of the week in the page's language, Monday first as in the form's order.
+  for (const option of /** @type {HTMLSelectElement} */ (byId('schedule-weekday')).options) option.textContent = weekdayName(Number(option.value));
   const reseller = /** @type {HTMLSelectElement} */ (byId('schedule-reseller'));
   for (const option of options.resellers) reseller.append(el('option', { value: option.id, text: option.name }));
   byId('schedule-reseller-field').hidden = options.resellers.length === 0;
@@ -133,9 +135,9 @@ async function saveSchedule() {
     /** @type {HTMLFormElement} */ (byId('schedule-form')).reset();
     /** @type {HTMLInputElement} */ (byId('schedule-name')).readOnly = false;
     await refreshSchedules();
-    status.textContent = WORDS.saved(name);
+    status.textContent = t('schedules.saved', { name });
   } catch (error) {
-    status.textContent = `${WORDS.scheduleFailed} ${describeError(error)}`;
+    status.textContent = t('schedules.saveFailed', { reason: describeError(error) });
   }
 }
 
@@ -146,33 +148,40 @@ export async function refreshSchedules() {
     /** @type {Array<any>} */
     const schedules = (await api('/api/export-schedules')).body.value;
     replace(list, ...schedules.map(scheduleItem));
-    if (schedules.length === 0) status.textContent = WORDS.noSchedules;
+    if (schedules.length === 0) status.textContent = t('schedules.none');
   } catch (error) {
-    status.textContent = `${WORDS.schedulesFailed} ${describeError(error)}`;
+    status.textContent = t('schedules.listFailed', { reason: describeError(error) });
   }
+}
+
+/**
+ * A schedule in words: what it exports, when (in its time zone) and the file format.
+ * @param {{ type: string, cron: string, timeZone?: string, format?: string, search?: string, resellerId?: string, includeReseller?: boolean }} schedule
+ */
+export function scheduleSummary(schedule) {
+  return t(schedule.includeReseller ? 'schedules.summaryWithResellerColumns' : 'schedules.summary', {
+    what: exportContents(schedule.type, schedule, resellerName),
+    when: cronInWords(schedule.cron),
+    zone: schedule.timeZone ?? 'UTC',
+    format: String(schedule.format ?? 'csv').toUpperCase(),
+  });
 }
 
 /** @param {any} schedule */
 function scheduleItem(schedule) {
-  const what = [WORDS.types[schedule.type] ?? schedule.type];
-  if (schedule.search) what.push(WORDS.matching(schedule.search));
-  if (schedule.resellerId) what.push(WORDS.ofReseller(resellerName(schedule.resellerId)));
-  if (schedule.includeReseller) what.push(WORDS.withReseller);
   const actions = canWrite
     ? el(
         'div',
         { class: 'export-actions' },
         el(
           'button',
-          { type: 'button', onClick: () => editSchedule(schedule) },
-          WORDS.edit,
-          el('span', { class: 'visually-hidden', text: ` ${schedule.name}` }),
+          { type: 'button', 'aria-label': t('schedules.editLabel', { name: schedule.name }), onClick: () => editSchedule(schedule) },
+          t('schedules.edit'),
         ),
         el(
           'button',
-          { type: 'button', onClick: () => deleteSchedule(schedule.name) },
-          WORDS.delete,
-          el('span', { class: 'visually-hidden', text: ` ${schedule.name}` }),
+          { type: 'button', 'aria-label': t('schedules.deleteLabel', { name: schedule.name }), onClick: () => deleteSchedule(schedule.name) },
+          t('schedules.delete'),
         ),
       )
     : null;
@@ -180,11 +189,8 @@ function scheduleItem(schedule) {
     'li',
     { class: 'export schedule', 'data-schedule-name': schedule.name },
     el('div', { class: 'export-head' }, el('span', { class: 'export-file', text: schedule.name })),
-    el('p', {
-      class: 'export-meta schedule-when',
-      text: `${what.join(' ')}, ${cronInWords(schedule.cron)} (${schedule.timeZone ?? 'UTC'}) · ${String(schedule.format ?? 'csv').toUpperCase()}`,
-    }),
-    el('p', { class: 'export-meta' }, `${WORDS.nextRun('')}`, time(schedule.nextRunDateTime)),
+    el('p', { class: 'export-meta schedule-when', text: scheduleSummary(schedule) }),
+    el('p', { class: 'export-meta' }, ...tNodes('schedules.nextRun', { when: time(schedule.nextRunDateTime) })),
     actions,
   );
 }
@@ -209,7 +215,7 @@ function editSchedule(schedule) {
   set('schedule-monthday', choice.monthDay);
   byId('schedule-frequency').dispatchEvent(new Event('change'));
   byId('schedule-type').dispatchEvent(new Event('change'));
-  byId('schedules-status').textContent = WORDS.editing(schedule.name);
+  byId('schedules-status').textContent = t('schedules.editing', { name: schedule.name });
   byId('schedule-time').focus();
 }
 
@@ -219,8 +225,8 @@ async function deleteSchedule(name) {
   try {
     await api(`/api/export-schedules/${encodeURIComponent(name)}`, { method: 'DELETE' });
     await refreshSchedules();
-    status.textContent = WORDS.deleted(name);
+    status.textContent = t('schedules.deleted', { name });
   } catch (error) {
-    status.textContent = `${WORDS.deleteFailed} ${describeError(error)}`;
+    status.textContent = t('schedules.deleteFailed', { reason: describeError(error) });
   }
 }

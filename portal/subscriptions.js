@@ -3,13 +3,12 @@
  * and reseller, paged over nextLink, with "Export subscriptions".
  */
 import { api, describeError, query } from './api.js';
-import { byId, el, plural, replace } from './dom.js';
-import { WORDS } from './export-words.js';
+import { byId, el, replace } from './dom.js';
 import { exportAvailability, startExport } from './exports.js';
+import { formatNumber, t, tNodes } from './i18n.js';
 import { pagedList } from './paged-list.js';
 
-/** @type {Record<string, string>} */
-const STATUS_LABELS = { active: 'Active', suspended: 'Suspended', deleted: 'Deleted', expired: 'Expired', pending: 'Pending' };
+const STATUSES = new Set(['active', 'suspended', 'deleted', 'expired', 'pending']);
 
 const state = {
   customerId: '',
@@ -37,7 +36,7 @@ export async function showSubscriptions(customerId) {
   state.customerId = customerId;
   subscriptionList().clear();
   const heading = byId('subscriptions-heading');
-  replace(heading, 'Subscriptions');
+  replace(heading, t('subscriptions.heading'));
   byId('subscriptions-customer').textContent = '';
   byId('subscriptions-export-status').textContent = '';
   exportAvailability('export-subscriptions', null);
@@ -45,9 +44,9 @@ export async function showSubscriptions(customerId) {
   api(`/api/customers/${encodeURIComponent(customerId)}`)
     .then((response) => {
       if (generation !== state.generation) return;
-      replace(heading, 'Subscriptions of ', el('span', { class: 'heading-name', text: response.body.companyName }));
-      byId('subscriptions-customer').textContent = `${response.body.domain} · Microsoft ID ${response.body.id}`;
-      document.title = `${response.body.companyName}: subscriptions · Partner portal`;
+      replace(heading, ...tNodes('subscriptions.headingOf', { name: el('span', { class: 'heading-name', text: response.body.companyName }) }));
+      byId('subscriptions-customer').textContent = t('subscriptions.customerLine', { domain: response.body.domain, id: response.body.id });
+      document.title = t('app.title', { view: t('subscriptions.title', { name: response.body.companyName }) });
     })
     .catch((error) => {
       if (generation === state.generation) byId('subscriptions-customer').textContent = describeError(error);
@@ -65,23 +64,32 @@ function subscriptionList() {
     more: byId('subscriptions-more'),
     rows: (subscription) => [subscriptionRow(subscription)],
     summary: (loaded, hasMore) => {
-      exportAvailability('export-subscriptions', loaded === 0 ? WORDS.noSubscriptionsToExport : null);
-      return loaded === 0 ? 'This customer has no subscriptions.' : `${plural(loaded, 'subscription', 'subscriptions')}${hasMore ? ' so far' : ''}.`;
+      exportAvailability('export-subscriptions', loaded === 0 ? t('exports.noSubscriptionsToExport') : null);
+      return loaded === 0 ? t('subscriptions.none') : t(hasMore ? 'subscriptions.countSoFar' : 'subscriptions.count', { count: loaded });
     },
-    messages: { first: 'Loading subscriptions…', next: 'Loading subscriptions…', failed: 'Subscriptions could not be loaded.' },
+    messages: {
+      first: t('subscriptions.loading'),
+      next: t('subscriptions.loading'),
+      failed: (reason) => t('subscriptions.loadFailed', { reason }),
+    },
   });
   return list;
 }
 
 /** @param {any} subscription */
 function subscriptionRow(subscription) {
-  const statusText = STATUS_LABELS[subscription.status] ?? subscription.status;
+  const statusText = STATUSES.has(subscription.status) ? t(`subscriptionStatus.${subscription.status}`) : String(subscription.status);
   return el(
     'tr',
     { 'data-subscription-id': subscription.id },
-    el('th', { scope: 'row', 'data-label': 'Subscription' }, subscription.offerName, el('span', { class: 'secondary', text: subscription.id })),
-    el('td', { 'data-label': 'Quantity', class: 'number' }, Number(subscription.quantity).toLocaleString()),
-    el('td', { 'data-label': 'Status' }, el('span', { class: `badge badge-${String(subscription.status)}`, text: statusText })),
-    el('td', { 'data-label': 'Reseller' }, subscription.resellerId ? state.resellerName(subscription.resellerId) : '—'),
+    el(
+      'th',
+      { scope: 'row', 'data-label': t('subscriptions.columnSubscription') },
+      subscription.offerName,
+      el('span', { class: 'secondary', text: subscription.id }),
+    ),
+    el('td', { 'data-label': t('subscriptions.columnQuantity'), class: 'number' }, formatNumber(Number(subscription.quantity))),
+    el('td', { 'data-label': t('subscriptions.columnStatus') }, el('span', { class: `badge badge-${String(subscription.status)}`, text: statusText })),
+    el('td', { 'data-label': t('subscriptions.columnReseller') }, subscription.resellerId ? state.resellerName(subscription.resellerId) : t('app.none')),
   );
 }

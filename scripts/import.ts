@@ -7,18 +7,11 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
-import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, localStackEnv } from '../shared/config.js';
-import { type LocalCosmosEndpoint, type LocalStatus, startLocalCosmos } from '../shared/host/local-cosmos.js';
+import type { LocalStatus } from '../shared/host/local-cosmos.js';
 import { importRecords } from '../shared/import/import-records.js';
-import { bootstrapStore } from '../shared/store/bootstrap.js';
-import { createService } from '../shared/wiring.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.argv[1]?.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-const snapshotFolder = path.join(path.resolve(process.env.LOCAL_DATA_FOLDER ?? path.join(root, '.data')), 'cosmos');
+import type { createService } from '../shared/wiring.js';
+import { openStartStore } from './start-store.js';
 
 /**
  * The most customers the embedded endpoint serves usably (README, "The local stack's limits"): it
@@ -62,15 +55,6 @@ async function customerIdsInFile(file: string): Promise<Set<string>> {
   return ids;
 }
 
-const isListening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 async function main(): Promise<number> {
   const file = process.argv[2];
   if (!file) {
@@ -81,19 +65,11 @@ async function main(): Promise<number> {
     console.error(`No such file: ${file}`);
     return 2;
   }
-  const localPort = Number(process.env.COSMOS_PORT ?? 8081);
-  let embedded: LocalCosmosEndpoint | undefined;
-  let env: Record<string, string | undefined> = process.env;
-  if (!process.env.COSMOS_ENDPOINT) {
-    const running = await isListening(localPort);
-    if (!running) embedded = await startLocalCosmos({ port: 0, folder: snapshotFolder, legacyDatabase: process.env.COSMOS_DATABASE_NAME ?? 'customerlist' });
-    env = { ...process.env, ...localStackEnv({ cosmos: embedded?.port ?? localPort, blob: 10000, queue: 10001 }) };
-  }
-  const service = createService(loadConfig(env));
+  const store = await openStartStore();
+  const { service } = store;
   try {
-    if (embedded) await bootstrapStore(service.config, service.store);
-    if (!process.env.COSMOS_ENDPOINT) {
-      const refusal = await overLocalLimit(service, file, embedded?.port ?? localPort);
+    if (store.localPort !== undefined) {
+      const refusal = await overLocalLimit(service, file, store.localPort);
       if (refusal) {
         console.error(refusal);
         return 3;
@@ -103,12 +79,12 @@ async function main(): Promise<number> {
     const summary = await importRecords(service.ports, lines, (problem) => console.error(`line ${problem.line}: ${problem.message}`));
     const { partner, reseller, customer, subscription } = summary.imported;
     console.log(
-      `Imported ${partner} partners, ${reseller} resellers, ${customer} customers, ${subscription} subscriptions${embedded ? ' (into .data/, served at the next npm start)' : ''}.`,
+      `Imported ${partner} partners, ${reseller} resellers, ${customer} customers, ${subscription} subscriptions${store.embedded ? ' (into .data/, served at the next npm start)' : ''}.`,
     );
     if (summary.problems.length) console.error(`${summary.problems.length} bad line(s) were not imported.`);
     return summary.problems.length ? 1 : 0;
   } finally {
-    await embedded?.close();
+    await store.close();
   }
 }
 

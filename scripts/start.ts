@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
+import { refreshCustomerKeys } from '../shared/customers/refresh-keys.js';
 import { DEMO_ADMIN, demoRecords } from '../shared/demo/demo-data.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
 import { type RunningDurableCosmos, spawnCosmosEndpoint, startAzurite } from '../shared/host/local-stack.js';
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
     console.log(`Seeded ${summary.imported.customer} customers and ${summary.imported.subscription} subscriptions.`);
   } else if (cosmos) {
     console.log(`Restored ${cosmos.restored} documents from ${snapshotFolder}.`);
+    // Documents saved by an older version may lack keys derived since (e.g. the CJK bigrams).
+    const { updated } = await refreshCustomerKeys(service.ports.customers);
+    if (updated) console.log(`Refreshed the search keys of ${updated} customers.`);
   }
 
   // After a stop has waited its grace, what abandoned invocations still log is noise.

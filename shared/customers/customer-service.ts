@@ -15,7 +15,7 @@ import { inScope, type Scope } from '../tenants/scope.js';
 import type { CustomerSort } from './contract.js';
 import { buildCustomerRecord, type CustomerRecord, type CustomerRow, type ServiceLinkTemplates, toCustomerDetail, toCustomerRow } from './customer.js';
 import type { CustomerFilter, CustomerRepository } from './ports.js';
-import { customerSearchKeys } from './search-keys.js';
+import { cjkInsideQuery, customerSearchKeys, customerSortKey, queryBigrams } from './search-keys.js';
 
 export const RENAME_OPERATION = 'UpdateCustomerCompanyName';
 
@@ -28,21 +28,25 @@ export function customerFilter(scope: Scope, search: string | undefined, reselle
   if (scope.resellerId && requestedReseller !== undefined && requestedReseller !== scope.resellerId) return undefined;
   const effectiveReseller = scope.resellerId ?? requestedReseller;
   const searchPrefix = search === undefined ? '' : foldText(search);
+  const inside = cjkInsideQuery(searchPrefix);
   return {
     partnerId: scope.partnerId,
     ...(effectiveReseller !== undefined ? { resellerId: effectiveReseller } : {}),
     ...(searchPrefix ? { searchPrefix, idEquals: canonicalId(search ?? '') } : {}),
+    ...(inside !== undefined ? { insideName: { text: inside, bigrams: queryBigrams(inside) } } : {}),
   };
 }
 
 /**
  * Whether a customer with this name and domain is one the filter's search finds (the store query's
- * rule, in memory): an exact Microsoft ID, or the folded search a prefix of one of its search keys.
+ * rule, in memory): an exact Microsoft ID, the folded search a prefix of one of its search keys, or
+ * a CJK search inside its folded name (the bigrams the store narrows by are all in that run).
  * Scope and reseller are not checked here.
  */
 export function matchesFilterSearch(filter: CustomerFilter, customer: { id: string; companyName: string; domain: string }): boolean {
   if (!filter.searchPrefix) return true;
   if (filter.idEquals !== undefined && customer.id === filter.idEquals) return true;
+  if (filter.insideName && customerSortKey(customer.companyName).includes(filter.insideName.text)) return true;
   const prefix = filter.searchPrefix;
   return customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(prefix));
 }

@@ -3,7 +3,7 @@
  * partition; `companyName` is the customer list value and always equals the Bill-to company name.
  */
 import type { CustomerResource, CustomerRowResource } from './contract.js';
-import { customerSearchKeys, customerSortKey } from './search-keys.js';
+import { customerSearchBigrams, customerSearchKeys, customerSortKey } from './search-keys.js';
 
 export interface CompanyProfile {
   companyName: string;
@@ -24,6 +24,8 @@ export interface CustomerRecord {
   sortKey: string;
   /** Folded name, its words, domain and domain labels: what a search prefix-matches. */
   searchKeys: string[];
+  /** Bigrams of the CJK runs of the folded name: what narrows a search inside CJK names. */
+  searchBigrams: string[];
   /**
    * Activity record ids of the latest renames (newest last, at most RECENT_RENAMES_KEPT), so a crash
    * between a rename's two writes can be reconciled exactly.
@@ -84,6 +86,7 @@ export function buildCustomerRecord(input: {
     billingProfile: { companyName: input.companyName },
     sortKey: customerSortKey(input.companyName),
     searchKeys: customerSearchKeys(input.companyName, input.domain),
+    searchBigrams: customerSearchBigrams(input.companyName),
     ...(input.recentRenameActivityIds ? { recentRenameActivityIds: input.recentRenameActivityIds.slice(-RECENT_RENAMES_KEPT) } : {}),
     ...(input.renamedDateTime ? { renamedDateTime: input.renamedDateTime } : {}),
     ...(input.previousNames ? { previousNames: input.previousNames.slice(-RECENT_RENAMES_KEPT) } : {}),

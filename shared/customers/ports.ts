@@ -11,6 +11,11 @@ export interface CustomerFilter {
   searchPrefix?: string;
   /** Canonical id the search may equal (the Microsoft ID). */
   idEquals?: string;
+  /**
+   * A search of two or more CJK characters, which also matches when the folded company name
+   * contains `text`; a matching customer stores every one of `bigrams` (the index narrows by them).
+   */
+  insideName?: { text: string; bigrams: string[] };
 }
 
 export interface CustomerRepository {
@@ -32,6 +37,11 @@ export interface CustomerRepository {
   createCustomer(record: CustomerRecord): Promise<'Conflict' | undefined>;
   /** Writes the record whatever is there, with no counter upkeep (benchmark set-up only). */
   upsertCustomer(record: CustomerRecord): Promise<void>;
+  /**
+   * Every customer of every partner, one page of at most `pageSize` records at a time (a read of
+   * the whole container: for maintenance such as refreshing derived keys, never for a request).
+   */
+  listAllCustomers(pageSize: number, continuationToken?: string): Promise<{ records: CustomerRecord[]; continuationToken?: string }>;
   /**
    * Customers of the partner (and reseller, when set) renamed after `since`, with their previous
    * names (few, unless a partner renames in bulk while one of its exports runs). Each call of the

@@ -3,7 +3,7 @@
  * LOCAL_DEV_PRINCIPAL fallback), its tenant looked up among partners and resellers, and its role.
  */
 import type { HttpRequest } from '@azure/functions';
-import type { Role, Scope, TenantService } from '../tenants/scope.js';
+import type { Caller, Role, Scope, TenantService } from '../tenants/scope.js';
 import { parsePrincipal } from './principal.js';
 
 export class Authorizer {
@@ -15,20 +15,15 @@ export class Authorizer {
 
   /** The scope of the request's caller, who must have `role`: 401 without a principal, 403 without the role. */
   scope(request: HttpRequest, role: Role = 'Customers.Read'): Promise<Scope> {
-    const header = request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal;
-    return this.tenants.scopeOf(parsePrincipal(header), role);
+    return this.tenants.scopeOf(parsePrincipal(this.principalHeader(request)), role);
   }
 
-  /** GET /api/me: the caller's tenant (its kind and name), user name and roles of this app. */
-  async caller(request: HttpRequest) {
-    const principal = parsePrincipal(request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal);
-    const scope = await this.tenants.scopeOf(principal, 'Customers.Read');
-    return {
-      tenantId: scope.tenantId,
-      tenantType: scope.resellerId ? 'reseller' : 'partner',
-      tenantName: (await this.tenants.tenantName(scope)) ?? '',
-      userName: scope.userName,
-      roles: principal.roles.filter((role) => role === 'Customers.Read' || role === 'Customers.ReadWrite'),
-    };
+  /** The request's caller as `GET /api/me` shows it: the same 401 and 403 as `scope` with the read role. */
+  caller(request: HttpRequest): Promise<Caller> {
+    return this.tenants.callerOf(parsePrincipal(this.principalHeader(request)));
+  }
+
+  private principalHeader(request: HttpRequest): string | null | undefined {
+    return request.headers.get('x-ms-client-principal') ?? this.localDevPrincipal;
   }
 }

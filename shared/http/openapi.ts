@@ -19,7 +19,7 @@ import {
 import { CSV_HEADERS } from '../exports/csv.js';
 import { pageSchema } from '../kernel/page.js';
 import { subscriptionSchema, subscriptionsQuerySchema } from '../subscriptions/contract.js';
-import { meSchema, resellersSchema } from '../tenants/contract.js';
+import { callerSchema, resellersSchema } from '../tenants/contract.js';
 import { errorResponseSchema } from './responses.js';
 
 const ERROR_STATUSES = {
@@ -80,11 +80,18 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       responses: { 200: { description: 'OpenAPI 3.1', content: json(z.record(z.string(), z.unknown())) }, ...errors() },
     },
   },
+  '/api/me': {
+    get: {
+      operationId: 'Me_Get',
+      summary: 'The caller: its tenant (a partner, or an indirect reseller), its name, the user name and the roles it holds.',
+      responses: { 200: { description: 'The caller.', content: json(callerSchema) }, ...errors(401, 403) },
+    },
+  },
   '/api/customers': {
     get: {
       operationId: 'Customers_List',
       summary:
-        'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; case- and accent-insensitive; ordered by company name (or the sort asked for) then id.',
+        'Search the customer list: prefix of the company name, of any of its words, of the domain or any domain label, or the exact Microsoft ID; a search of two or more Han, Hiragana, Katakana or Hangul characters (scripts written without spaces) also matches anywhere inside the company name; case-, accent- and width-insensitive; ordered by company name (or the sort asked for) then id.',
       requestParams: { query: customerSearchQuerySchema },
       responses: {
         200: {
@@ -119,12 +126,6 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       operationId: 'Subscriptions_List',
       requestParams: { path: customerPath, query: subscriptionsQuerySchema },
       responses: { 200: { description: 'A page of subscriptions.', content: json(pageSchema(subscriptionSchema)) }, ...errors(400, 401, 403, 404) },
-    },
-  },
-  '/api/me': {
-    get: {
-      operationId: 'Me_Get',
-      responses: { 200: { description: 'The caller: tenant, its kind and name, user name and roles.', content: json(meSchema) }, ...errors(401, 403) },
     },
   },
   '/api/resellers': {

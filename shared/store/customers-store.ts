@@ -30,14 +30,23 @@ function filterClause(filter: CustomerFilter): { where: string[]; parameters: Sq
     parameters.push({ name: '@resellerId', value: filter.resellerId });
   }
   if (filter.searchPrefix) {
-    const keyMatch = 'EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))';
+    const alternatives = ['EXISTS(SELECT VALUE k FROM k IN c.searchKeys WHERE STARTSWITH(k, @search))'];
     parameters.push({ name: '@search', value: filter.searchPrefix });
     if (filter.idEquals) {
-      where.push(`(${keyMatch} OR c.id = @idEquals)`);
+      alternatives.push('c.id = @idEquals');
       parameters.push({ name: '@idEquals', value: filter.idEquals });
-    } else {
-      where.push(keyMatch);
     }
+    if (filter.insideName) {
+      // The bigrams narrow through the range index on the searchBigrams elements (the same EXISTS
+      // form as searchKeys); CONTAINS on the folded name then confirms the run is contiguous.
+      const inside = filter.insideName.bigrams.map((bigram, index) => {
+        parameters.push({ name: `@bigram${index}`, value: bigram });
+        return `EXISTS(SELECT VALUE b FROM b IN c.searchBigrams WHERE b = @bigram${index})`;
+      });
+      parameters.push({ name: '@inside', value: filter.insideName.text });
+      alternatives.push(`(${[...inside, 'CONTAINS(c.sortKey, @inside)'].join(' AND ')})`);
+    }
+    where.push(alternatives.length === 1 ? (alternatives[0] ?? '') : `(${alternatives.join(' OR ')})`);
   }
   return { where, parameters };
 }
@@ -106,6 +115,16 @@ export class CosmosCustomerRepository implements CustomerRepository {
       if (cosmosStatus(err) === 412 || cosmosStatus(err) === 404) return 'PreconditionFailed';
       throw err;
     }
+  }
+
+  async listAllCustomers(pageSize: number, continuationToken?: string): Promise<{ records: CustomerRecord[]; continuationToken?: string }> {
+    const response = await this.container.items
+      .readAll<StoredCustomer>({ maxItemCount: pageSize, ...(continuationToken ? { continuationToken } : {}) })
+      .fetchNext();
+    return {
+      records: response.resources.map(fromStored),
+      ...(response.continuationToken ? { continuationToken: response.continuationToken } : {}),
+    };
   }
 
   watchRenamedSince(filter: Pick<CustomerFilter, 'partnerId' | 'resellerId'>, since: string): () => Promise<RenamedCustomer[]> {

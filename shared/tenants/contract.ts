@@ -6,13 +6,13 @@ const resellerSchema = z.object({ id: z.string(), name: z.string() }).meta({ id:
 /** GET /api/resellers */
 export const resellersSchema = z.object({ value: z.array(resellerSchema) });
 
-/** GET /api/me: the caller as the service sees it. */
-export const meSchema = z
+/** GET /api/me: who the caller is, so a client can shape itself (the domain's Caller, as a schema). */
+export const callerSchema = z
   .object({
-    tenantId: z.string(),
-    tenantType: z.enum(['partner', 'reseller']),
+    tenantId: z.string().meta({ description: "The caller's tenant id (a GUID)." }),
+    tenantType: z.enum(['partner', 'reseller']).meta({ description: 'A partner (direct partner or indirect provider), or an indirect reseller.' }),
     tenantName: z.string(),
     userName: z.string(),
-    roles: z.array(z.string()),
+    roles: z.array(z.enum(['Customers.Read', 'Customers.ReadWrite'])).meta({ description: "The service's roles the caller holds." }),
   })
-  .meta({ id: 'Me' });
+  .meta({ id: 'Caller' });

@@ -52,6 +52,32 @@ async function resolveScope(principal: Principal, required: Role, tenants: Pick<
     : { partnerId: tenant.partnerId, resellerId: tenant.id, tenantId: tenant.id, userName: principal.userName };
 }
 
+/** Who the caller is, as `GET /api/me` shows it: a client (the portal) shapes itself to it. */
+export interface Caller {
+  tenantId: string;
+  tenantType: 'partner' | 'reseller';
+  tenantName: string;
+  userName: string;
+  /** The service's roles the caller holds (other roles in the principal are left out). */
+  roles: Role[];
+}
+
+const ROLES: readonly Role[] = ['Customers.Read', 'Customers.ReadWrite'];
+
+/** The caller behind a principal: its tenant and roles. Unknown tenant or no role: Forbidden (403), as for every call. */
+export async function describeCaller(principal: Principal, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Caller> {
+  const scope = await resolveScope(principal, 'Customers.Read', tenants);
+  const tenant = await tenants.findTenant(scope.tenantId);
+  if (!tenant) throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
+  return {
+    tenantId: tenant.id,
+    tenantType: tenant.type,
+    tenantName: tenant.name,
+    userName: principal.userName,
+    roles: ROLES.filter((role) => principal.roles.includes(role)),
+  };
+}
+
 export class TenantService {
   constructor(private readonly ports: { tenants: TenantRepository }) {}
 
@@ -60,9 +86,9 @@ export class TenantService {
     return resolveScope(principal, required, this.ports.tenants);
   }
 
-  /** The name of the caller's own tenant (the partner or the reseller). */
-  async tenantName(scope: Scope): Promise<string | undefined> {
-    return (await this.ports.tenants.findTenant(scope.tenantId))?.name;
+  /** Who the caller is (GET /api/me); Forbidden like `scopeOf` with the read role. */
+  callerOf(principal: Principal): Promise<Caller> {
+    return describeCaller(principal, this.ports.tenants);
   }
 
   /** The indirect resellers a scope sees: all of a partner's, or a reseller itself. */

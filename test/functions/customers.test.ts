@@ -241,6 +241,39 @@ describe('GET /api/resellers', () => {
   });
 });
 
+describe('GET /api/me', () => {
+  it('tells a partner admin its tenant, name, user name and roles', async () => {
+    const result = await call(service.url, '/api/me', { principal: principal(PROVIDER, ['Customers.ReadWrite', 'Other.Role'], 'ada@provider.example') });
+    expect(result.status).toBe(200);
+    expect(result.headers.get('cache-control')).toBe('no-store');
+    expect(result.body).toEqual({
+      tenantId: PROVIDER,
+      tenantType: 'partner',
+      tenantName: 'Provider Partner',
+      userName: 'ada@provider.example',
+      roles: ['Customers.ReadWrite'],
+    });
+  });
+
+  it('tells an indirect reseller that it is one, with its tenant id in any letter case', async () => {
+    const result = await call(service.url, '/api/me', { principal: principal(RESELLER_A.toUpperCase(), ['Customers.Read']) });
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      tenantId: RESELLER_A,
+      tenantType: 'reseller',
+      tenantName: 'Reseller A',
+      userName: 'tester@partner.example',
+      roles: ['Customers.Read'],
+    });
+  });
+
+  it('answers 401 without a principal, 403 for an unknown tenant or without a role', async () => {
+    expect((await call(service.url, '/api/me', { principal: null })).status).toBe(401);
+    expect((await call(service.url, '/api/me', { principal: principal(UNKNOWN_TENANT) })).body.error.code).toBe('Forbidden');
+    expect((await call(service.url, '/api/me', { principal: principal(PROVIDER, []) })).status).toBe(403);
+  });
+});
+
 describe('identity', () => {
   const bad = [
     ['no header', undefined],
@@ -251,7 +284,7 @@ describe('identity', () => {
   ] as const;
 
   it.each(bad)('%s answers 401', async (_label, header) => {
-    for (const path of ['/api/customers', `/api/customers/${providerCustomers[0].id}`, '/api/resellers', '/api/activity', '/api/exports']) {
+    for (const path of ['/api/me', '/api/customers', `/api/customers/${providerCustomers[0].id}`, '/api/resellers', '/api/activity', '/api/exports']) {
       const result = await call(service.url, path, { principal: header ?? null });
       expect(result.status).toBe(401);
       expect(result.body.error.code).toBe('Unauthenticated');

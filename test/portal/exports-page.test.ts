@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService } from '../../shared/wiring.js';
-import { launchChromium } from '../support/browser.js';
+import { browserSession } from '../support/browser.js';
 import { customerId, fixtureRecords, PROVIDER, RESELLER_A } from '../support/fixtures.js';
 import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
 
@@ -18,9 +18,7 @@ const READER = principal(PROVIDER, ['Customers.Read'], 'rita@provider.example');
 const MANY = 150;
 
 let service: TestService;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-let pageProblems: string[] = [];
+const browser = browserSession();
 
 /** Enough customers that the list scrolls well past the first screen. */
 function manyCustomers(): Array<Record<string, unknown>> {
@@ -41,19 +39,11 @@ function manyCustomers(): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [service, browser] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), launchChromium()]);
+  [service] = await Promise.all([startTestService({ env: { LOCAL_DEV_PRINCIPAL: ADMIN } }), browser.launch()]);
   expect((await service.importLines([...fixtureRecords(), ...manyCustomers()])).problems).toEqual([]);
 });
 
-afterEach(() => {
-  const problems = pageProblems;
-  pageProblems = [];
-  expect(problems).toEqual([]);
-});
-
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-  await browser?.close();
   await service?.close();
 });
 
@@ -64,8 +54,7 @@ async function openPortal(options: { as?: string; width?: number; height?: numbe
     acceptDownloads: true,
     ...(options.as ? { extraHTTPHeaders: { 'x-ms-client-principal': options.as } } : {}),
   });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = browser.watch(await context.newPage());
   /** Every POST /api/exports the page sent, with its body and Repeatability-Request-ID. */
   const posts: Array<{ body: any; requestId: string | undefined }> = [];
   page.on('request', (request) => {
@@ -73,10 +62,6 @@ async function openPortal(options: { as?: string; width?: number; height?: numbe
       posts.push({ body: request.postDataJSON(), requestId: request.headers()['repeatability-request-id'] });
     }
   });
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
   await page.goto(`${service.url}${options.path ?? '/'}`);
   await page.waitForSelector('body[data-ready]');
   return { page, posts };
@@ -205,7 +190,7 @@ describe('the Exports page', () => {
     expect(text).toContain('Customers matching “scroll”, of Reseller A');
     expect(text).toContain('Asked by ada@provider.example');
     expect(text).toContain('40 of 160 rows (25%)');
-    expect(text).toMatch(/about \d+ (s|min) left/);
+    expect(text).toMatch(/about \d+ (sec|min) left/);
     expect(await item.locator('progress').getAttribute('value')).toBe('40');
     await page.screenshot({ path: path.join(ARTIFACTS, 'portal-exports-page.png') });
 
@@ -252,11 +237,11 @@ describe('schedules in the portal', () => {
     await page.getByLabel('Runs').selectOption({ label: 'Every week' });
     await page.getByLabel('On', { exact: true }).selectOption({ label: 'Monday' });
     await page.getByLabel('At', { exact: true }).fill('08:00');
-    await page.locator('#schedule-format').selectOption({ label: 'Excel workbook (XLSX)' });
+    await page.locator('#schedule-format').selectOption({ label: 'Excel workbook' });
     await page.getByRole('button', { name: 'Save schedule' }).click();
     const item = page.locator('#schedules-list li[data-schedule-name="monday-customers"]');
     await item.waitFor();
-    expect(await item.innerText()).toContain('Customers, every Monday at 08:00 (America/New_York) · XLSX');
+    expect(await item.innerText()).toContain('All customers, every Monday at 08:00 (America/New_York) · XLSX');
     const saved = (await call(service.url, '/api/export-schedules/monday-customers', { principal: ADMIN })).body;
     expect(saved).toMatchObject({ cron: '0 0 8 * * 1', timeZone: 'America/New_York', format: 'xlsx', type: 'customers' });
     const nextRun = new Intl.DateTimeFormat('en-US', {

@@ -1,7 +1,7 @@
 /**
  * Reference implementations the tests hold the service to: slow and obvious, never shipped.
  * - csv-stringify, the well-kept library, writes what the export's own CSV writer must equal.
- * - An in-memory search matcher says which customers the store query must return.
+ * - An in-memory search matcher says which customers the store query must return (CJK runs included).
  */
 import { stringify } from 'csv-stringify/sync';
 import { customerSearchKeys } from '../../shared/customers/search-keys.js';
@@ -25,5 +25,9 @@ export function matchesSearch(customer: { id: string; companyName: string; domai
   const query = foldText(search);
   if (!query) return true;
   if (customer.id.toLowerCase() === search.trim().toLowerCase()) return true;
-  return customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(query));
+  if (customerSearchKeys(customer.companyName, customer.domain).some((key) => key.startsWith(query))) return true;
+  // Two or more characters of scripts written without spaces (letters, digits, marks) also match
+  // anywhere inside the folded company name.
+  const cjk = /^(?:(?=[\p{L}\p{N}\p{M}])[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]){2,}$/u;
+  return cjk.test(query) && foldText(customer.companyName).includes(query);
 }
