@@ -134,14 +134,7 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
         };
         return mapRows(
           rows(after, pageSize),
-          (row) => [
-            row.id,
-            row.companyName,
-            row.domain,
-            row.relationship,
-            row.resellerId ?? '',
-            row.resellerId ? (names.get(row.resellerId) ?? '') : '',
-          ],
+          (row) => [row.id, row.companyName, row.domain, row.relationship, row.resellerId ?? '', row.resellerId ? (names.get(row.resellerId) ?? '') : ''],
           readNames,
         );
       };

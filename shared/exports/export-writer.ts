@@ -173,7 +173,7 @@ export async function writeExport(
      * more redos than such customers, and usually none (one change feed read a block, a 304).
      */
     const redoBlock = async (): Promise<boolean> => {
-    if (!(await pages.renamedSinceLastRead?.())) return false;
+      if (!(await pages.renamedSinceLastRead?.())) return false;
       hooks.log?.(`A customer was renamed while block ${blockCount} was read; reading it again from row ${blockStart.rowCount}.`);
       block.clear();
       ({ rowCount, cursor: after } = blockStart);

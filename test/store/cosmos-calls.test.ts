@@ -111,7 +111,10 @@ describe('Cosmos DB calls per operation', () => {
     const { storage, exports } = service.service.config;
     const account = new URL(storage.blobServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';
     const blobs = new BlobServiceClient(storage.blobServiceUri, new StorageSharedKeyCredential(account, storage.accountKey ?? ''));
-    const blockList = await blobs.getContainerClient(exports.containerName).getBlockBlobClient(job?.blobName ?? '').getBlockList('committed');
+    const blockList = await blobs
+      .getContainerClient(exports.containerName)
+      .getBlockBlobClient(job?.blobName ?? '')
+      .getBlockList('committed');
     const blocks = blockList.committedBlocks?.length ?? 0;
     expect(blocks - checkpoints).toBeGreaterThanOrEqual(0);
     expect(blocks - checkpoints).toBeLessThanOrEqual(1);
