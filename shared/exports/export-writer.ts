@@ -15,7 +15,8 @@ import type { ExportFileStore } from './ports.js';
 
 /**
  * Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks).
- * Each block is one checkpoint (a Cosmos DB write) and at most one block is redone on a resume.
+ * Each block is one checkpoint (a Cosmos DB write), and for a customers export one change feed
+ * read (see redoBlock); at most one block is redone on a resume.
  */
 export const BLOCK_BYTES = 8 * 1024 * 1024;
 /** Rows turned into text and appended to the block at a time. */
