@@ -189,7 +189,8 @@ describe('canceling an export', () => {
     // The cancel comes as the third page is read; the worker notices it when its next checkpoint
     // (conditional on the record's ETag) fails, at the end of its first 1 KiB block. A customers
     // export reads PAGES_PER_RENAME_CHECK pages before it writes them (the list as of its start),
-    // so the list here is longer than two such groups: the worker reads one group, no more.
+    // so the list here is eight such groups: the worker reads one group, and at most the next while
+    // the block that finds the cancel is uploaded.
     const quiet = await startTestService({
       queues: false,
       env: { EXPORT_BLOCK_KIB: '1', EXPORT_PAGE_SIZE: '2' },
@@ -210,7 +211,7 @@ describe('canceling an export', () => {
     });
     try {
       quietUrl = quiet.url;
-      const more = Array.from({ length: 4 * PAGES_PER_RENAME_CHECK }, (_unused, index) => ({
+      const more = Array.from({ length: 16 * PAGES_PER_RENAME_CHECK }, (_unused, index) => ({
         type: 'customer',
         id: customerId(5000 + index),
         partnerId: PROVIDER,
@@ -223,7 +224,7 @@ describe('canceling an export', () => {
       exportId = started.body.id as string;
       const logs: string[] = [];
       await quiet.services.exports.runSlice(PROVIDER, exportId, (message) => logs.push(message));
-      expect(pages).toBeLessThanOrEqual(PAGES_PER_RENAME_CHECK);
+      expect(pages).toBeLessThanOrEqual(2 * PAGES_PER_RENAME_CHECK);
       expect(logs.join('\n')).toContain('canceled');
       const job = (await call(quiet.url, `/api/exports/${exportId}`, { principal: partner })).body;
       expect(job.status).toBe('Canceled');
