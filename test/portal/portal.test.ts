@@ -223,6 +223,22 @@ describe('the customer list', () => {
   });
 });
 
+describe('skip links', () => {
+  it('the second Tab of the page shows "Skip to exports", and Enter opens the exports with focus on their heading', async () => {
+    const { page } = await openPortal();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to exports' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to exports');
+    expect((await skip.boundingBox())?.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'exports-heading');
+    expect(new URL(page.url()).hash).toBe('#/exports');
+    expect(await page.locator('#exports-view').isVisible()).toBe(true);
+  });
+});
+
 describe("a customer's details and rename", () => {
   it('works from the keyboard: the row expands to the Microsoft ID (copyable), quick links and Bill-to name', async () => {
     const { page, context } = await openPortal();
