@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../support/browser.js';
 import { customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
-import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
+import { allPages, call, principal, renameCustomer, startTestService, type TestService } from '../support/service.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -114,16 +114,7 @@ async function expandRow(page: Page, name: string) {
   return details;
 }
 
-async function renameThroughApi(id: string, companyName: string) {
-  const current = await call(service.url, `/api/customers/${id}`, { principal: ADMIN });
-  const renamed = await call(service.url, `/api/customers/${id}/billing-profile`, {
-    method: 'PATCH',
-    principal: ADMIN,
-    headers: { 'if-match': current.headers.get('etag') ?? '' },
-    body: { companyName },
-  });
-  expect(renamed.status).toBe(200);
-}
+const renameThroughApi = (id: string, companyName: string) => renameCustomer(service.url, ADMIN, id, companyName);
 
 describe('the customer list', () => {
   it("lists every customer in the API's order, says how many, and loads nothing from elsewhere", async () => {
