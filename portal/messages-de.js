@@ -3,6 +3,7 @@ export default {
   'app.title': '{view} · Partnerportal',
   'app.brand': 'Partnerportal',
   'app.skipToContent': 'Zum Inhalt springen',
+  'app.skipToExports': 'Zu den Exporten springen',
   'app.sections': 'Bereiche',
   'app.language': 'Sprache',
   'app.signedIn': 'Angemeldet als {userName}, {tenantName}',

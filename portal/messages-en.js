@@ -7,6 +7,7 @@ export default {
   'app.title': '{view} · Partner portal',
   'app.brand': 'Partner portal',
   'app.skipToContent': 'Skip to content',
+  'app.skipToExports': 'Skip to exports',
   'app.sections': 'Sections',
   'app.language': 'Language',
   'app.signedIn': 'Signed in as {userName}, {tenantName}',

@@ -6,6 +6,7 @@ export default {
   'app.title': '{view} · 合作夥伴入口網站',
   'app.brand': '合作夥伴入口網站',
   'app.skipToContent': '跳至主要內容',
+  'app.skipToExports': '跳至匯出',
   'app.sections': '區段',
   'app.language': '語言',
   'app.signedIn': '已登入：{userName}（{tenantName}）',

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords, PROVIDER, providerCustomers, RESELLER_A, RESELLER_B } from '../support/fixtures.js';
-import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
+import { allPages, call, principal, renameCustomer, startTestService, type TestService } from '../support/service.js';
 
 let service: TestService;
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 
-async function renameTo(id: string, companyName: string) {
-  const etag = (await call(service.url, `/api/customers/${id}`, { principal: writer })).headers.get('etag') ?? '';
-  const result = await call(service.url, `/api/customers/${id}/billing-profile`, {
-    method: 'PATCH',
-    principal: writer,
-    headers: { 'if-match': etag },
-    body: { companyName },
-  });
-  expect(result.status).toBe(200);
-}
+const renameTo = (id: string, companyName: string) => renameCustomer(service.url, writer, id, companyName);
 
 const resellerACustomer = providerCustomers.filter((c) => c.resellerId === RESELLER_A)[0];
 const resellerBCustomer = providerCustomers.filter((c) => c.resellerId === RESELLER_B)[0];

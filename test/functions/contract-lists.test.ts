@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MILLISECONDS } from '../../shared/kernel/time.js';
-import { call, principal, startTestService, type TestService } from '../support/service.js';
+import { call, principal, renameCustomer, startTestService, type TestService } from '../support/service.js';
 
 const PARTNER = '1157e000-0000-4000-8000-000000000001';
 const FIRST = '1157e000-1111-4111-8111-000000000001';
@@ -45,16 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.close());
 
-async function renameTo(customerId: string, companyName: string) {
-  const etag = (await call(service.url, `/api/customers/${customerId}`, { principal: writer })).headers.get('etag') ?? '';
-  const renamed = await call(service.url, `/api/customers/${customerId}/billing-profile`, {
-    method: 'PATCH',
-    principal: writer,
-    headers: { 'if-match': etag },
-    body: { companyName },
-  });
-  expect(renamed.status).toBe(200);
-}
+const renameTo = (customerId: string, companyName: string) => renameCustomer(service.url, writer, customerId, companyName);
 
 describe('page sizes on every paged list', () => {
   it.each([

@@ -184,6 +184,15 @@ describe('an export the queue gives up on', () => {
     expect(activity.body.value.find((row: { details: { exportId: string } }) => row.details.exportId === done.id)).toMatchObject({ status: 'Failed' });
   });
 
+  it('a workbook whose block uploads keep failing ends Failed too, instead of waiting on a zip that will never move', async () => {
+    // The workbook waits for its zip to take in each page; a failed upload stops the zip for good.
+    service.faults.arm('export.afterBlockStaged', 1, Number.POSITIVE_INFINITY);
+    const done = await waitForExport(service, await exportCustomers(service, { type: 'customers', format: 'xlsx' }));
+    expect(done.status).toBe('Failed');
+    expect(service.faults.thrownCount('export.afterBlockStaged')).toBe(3);
+    expect(done.error).toMatchObject({ code: 'ExportFailed', message: expect.stringContaining('after 3 attempts') });
+  });
+
   it('a storage error reaches the client as a stable code and plain words; the raw error goes to the log with the invocation id', async () => {
     const { blobServiceUri, accountKey } = service.service.config.storage;
     const account = new URL(blobServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../support/browser.js';
 import { customerCells, expectedCsv, HEADERS, subscriptionCells } from '../support/csv-expectations.js';
 import { customerId, fixtureRecords, OTHER_PARTNER, PROVIDER, providerCustomers, RESELLER_A } from '../support/fixtures.js';
-import { allPages, call, principal, startTestService, type TestService } from '../support/service.js';
+import { allPages, call, principal, renameCustomer, startTestService, type TestService } from '../support/service.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
 const ADMIN = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
@@ -114,16 +114,7 @@ async function expandRow(page: Page, name: string) {
   return details;
 }
 
-async function renameThroughApi(id: string, companyName: string) {
-  const current = await call(service.url, `/api/customers/${id}`, { principal: ADMIN });
-  const renamed = await call(service.url, `/api/customers/${id}/billing-profile`, {
-    method: 'PATCH',
-    principal: ADMIN,
-    headers: { 'if-match': current.headers.get('etag') ?? '' },
-    body: { companyName },
-  });
-  expect(renamed.status).toBe(200);
-}
+const renameThroughApi = (id: string, companyName: string) => renameCustomer(service.url, ADMIN, id, companyName);
 
 describe('the customer list', () => {
   it("lists every customer in the API's order, says how many, and loads nothing from elsewhere", async () => {
@@ -220,6 +211,22 @@ describe('the customer list', () => {
     expect(await rowNames(page)).toEqual(['Contoso Ltd', 'Other Partner Customer']);
     expect(await page.getByLabel('Filter by indirect reseller').isVisible()).toBe(false);
     expect(await page.getByText('Filter by indirect reseller').isVisible()).toBe(false);
+  });
+});
+
+describe('skip links', () => {
+  it('the second Tab of the page shows "Skip to exports", and Enter opens the exports with focus on their heading', async () => {
+    const { page } = await openPortal();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to exports' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to exports');
+    expect((await skip.boundingBox())?.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'exports-heading');
+    expect(new URL(page.url()).hash).toBe('#/exports');
+    expect(await page.locator('#exports-view').isVisible()).toBe(true);
   });
 });
 

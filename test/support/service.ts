@@ -131,6 +131,19 @@ export async function call<T = any>(baseUrl: string, path: string, options: Call
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
+/** Renames a customer as a client does: reads its ETag, then PATCHes with If-Match; expects 200. */
+export async function renameCustomer(baseUrl: string, principalHeader: string, customerId: string, companyName: string): Promise<CallResult> {
+  const current = await call(baseUrl, `/api/customers/${customerId}`, { principal: principalHeader });
+  const renamed = await call(baseUrl, `/api/customers/${customerId}/billing-profile`, {
+    method: 'PATCH',
+    principal: principalHeader,
+    headers: { 'if-match': current.headers.get('etag') ?? '' },
+    body: { companyName },
+  });
+  if (renamed.status !== 200) throw new Error(`The rename of ${customerId} answered ${renamed.status}: ${renamed.text}`);
+  return renamed;
+}
+
 /** Follows nextLink to the end; returns every row. */
 export async function allPages<T = any>(baseUrl: string, path: string, principalHeader: string): Promise<{ rows: T[]; pages: number }> {
   const rows: T[] = [];
