@@ -3,13 +3,12 @@
  * a search page, a customer detail, a rename, and an export of CALL_ROWS customers through the real
  * service on the local runner. The export's calls per 1,000 rows at a million rows follow from its
  * parts, measured here: one query plan and one call per page; the change feed reader's start (a
- * read of the container) and one read per PAGES_PER_RENAME_CHECK pages and after the last; one
- * checkpoint per staged block but the last (at a million rows, the blocks of a file of this one's
- * bytes per row); and the export's fixed bookkeeping (what is left).
+ * read of the container), its first read as the stream starts and one read before each block is
+ * staged; one checkpoint per staged block but the last (at a million rows, the blocks of a file of
+ * this one's bytes per row); and the export's fixed bookkeeping (what is left).
  */
 import { functionTable } from '../functions/table.js';
 import { loadConfig, localStackEnv } from '../shared/config.js';
-import { PAGES_PER_RENAME_CHECK } from '../shared/exports/export-sources.js';
 import { startLocalRunner } from '../shared/host/local-runner.js';
 import { encodePrincipal } from '../shared/http/principal.js';
 import { importRecords } from '../shared/import/import-records.js';
@@ -36,8 +35,8 @@ export interface CallFigures {
   exportCallsPer1000RowsAt1M: number;
 }
 
-/** Change feed reads of a slice of `pages` pages: one per PAGES_PER_RENAME_CHECK pages, one after the last. */
-const renameChecksOf = (pages: number) => Math.floor(pages / PAGES_PER_RENAME_CHECK) + 1;
+/** Change feed calls of a slice of `blocks` blocks: the reader's start, its first read, one read per block. */
+const renameChecksOf = (blocks: number) => 2 + blocks;
 
 export async function measureCalls(ports: { cosmos: number; blob: number; queue: number }, requests: () => Promise<number>): Promise<CallFigures> {
   const config = loadConfig(localStackEnv(ports, 'bench-calls'));
@@ -108,13 +107,13 @@ export async function measureCalls(ports: { cosmos: number; blob: number; queue:
     });
     const exportCalls = exportTotal - polls;
     const exportPages = Math.ceil(exportRows / config.exports.pageSize);
-    const exportRenameChecks = 1 + renameChecksOf(exportPages);
     const exportCheckpoints = (await service.ports.exportJobs.getExport(PARTNER, exportId))?.checkpoint.blockCount ?? 0;
+    const exportRenameChecks = renameChecksOf(exportCheckpoints + 1);
     const exportBookkeeping = exportCalls - (1 + exportPages) - exportRenameChecks - exportCheckpoints;
     const fileBytes = (await (await fetch(downloadUrl)).arrayBuffer()).byteLength;
     const millionPages = Math.ceil(1_000_000 / config.exports.pageSize);
     const millionCheckpoints = Math.ceil(((fileBytes / exportRows) * 1_000_000) / config.exports.blockBytes) - 1;
-    const exportCallsAt1M = 1 + millionPages + 1 + renameChecksOf(millionPages) + millionCheckpoints + exportBookkeeping;
+    const exportCallsAt1M = 1 + millionPages + renameChecksOf(millionCheckpoints + 1) + millionCheckpoints + exportBookkeeping;
     return {
       searchPage,
       detail,

@@ -7,15 +7,22 @@
  * A customers export is the list as it was when the export was asked for (its createdDateTime, T),
  * however long it runs. Paging by name alone would not be: a customer renamed while the export runs
  * moves in the order, and is written twice (moved ahead of the cursor) or never (moved behind it).
- * So each page, read in the current order, is merged with the customers renamed after T: those are
- * taken out of the page wherever they stand now, and put back, with the name they had at T, in the
- * page whose range (from the previous cursor to this page's cursor; after the last page, to the
- * end) holds their position at T. The pages are read first and the renamed customers second, so
- * a customer renamed in between is found by the second read (and written once, by id). The renamed
- * customers come from the partner's change feed, one reader per slice: each read returns only what
- * changed since the last (one call, usually "nothing": 304). Cost: one call per
- * PAGES_PER_RENAME_CHECK pages (and one per slice as the reader starts: it reads the container);
- * memory: those pages, and the customers renamed during the export.
+ * So each page, read in the current order, is merged with the customers known to be renamed after
+ * T: those are taken out of the page wherever they stand now, and put back, with the name they had
+ * at T, in the page whose range (from the previous cursor to this page's cursor; after the last
+ * page, to the end) holds their position at T. The renamed customers come from the partner's change
+ * feed, one reader per stream: each read returns only what changed since the last (one call,
+ * usually "nothing": 304). It is read once as the stream starts, before its first page; pages are
+ * then merged and passed on at once, none held.
+ *
+ * A page is right when no customer in scope was first renamed between the last read of the feed
+ * and the page's own read: one renamed before that read is in the set and is placed by id and by
+ * its name at T whatever it is called now; one renamed after the page's read still had its name at
+ * T in that page. So the stream's reader asks `renamedSinceLastRead` (one more read) before it
+ * keeps what it was given: when nothing new was renamed in scope, every page since the previous
+ * ask was read after that read found nothing, and before this one found nothing: all are right.
+ * When something was, those pages may be wrong (later ones are merged with the new set); the
+ * reader drops them and reads again from where they began, with a new stream (see writeExport).
  */
 import type { ActivityRepository } from '../activity/ports.js';
 import { type CustomerRow, companyNameAt } from '../customers/customer.js';
@@ -34,17 +41,30 @@ import { detailsAsText, localDateTimeFormatter, operationInWords, wallClock } fr
 /** A workbook cell: text, a number, or a date shown as the local time it holds in its UTC fields. */
 export type ExportCell = CsvCell | Date;
 
+/**
+ * The rows after a cursor, in pages, read by one store query. A customers export's stream also
+ * answers `renamedSinceLastRead`: it reads the change feed once, and is true when a customer in
+ * scope was renamed (for the first time this stream knows of) since its last read, so the pages
+ * passed on since then may be wrong and must be read again (see the top of this file). Streams
+ * whose rows never move (subscriptions, activity) do not have it.
+ */
+export type ExportRows<Cell> = PageStream<Cell> & { renamedSinceLastRead?: () => Promise<boolean> };
+
 /** Every row after a cursor, in pages of up to `pageSize`. */
-export type ExportSource<Cell = ExportCell> = (after: Cursor | undefined, pageSize: number) => PageStream<Cell[]>;
+export type ExportSource<Cell = ExportCell> = (after: Cursor | undefined, pageSize: number) => ExportRows<Cell[]>;
 
 /** A reseller asking for another reseller's customers: nothing can match. */
 async function* noRows(): PageStream<ExportCell[]> {
   yield* [];
 }
 
-/** The same stream with each row mapped. */
-async function* mapRows<T, Cell>(pages: PageStream<T>, toCells: (row: T) => Cell[]): PageStream<Cell[]> {
-  for await (const page of pages) yield { rows: page.rows.map(toCells), cursor: page.cursor };
+/** The same stream with each row mapped (and the same `renamedSinceLastRead`). */
+function mapRows<T, Cell>(pages: ExportRows<T>, toCells: (row: T) => Cell[], before?: () => Promise<void>): ExportRows<Cell[]> {
+  const mapped = (async function* () {
+    await before?.();
+    for await (const page of pages) yield { rows: page.rows.map(toCells), cursor: page.cursor };
+  })();
+  return pages.renamedSinceLastRead ? Object.assign(mapped, { renamedSinceLastRead: pages.renamedSinceLastRead }) : mapped;
 }
 
 function exportScope(job: Pick<ExportJob, 'partnerId' | 'scopeResellerId' | 'scopeTenantId' | 'requestedBy'>): Scope {
@@ -106,18 +126,17 @@ export function exportSource(ports: ExportSourcePorts, job: ExportJob, format: E
       if (!filter.includeReseller) {
         return (after, pageSize) => mapRows(rows(after, pageSize), (row) => [row.id, row.companyName, row.domain, row.relationship]);
       }
-      // A partner has hundreds of resellers at most: their names are read once per slice.
-      return async function* (after, pageSize) {
-        const resellers = await ports.tenants.listResellers(job.partnerId);
-        const names = new Map(resellers.map((reseller) => [reseller.id, reseller.name]));
-        yield* mapRows(rows(after, pageSize), (row) => [
-          row.id,
-          row.companyName,
-          row.domain,
-          row.relationship,
-          row.resellerId ?? '',
-          row.resellerId ? (names.get(row.resellerId) ?? '') : '',
-        ]);
+      // A partner has hundreds of resellers at most: their names are read once per stream.
+      return (after, pageSize) => {
+        const names = new Map<string, string>();
+        const readNames = async () => {
+          for (const reseller of await ports.tenants.listResellers(job.partnerId)) names.set(reseller.id, reseller.name);
+        };
+        return mapRows(
+          rows(after, pageSize),
+          (row) => [row.id, row.companyName, row.domain, row.relationship, row.resellerId ?? '', row.resellerId ? (names.get(row.resellerId) ?? '') : ''],
+          readNames,
+        );
       };
     }
     case 'subscriptions': {
@@ -161,55 +180,44 @@ function compareKeys(a: Cursor, b: Cursor): number {
 }
 
 /**
- * Pages read between two reads of the renamed customers. The merge is right as long as the renamed
- * customers are read after the pages they are merged into, so pages are held and merged together:
- * one change feed read per this many pages instead of per page, for this many pages of rows in
- * memory (10,000 rows at the default page size). At a million rows that is 101 reads. Holding 50
- * pages would make it 21 and meet the 1.05 calls per 1,000 rows target, but measured at a million
- * rows it took the export's peak RSS from 188 MB to 427 MB and its speed from 606,000 to 145,000
- * rows/s (V8 promotes the held rows and grows its old generation): the README says why 10 stays.
+ * The pages as of `asOf` (see the top of this file), and after the last one the rows that lie
+ * beyond it then. The change feed is read as the stream starts, then only when asked.
  */
-export const PAGES_PER_RENAME_CHECK = 10;
-
-/** The pages as of `asOf` (see the top of this file), and after the last one the rows that lie beyond it then. */
-async function* asOfStart(
+function asOfStart(
   pages: PageStream<KeyedRow>,
   renamedSinceStart: () => Promise<RenamedCustomer[]>,
   asOf: string,
   filter: CustomerFilter,
   after: Cursor | undefined,
-): PageStream<KeyedRow> {
-  const iterator = pages[Symbol.asyncIterator]();
-  let previous = after;
-  try {
-    for (;;) {
-      const held: Array<{ rows: KeyedRow[]; cursor: Cursor }> = [];
-      let ended = false;
-      while (held.length < PAGES_PER_RENAME_CHECK) {
-        const next = await iterator.next();
-        if (next.done) {
-          ended = true;
-          break;
-        }
-        held.push(next.value);
-      }
-      // Read after these pages, and also after the end was found (finding it read the store too).
-      const renamed = await renamedSinceStart();
-      for (const page of held) {
-        yield { rows: renamed.length === 0 ? page.rows : rowsAsOf(page.rows, renamed, asOf, filter, previous, page.cursor), cursor: page.cursor };
-        previous = page.cursor;
-      }
-      if (ended) {
-        const beyond = renamed.length === 0 ? [] : rowsAsOf([], renamed, asOf, filter, previous, undefined);
-        const last = beyond.at(-1);
-        if (last) yield { rows: beyond, cursor: [last.sortKey, last.id] };
-        return;
-      }
+): ExportRows<KeyedRow> {
+  /** The customers renamed since `asOf`, as of the last read of the feed. */
+  let renamed: RenamedCustomer[] = [];
+  let known = new Set<string>();
+  const renamedSinceLastRead = async () => {
+    renamed = await renamedSinceStart();
+    // A customer already known stays right however often it is renamed again: it is placed by id
+    // and by its name at `asOf`. Only one renamed for the first time can have moved in the pages.
+    const moved = renamed.some((customer) => !known.has(customer.id));
+    known = new Set(renamed.map((customer) => customer.id));
+    return moved;
+  };
+  const merged = (async function* () {
+    await renamedSinceLastRead();
+    let previous = after;
+    // One page at a time: the next is read from the store only when the reader asks for it, after
+    // any `renamedSinceLastRead` it made in between.
+    for await (const page of pages) {
+      yield { rows: renamed.length === 0 ? page.rows : rowsAsOf(page.rows, renamed, asOf, filter, previous, page.cursor), cursor: page.cursor };
+      previous = page.cursor;
     }
-  } finally {
-    // Left early (a hand-off, a lost race): close the store query too.
-    await iterator.return?.();
-  }
+    // The rows whose position at `asOf` lies beyond the last page. Each was renamed before the
+    // store's last read found nothing more (else it would have been in that read, where it stood
+    // at `asOf`); the reader's next `renamedSinceLastRead` confirms the set held all of them.
+    const beyond = renamed.length === 0 ? [] : rowsAsOf([], renamed, asOf, filter, previous, undefined);
+    const last = beyond.at(-1);
+    if (last) yield { rows: beyond, cursor: [last.sortKey, last.id] as Cursor };
+  })();
+  return Object.assign(merged, { renamedSinceLastRead });
 }
 
 /**

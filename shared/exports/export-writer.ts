@@ -15,7 +15,8 @@ import type { ExportFileStore } from './ports.js';
 
 /**
  * Target size of one staged block, in bytes (Blob storage allows up to 4000 MiB and 50,000 blocks).
- * Each block is one checkpoint (a Cosmos DB write) and at most one block is redone on a resume.
+ * Each block is one checkpoint (a Cosmos DB write), and for a customers export one change feed
+ * read (see redoBlock); at most one block is redone on a resume.
  */
 export const BLOCK_BYTES = 8 * 1024 * 1024;
 /** Rows turned into text and appended to the block at a time. */
@@ -64,6 +65,11 @@ class BlockBuffers {
     this.buffers = [Buffer.allocUnsafe(capacity), Buffer.allocUnsafe(capacity)];
   }
 
+  /** Drops what was filled since the last take. */
+  clear(): void {
+    this.length = 0;
+  }
+
   append(text: string): void {
     let bytes = this.buffers[this.current];
     // A UTF-16 code unit is at most 3 bytes of UTF-8: only measure when that might not fit.
@@ -93,7 +99,8 @@ class BlockBuffers {
  * uploaded and the one being filled) plus one page of rows. The upload of a block and the saving
  * of its checkpoint overlap with producing the next block; a checkpoint is saved only once its
  * block is staged, and a hand-off or a crash drops the block in progress, which the next slice
- * rebuilds from the same cursor, byte for byte.
+ * rebuilds from the same cursor, byte for byte. A customers export also drops the block in
+ * progress when a customer was renamed while it was read, and reads it again (see redoBlock).
  */
 export async function writeExport(
   target: ExportWriteTarget,
@@ -149,28 +156,63 @@ export async function writeExport(
   };
 
   try {
-    if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumnsOf(target)));
+    // Where the block being filled begins: the slice's start, then each staged block's end.
+    let blockStart = { rowCount, cursor: after };
     let lastCheckpoint: ExportCheckpoint | undefined;
-    // One stream for the whole slice (one store query); leaving the loop early closes it.
-    for await (const page of source(after, pageSize)) {
-      // A source that answers without I/O (pages already in memory) would otherwise hold the
-      // event loop until the block is full, and the upload in flight could not move meanwhile.
-      if (inFlight) await nextTurn();
-      if (failed) throw failed.error;
-      if (lost) return { outcome: 'Lost' };
-      // A hundred rows of text at a time: short strings are cheap to build and to encode into the
-      // block, where a whole page would be one long string to flatten first.
-      for (let from = 0; from < page.rows.length; from += ROWS_PER_APPEND) {
-        block.append(csvRows(page.rows, from, Math.min(from + ROWS_PER_APPEND, page.rows.length)));
+    let pages = source(after, pageSize);
+    /**
+     * A customers export's rows are right only if no customer was first renamed since its source
+     * last read the renamed customers (see export-sources.ts): asked before each block is staged,
+     * so a block is staged only once the pages it holds are known to be right. Every page of the
+     * block was read after the previous ask (or after the stream's own first read, for the first
+     * block of a stream) and before this one: when this one finds nothing new, none of them can
+     * hold a customer that moved. That includes the last block, which also holds the rows lying
+     * beyond the last page (the renamed customers whose position at the start is past it). When
+     * it finds something, only this block may be wrong, since it is the only one not staged: it
+     * is dropped and read again from its start with a new stream, whose set holds the newcomer.
+     * Each redo needs a customer renamed for the first time during the export, so there are never
+     * more redos than such customers, and usually none (one change feed read a block, a 304).
+     */
+    const redoBlock = async (): Promise<boolean> => {
+      if (!(await pages.renamedSinceLastRead?.())) return false;
+      hooks.log?.(`A customer was renamed while block ${blockCount} was read; reading it again from row ${blockStart.rowCount}.`);
+      block.clear();
+      ({ rowCount, cursor: after } = blockStart);
+      if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumnsOf(target)));
+      pages = source(after, pageSize);
+      return true;
+    };
+    if (blockCount === 0 && after === undefined) block.append(csvPreamble(exportColumnsOf(target)));
+    for (let done = false; !done; ) {
+      done = true;
+      // One stream (one store query) until a block must be read again; leaving the loop closes it.
+      for await (const page of pages) {
+        // A source that answers without I/O (pages already in memory) would otherwise hold the
+        // event loop until the block is full, and the upload in flight could not move meanwhile.
+        if (inFlight) await nextTurn();
+        if (failed) throw failed.error;
+        if (lost) return { outcome: 'Lost' };
+        // A hundred rows of text at a time: short strings are cheap to build and to encode into the
+        // block, where a whole page would be one long string to flatten first.
+        for (let from = 0; from < page.rows.length; from += ROWS_PER_APPEND) {
+          block.append(csvRows(page.rows, from, Math.min(from + ROWS_PER_APPEND, page.rows.length)));
+        }
+        rowCount += page.rows.length;
+        after = page.cursor;
+        if (block.length >= blockBytes) {
+          if (inFlight && !(await inFlight)) return { outcome: 'Lost' };
+          if (lastCheckpoint && hooks.shouldHandOff()) return { outcome: 'HandedOff', checkpoint: lastCheckpoint };
+          if (await redoBlock()) {
+            done = false;
+            break;
+          }
+          lastCheckpoint = { blockCount: blockCount + 1, rowCount, cursor: after };
+          startStage(lastCheckpoint);
+          blockStart = { rowCount, cursor: after };
+        }
       }
-      rowCount += page.rows.length;
-      after = page.cursor;
-      if (block.length >= blockBytes) {
-        if (inFlight && !(await inFlight)) return { outcome: 'Lost' };
-        if (lastCheckpoint && hooks.shouldHandOff()) return { outcome: 'HandedOff', checkpoint: lastCheckpoint };
-        lastCheckpoint = { blockCount: blockCount + 1, rowCount, cursor: after };
-        startStage(lastCheckpoint);
-      }
+      // The last block is asked for as every other (with nothing left to stage, all were).
+      if (done && (block.length > 0 || blockCount === 0) && (await redoBlock())) done = false;
     }
     if (inFlight && !(await inFlight)) return { outcome: 'Lost' };
     if (block.length > 0 || blockCount === 0) {

@@ -13,6 +13,15 @@
  * function timeout in host.json allows half an hour, which is tens of millions of rows here).
  * Progress (rows so far) is still recorded after each block, which is also where a worker finds out
  * that another one has taken the export over.
+ *
+ * For the same reason a workbook cannot drop a block when a customer was renamed while it was read
+ * (a CSV export reads that block again, see writeExport). Instead it asks once, when every row is
+ * written and staged and nothing is committed yet: when nothing was renamed for the first time
+ * since the stream's first read, every page was right (see export-sources.ts) and the workbook is
+ * committed; else it is written again from the first row, with a new stream that knows the rename.
+ * Renames during an export are rare, so that is one change feed read per workbook. A list renamed
+ * again during each of XLSX_ATTEMPTS writes fails the attempt (an error), and the queue tries the
+ * slice again later, up to its dequeue count, after which the export is Failed.
  */
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
@@ -46,6 +55,9 @@ const COLUMN_LAYOUT: Record<string, { width: number; numFmt?: string }> = {
   Details: { width: 60 },
 };
 
+/** Writes of one workbook in one slice, when customers keep being renamed while it is written. */
+export const XLSX_ATTEMPTS = 3;
+
 /** A spreadsheet cell holds at most 32,767 characters. */
 const MAX_CELL_CHARACTERS = 32_767;
 
@@ -78,6 +90,22 @@ export async function writeXlsxExport(
   hooks: ExportWriteHooks,
   options: { blockBytes?: number; pageSize?: number; sheetRows?: number } = {},
 ): Promise<ExportWriteOutcome> {
+  for (let attempt = 1; attempt <= XLSX_ATTEMPTS; attempt += 1) {
+    const written = await writeWorkbook(target, source, files, hooks, options);
+    if (written !== 'Renamed') return written;
+    hooks.log?.(`A customer was renamed while the workbook was written (attempt ${attempt} of ${XLSX_ATTEMPTS}); writing it again.`);
+  }
+  throw new Error(`Customers were renamed while each of ${XLSX_ATTEMPTS} writes of the workbook ran; the slice is tried again later.`);
+}
+
+/** One write of the whole workbook; 'Renamed' (nothing committed) when it must be written again. */
+async function writeWorkbook(
+  target: ExportWriteTarget,
+  source: ExportSource<ExportCell>,
+  files: ExportFileStore,
+  hooks: ExportWriteHooks,
+  options: { blockBytes?: number; pageSize?: number; sheetRows?: number },
+): Promise<ExportWriteOutcome | 'Renamed'> {
   const blockBytes = options.blockBytes ?? BLOCK_BYTES;
   const pageSize = options.pageSize ?? SOURCE_PAGE_SIZE;
   const sheetRows = options.sheetRows ?? XLSX_SHEET_ROWS;
@@ -151,7 +179,8 @@ export async function writeXlsxExport(
   let sheet = addSheet();
   let rowsOnSheet = 0;
   // One stream for the whole workbook (one store query); leaving the loop early closes it.
-  for await (const page of source(undefined, pageSize)) {
+  const pages = source(undefined, pageSize);
+  for await (const page of pages) {
     if (state.failed) throw state.failed.error;
     if (state.lost) return { outcome: 'Lost' };
     for (const row of page.rows) {
@@ -198,6 +227,9 @@ export async function writeXlsxExport(
   const settled: { lost: boolean; failed?: { error: unknown } } = state;
   if (settled.failed) throw settled.failed.error;
   if (settled.lost) return { outcome: 'Lost' };
+  // Every block is staged and none is committed: a new write restages them from block 0 (the
+  // commit leaves out any staged block past its own last).
+  if (await pages.renamedSinceLastRead?.()) return 'Renamed';
   hooks.faults?.hit('export.beforeCommit');
   await files.commitBlocks(
     target.blobName,

@@ -5,7 +5,6 @@
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PAGES_PER_RENAME_CHECK } from '../../shared/exports/export-sources.js';
 import { encodeQueueMessage } from '../../shared/storage/export-queue.js';
 import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
 import { call, download, principal, startTestService, type TestService, waitForExport as waitForFinishedExport } from '../support/service.js';
@@ -110,10 +109,9 @@ describe('an export that crashes or hands off', () => {
       const done = await waitForExport(faulty, await exportCustomers(faulty));
       expect(faulty.faults.thrownCount('export.afterBlockStaged')).toBe(1);
       expect(retried).toBe(true);
-      // At most the pages asked for before the failure was known may still be answered: a
-      // customers export reads ahead one group of pages before its check for renamed customers
-      // (PAGES_PER_RENAME_CHECK, 50), fewer than the 90 the second block would take here.
-      expect(pagesAfterFailure).toBeLessThanOrEqual(PAGES_PER_RENAME_CHECK);
+      // At most one page, asked for before the failure was known, may still be answered (an export
+      // holds no pages: each is written as it comes).
+      expect(pagesAfterFailure).toBeLessThanOrEqual(1);
       expect(done.status).toBe('Succeeded');
       expect((await downloadBytes(done.downloadUrl)).equals(reference)).toBe(true);
     } finally {
@@ -146,8 +144,7 @@ describe('an export sliced into many queue messages', () => {
     const reference = await downloadBytes(whole.downloadUrl);
 
     // A zero-second slice hands off at every checkpoint: each block is written by a new message.
-    // (Each slice reads ahead up to PAGES_PER_RENAME_CHECK pages for its one 1 KiB block: pages of
-    // 25 keep that re-reading short.)
+    // (Pages of 25: a block takes a few pages.)
     sliceService = await startService({ env: { EXPORT_SLICE_SECONDS: '0', EXPORT_PAGE_SIZE: '25' } });
     const sliced = await waitForExport(sliceService, await exportCustomers(sliceService));
     expect(sliced.status).toBe('Succeeded');

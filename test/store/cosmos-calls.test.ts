@@ -2,14 +2,13 @@
  * How many calls each operation makes to Cosmos DB, counted at a local endpoint of this file's own
  * (so no other test file's calls mix in). The counts are what the README's layout section states:
  * a search page is the SDK's query-plan request plus the query, a detail is one point read, a
- * rename is four calls (see renameCustomer), and an export reads each slice with one query and,
- * every PAGES_PER_RENAME_CHECK pages, the partner's change feed (the customers renamed since it
- * started). From the export's parts, measured here, follows its cost at a million rows: within 1.13
- * calls per 1,000 rows. (Issue 18's target is 1.05; meeting it by holding 50 pages between change
- * feed reads more than doubled the export's memory: see the README's calls table.)
+ * rename is four calls (see renameCustomer), and an export reads each slice with one query and
+ * the partner's change feed (the customers renamed since it started) as the slice starts and before
+ * each block is staged. From the export's parts, measured here, follows its cost at a million rows,
+ * which must stay within the target of 1.05 calls per 1,000 rows.
  */
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGES_PER_RENAME_CHECK } from '../../shared/exports/export-sources.js';
 import { BLOCK_BYTES, SOURCE_PAGE_SIZE } from '../../shared/exports/export-writer.js';
 import { type RunningServer, startCosmosEndpoint } from '../../shared/host/local-stack.js';
 import { customerId, fixtureRecords, PROVIDER } from '../support/fixtures.js';
@@ -17,13 +16,13 @@ import { call, principal, startTestService, type TestService } from '../support/
 
 const writer = principal(PROVIDER, ['Customers.ReadWrite'], 'ada@provider.example');
 const ROWS = 300;
-// Pages of 5 and blocks of 4 KiB: the export spans several groups of pages between its reads of the
-// change feed and several checkpoints, so every part of its cost is counted.
+// Pages of 5 and blocks of 4 KiB: the export spans several blocks (a change feed read and a
+// checkpoint each), so every part of its cost is counted.
 const PAGE_SIZE = 5;
 const BLOCK_KIB = 4;
 /** The size of the million-row customers file of the export benchmark (README, Benchmarks). */
 const MILLION_ROW_FILE_BYTES = 108_000_000;
-const MOST_CALLS_PER_1000_ROWS = 1.13;
+const TARGET_CALLS_PER_1000_ROWS = 1.05;
 
 let endpoint: RunningServer;
 let service: TestService;
@@ -82,7 +81,7 @@ describe('Cosmos DB calls per operation', () => {
     expect(await callsOf(rename)).toBe(4);
   });
 
-  it('an export is a plan and a call a page, a change feed read per group of pages, a checkpoint a block, and its bookkeeping: within 1.13 calls per 1,000 rows at a million', async () => {
+  it('an export is a plan and a call a page, a change feed read a block, a checkpoint a block, and its bookkeeping: within 1.05 calls per 1,000 rows at a million', async () => {
     // The change feed is read from the second before the export's start (see watchRenamedSince):
     // a customer written in those seconds (the rename above) would cost a read more, then be
     // dropped. Counted here is the usual case, nothing written in the seconds before.
@@ -105,9 +104,20 @@ describe('Cosmos DB calls per operation', () => {
     });
     const job = await service.service.ports.exportJobs.getExport(PROVIDER, exportId);
     expect(job?.rowCount).toBe(ROWS);
-    // Checkpoints: one per staged block but the last (which is committed, not checkpointed).
+    // Checkpoints: one per staged block but the last, unless the rows end exactly at a block's end
+    // (then that block is checkpointed too). The blocks are those of the committed file.
     const checkpoints = job?.checkpoint.blockCount ?? 0;
     expect(checkpoints).toBeGreaterThan(2);
+    const { storage, exports } = service.service.config;
+    const account = new URL(storage.blobServiceUri).pathname.split('/').filter(Boolean)[0] ?? '';
+    const blobs = new BlobServiceClient(storage.blobServiceUri, new StorageSharedKeyCredential(account, storage.accountKey ?? ''));
+    const blockList = await blobs
+      .getContainerClient(exports.containerName)
+      .getBlockBlobClient(job?.blobName ?? '')
+      .getBlockList('committed');
+    const blocks = blockList.committedBlocks?.length ?? 0;
+    expect(blocks - checkpoints).toBeGreaterThanOrEqual(0);
+    expect(blocks - checkpoints).toBeLessThanOrEqual(1);
 
     // Besides the rows: create the record; in the worker read it, count its rows (a plan and the
     // COUNT), mark it Running, mark it Succeeded and write its activity record; and one point read
@@ -115,17 +125,18 @@ describe('Cosmos DB calls per operation', () => {
     // export places when it is asked for, and of its running places when a slice starts and when
     // it ends. A cancel costs no call of its own: the next checkpoint's If-Match notices it.
     const bookkeeping = 7 + 2 + 4;
-    // The rows: one plan and one call a page; the change feed reader reads the container as it
-    // starts, then one read per PAGES_PER_RENAME_CHECK pages and one after the last page.
+    // The rows: one plan and one call a page. The change feed: the reader reads the container as
+    // it starts, reads the feed once before the first page, and once before each block is staged
+    // (a redo would add more; nobody renames here).
     const pages = ROWS / PAGE_SIZE;
-    const renameChecks = Math.floor(pages / PAGES_PER_RENAME_CHECK) + 1;
-    expect(renameChecks).toBeGreaterThan(1);
-    expect(exportCalls - polls).toBe(bookkeeping + 1 + pages + 1 + renameChecks + checkpoints);
+    const renameChecks = 1 + 1 + blocks;
+    expect(exportCalls - polls).toBe(bookkeeping + 1 + pages + renameChecks + checkpoints);
 
     // The same parts at a million rows, one slice, pages of SOURCE_PAGE_SIZE and blocks of BLOCK_BYTES.
     const millionPages = 1_000_000 / SOURCE_PAGE_SIZE;
-    const millionCalls =
-      bookkeeping + 1 + millionPages + 1 + (Math.floor(millionPages / PAGES_PER_RENAME_CHECK) + 1) + (Math.ceil(MILLION_ROW_FILE_BYTES / BLOCK_BYTES) - 1);
-    expect(millionCalls / 1000).toBeLessThanOrEqual(MOST_CALLS_PER_1000_ROWS);
+    const millionBlocks = Math.ceil(MILLION_ROW_FILE_BYTES / BLOCK_BYTES);
+    const millionCalls = bookkeeping + 1 + millionPages + (1 + 1 + millionBlocks) + (millionBlocks - 1);
+    expect(millionCalls).toBe(1041);
+    expect(millionCalls / 1000).toBeLessThanOrEqual(TARGET_CALLS_PER_1000_ROWS);
   });
 });
