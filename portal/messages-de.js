@@ -92,6 +92,7 @@ export default {
 
   'relationship.Indirect reseller': 'Indirekter Reseller',
   'relationship.Direct reseller': 'Direkter Reseller',
+  'relationship.Indirect provider': 'Indirekter Anbieter',
   'relationship.Direct': 'Direkt',
   'service.Microsoft 365 admin center': 'Microsoft 365 Admin Center',
   'service.Azure portal': 'Azure-Portal',

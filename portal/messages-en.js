@@ -95,6 +95,7 @@ export default {
 
   'relationship.Indirect reseller': 'Indirect reseller',
   'relationship.Direct reseller': 'Direct reseller',
+  'relationship.Indirect provider': 'Indirect provider',
   'relationship.Direct': 'Direct',
   'service.Microsoft 365 admin center': 'Microsoft 365 admin center',
   'service.Azure portal': 'Azure portal',

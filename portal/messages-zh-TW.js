@@ -86,6 +86,7 @@ export default {
 
   'relationship.Indirect reseller': '間接轉銷商',
   'relationship.Direct reseller': '直接轉銷商',
+  'relationship.Indirect provider': '間接提供者',
   'relationship.Direct': '直接',
   'service.Microsoft 365 admin center': 'Microsoft 365 系統管理中心',
   'service.Azure portal': 'Azure 入口網站',

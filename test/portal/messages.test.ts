@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import de from '../../portal/messages-de.js';
 import en from '../../portal/messages-en.js';
 import zhTW from '../../portal/messages-zh-TW.js';
+import { demoRecords } from '../../shared/demo/demo-data.js';
 import { PLATFORM_AUTHENTICATION_DISABLED } from '../../shared/http/platform.js';
 
 type Message = string | Partial<Record<Intl.LDMLPluralRule, string>>;
@@ -28,6 +29,14 @@ describe('message catalogues', () => {
       expect(placeholders(translated), `${language} ${key}`).toEqual(placeholders(message));
       expect(typeof translated, `${language} ${key}`).toBe(typeof message);
     }
+  });
+
+  it('names every relationship the demo data and the test fixtures hold, in every language', () => {
+    const relationships = new Set(['Indirect reseller', 'Direct reseller']);
+    for (const record of demoRecords(200)) if (record.type === 'customer') relationships.add(String(record.relationship));
+    expect(relationships.size).toBeGreaterThan(2);
+    for (const [language, catalogue] of Object.entries(catalogues))
+      for (const relationship of relationships) expect(catalogue[`relationship.${relationship}`], `${language} ${relationship}`).toBeTypeOf('string');
   });
 
   it.each(Object.keys(catalogues))('%s has every plural form its language uses', (language) => {
