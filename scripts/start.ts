@@ -74,6 +74,9 @@ async function main(): Promise<void> {
   const runner = await startLocalRunner(functionTable, service, {
     port,
     host: '127.0.0.1',
+    // As the platform scales a queue-triggered app out (an instance per batchSize messages
+    // waiting), so that one long export does not hold back everyone else's.
+    instances: 4,
     log: (level, name, message) => {
       if (abandoned || level === 'debug' || level === 'trace') return;
       if (level === 'error' || level === 'warning') console.error(`[${name}] ${message}`);
