@@ -6,7 +6,7 @@
 import { ServiceError } from '../kernel/errors.js';
 import { isGuid } from '../kernel/ids.js';
 import type { TenantRepository } from './ports.js';
-import type { ResellerRecord } from './tenant.js';
+import type { ResellerRecord, TenantRecord } from './tenant.js';
 
 export type Role = 'Customers.Read' | 'Customers.ReadWrite';
 
@@ -32,10 +32,10 @@ export function inScope(scope: Pick<Scope, 'resellerId'>, rowResellerId: string 
 }
 
 /**
- * Resolves the caller's scope and checks the role the operation needs.
+ * The caller's tenant, once the principal has the role the operation needs.
  * Unknown tenant or missing role: Forbidden (403).
  */
-async function resolveScope(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Scope> {
+async function callerTenant(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<TenantRecord> {
   const canRead = principal.roles.includes('Customers.Read') || principal.roles.includes('Customers.ReadWrite');
   const canWrite = principal.roles.includes('Customers.ReadWrite');
   if (required === 'Customers.ReadWrite' ? !canWrite : !canRead) {
@@ -47,6 +47,12 @@ async function resolveScope(principal: Principal, required: Role, tenants: Pick<
   if (!tenant) {
     throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
   }
+  return tenant;
+}
+
+/** Resolves the caller's scope (see callerTenant). */
+async function resolveScope(principal: Principal, required: Role, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Scope> {
+  const tenant = await callerTenant(principal, required, tenants);
   return tenant.type === 'partner'
     ? { partnerId: tenant.id, resellerId: null, tenantId: tenant.id, userName: principal.userName }
     : { partnerId: tenant.partnerId, resellerId: tenant.id, tenantId: tenant.id, userName: principal.userName };
@@ -66,9 +72,7 @@ const ROLES: readonly Role[] = ['Customers.Read', 'Customers.ReadWrite'];
 
 /** The caller behind a principal: its tenant and roles. Unknown tenant or no role: Forbidden (403), as for every call. */
 export async function describeCaller(principal: Principal, tenants: Pick<TenantRepository, 'findTenant'>): Promise<Caller> {
-  const scope = await resolveScope(principal, 'Customers.Read', tenants);
-  const tenant = await tenants.findTenant(scope.tenantId);
-  if (!tenant) throw new ServiceError('Forbidden', 'Forbidden', "The caller's tenant is not a partner or reseller of this service.");
+  const tenant = await callerTenant(principal, 'Customers.Read', tenants);
   return {
     tenantId: tenant.id,
     tenantType: tenant.type,
